@@ -1,0 +1,1 @@
+"""Adapters around the core: the SQLite record store and (issue 4) the whoosh search index."""

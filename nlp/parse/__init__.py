@@ -1,0 +1,1 @@
+"""Parsers for the layouts found in published disclosures."""
