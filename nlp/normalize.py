@@ -96,12 +96,16 @@ _SUB_SYNONYMS: dict[str, str] = {
 _WS = re.compile(r"\s+")
 
 
+#: full-width forms that are ordinary Chinese punctuation and stay as printed
+_CJK_PUNCT = frozenset("，；：！？（）")
+
+
 def to_halfwidth(text: str) -> str:
-    """Full-width ASCII variants (Ｂ, ＞, ％, １) to their half-width forms; CJK punctuation kept."""
+    """Full-width ASCII variants (Ｂ, ＞, ％, １) to their half-width forms; Chinese punctuation (，：（）…) kept."""
     out = []
     for ch in text:
         code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
+        if 0xFF01 <= code <= 0xFF5E and ch not in _CJK_PUNCT:
             out.append(chr(code - 0xFEE0))
         elif code == 0x3000:
             out.append(" ")
