@@ -1,0 +1,317 @@
+"""Copy-paste detection: clusters of near-duplicate indicator rows across projects.
+
+Pure functions over a batch of :class:`DupeRow`. The pipeline is
+
+1. partition rows by scope (one document, one budget year, or everything);
+2. collapse rows whose normalised text (name | description | value) is identical;
+3. find candidate pairs of distinct texts with MinHash LSH (:mod:`models.minhash`),
+   so the work grows with the number of rows, not its square;
+4. score candidates with ``rapidfuzz.fuzz.ratio`` and keep those ≥ ``threshold``;
+5. join verified pairs into clusters (connected components) that span ≥ 2 projects;
+6. tell shared wording every project legitimately needs (satisfaction surveys) from
+   copied content, and mark members whose project the copied row does not fit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from models.minhash import lsh_candidate_pairs, minhash_signatures
+from nlp.normalize import to_halfwidth
+from nlp.records import ParsedDocument, project_id
+
+__all__ = [
+    "Scope",
+    "DupeRow",
+    "ClusterMember",
+    "DupeCluster",
+    "rows_from_documents",
+    "match_text",
+    "find_pairs",
+    "find_clusters",
+    "pair_recall",
+    "exact_pairs_cdist",
+]
+
+
+class Scope(str, Enum):
+    """Which rows may be compared with each other."""
+
+    DOCUMENT = "document"  #: within one document (one department's disclosure)
+    YEAR = "year"  #: across the departments of one budget year
+    ALL = "all"  #: across departments and years
+
+
+@dataclass(frozen=True)
+class DupeRow:
+    """One indicator row with the context copy-paste detection needs."""
+
+    doc: str
+    department: str | None
+    year: int | None
+    project_id: str
+    project_name: str
+    project_text: str  #: project name + funds use + targets: what the project is about
+    line: int
+    tier: str | None
+    sub: str | None
+    name: str
+    desc: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ClusterMember:
+    row: DupeRow
+    fit: float  #: how much of the row's wording its own project's text supports (0–1)
+    fits_project: bool
+
+
+@dataclass(frozen=True)
+class DupeCluster:
+    """Rows that share (nearly) the same indicator across projects."""
+
+    scope: Scope
+    kind: str  #: "shared-wording" (legitimately common) or "copied"
+    similarity: float  #: lowest verified fuzz.ratio inside the cluster (100 = identical)
+    n_projects: int
+    n_documents: int
+    n_departments: int
+    first_seen: DupeRow  #: earliest year, then document, then line
+    members: tuple[ClusterMember, ...]
+
+    @property
+    def n_misfit(self) -> int:
+        return sum(not m.fits_project for m in self.members)
+
+
+_SPACE = re.compile(r"\s+")
+_SATISFACTION = re.compile(r"满意")
+
+
+def match_text(name: str, desc: str, value: str) -> str:
+    """The string rows are compared on: name | description | value, half-width, no white space."""
+    return _SPACE.sub("", to_halfwidth(f"{name}|{desc}|{value}"))
+
+
+def rows_from_documents(docs: Iterable[ParsedDocument]) -> list[DupeRow]:
+    """Flatten parsed documents into rows (one per indicator)."""
+    rows: list[DupeRow] = []
+    for parsed in docs:
+        d = parsed.document
+        for p in parsed.projects:
+            text = f"{p.name} {p.funds_use} {p.targets}"
+            pid = project_id(d.file, p.ordinal)
+            for ind in p.indicators:
+                rows.append(
+                    DupeRow(
+                        doc=d.file,
+                        department=d.department,
+                        year=d.year,
+                        project_id=pid,
+                        project_name=p.name,
+                        project_text=text,
+                        line=ind.line,
+                        tier=ind.tier,
+                        sub=ind.sub,
+                        name=ind.name,
+                        desc=ind.desc,
+                        value=ind.value,
+                    )
+                )
+    return rows
+
+
+def _scope_key(row: DupeRow, scope: Scope) -> object:
+    if scope is Scope.DOCUMENT:
+        return row.doc
+    if scope is Scope.YEAR:
+        return row.year
+    return None
+
+
+def _verified_text_pairs(
+    texts: Sequence[str], *, threshold: float, num_perm: int, bands: int
+) -> list[tuple[int, int, float]]:
+    """Pairs of distinct texts with fuzz.ratio ≥ threshold, found through LSH candidates."""
+    if len(texts) < 2:
+        return []
+    sigs = minhash_signatures(texts, num_perm=num_perm)
+    cand = lsh_candidate_pairs(sigs, bands=bands)
+    out: list[tuple[int, int, float]] = []
+    ratio = fuzz.ratio
+    for i, j in cand.tolist():
+        score = ratio(texts[i], texts[j], score_cutoff=threshold)
+        if score:
+            out.append((i, j, score))
+    return out
+
+
+def find_pairs(
+    texts: Sequence[str], *, threshold: float = 90.0, num_perm: int = 96, bands: int = 32
+) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of ``texts`` whose fuzz.ratio is ≥ ``threshold`` — the LSH method.
+
+    Identical texts are always paired; this is what ``bench/dupes.py`` compares with
+    rapidfuzz's exact all-pairs ``process.cdist`` to measure recall.
+    """
+    by_text: dict[str, list[int]] = defaultdict(list)
+    for i, t in enumerate(texts):
+        by_text[t].append(i)
+    uniq = list(by_text)
+    pairs: set[tuple[int, int]] = set()
+    for ids in by_text.values():
+        pairs.update((a, b) for k, a in enumerate(ids) for b in ids[k + 1 :])
+    for a, b, _ in _verified_text_pairs(uniq, threshold=threshold, num_perm=num_perm, bands=bands):
+        for i in by_text[uniq[a]]:
+            for j in by_text[uniq[b]]:
+                pairs.add((min(i, j), max(i, j)))
+    return pairs
+
+
+def _bigrams(text: str) -> set[str]:
+    t = _SPACE.sub("", text)
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+def _fit(row: DupeRow) -> float:
+    """Share of the row's name+description bigrams that also occur in its project's text."""
+    grams = _bigrams(row.name + row.desc)
+    if not grams:
+        return 0.0
+    return len(grams & _bigrams(row.project_text)) / len(grams)
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def find_clusters(
+    rows: Sequence[DupeRow],
+    *,
+    scope: Scope = Scope.ALL,
+    threshold: float = 90.0,
+    min_projects: int = 2,
+    misfit_margin: float = 0.25,
+    num_perm: int = 96,
+    bands: int = 32,
+) -> list[DupeCluster]:
+    """Clusters of near-duplicate rows spanning at least ``min_projects`` projects.
+
+    :param threshold: minimum ``fuzz.ratio`` (0–100) of two rows' :func:`match_text`.
+    :param misfit_margin: a member does not fit its project when the best-fitting member's
+        fit exceeds its own by more than this (the row was written for another project).
+    :returns: clusters, largest first.
+    """
+    parts: dict[object, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        parts[_scope_key(r, scope)].append(i)
+    clusters: list[DupeCluster] = []
+    for members in parts.values():
+        clusters.extend(_cluster_part(rows, members, scope, threshold, min_projects, misfit_margin, num_perm, bands))
+    clusters.sort(key=lambda c: (-c.n_projects, -len(c.members), c.first_seen.doc, c.first_seen.line))
+    return clusters
+
+
+def _cluster_part(
+    rows: Sequence[DupeRow],
+    idx: list[int],
+    scope: Scope,
+    threshold: float,
+    min_projects: int,
+    misfit_margin: float,
+    num_perm: int,
+    bands: int,
+) -> list[DupeCluster]:
+    by_text: dict[str, list[int]] = defaultdict(list)
+    for i in idx:
+        r = rows[i]
+        by_text[match_text(r.name, r.desc, r.value)].append(i)
+    uniq = list(by_text)
+    uf = _UnionFind(len(uniq))
+    min_score = [100.0] * len(uniq)
+    for a, b, score in _verified_text_pairs(uniq, threshold=threshold, num_perm=num_perm, bands=bands):
+        uf.union(a, b)
+        min_score[a] = min(min_score[a], score)
+        min_score[b] = min(min_score[b], score)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for t in range(len(uniq)):
+        groups[uf.find(t)].append(t)
+    out: list[DupeCluster] = []
+    for text_ids in groups.values():
+        member_rows = [rows[i] for t in text_ids for i in by_text[uniq[t]]]
+        projects = {r.project_id for r in member_rows}
+        if len(projects) < min_projects:
+            continue
+        out.append(_make_cluster(member_rows, scope, min(min_score[t] for t in text_ids), misfit_margin))
+    return out
+
+
+def _make_cluster(member_rows: list[DupeRow], scope: Scope, similarity: float, margin: float) -> DupeCluster:
+    member_rows.sort(key=lambda r: (r.year or 0, r.doc, r.line))
+    fits = [_fit(r) for r in member_rows]
+    best = max(fits)
+    shared = all(
+        r.sub == "服务对象满意度" or r.tier == "满意度" or _SATISFACTION.search(r.name) for r in member_rows
+    )
+    members = tuple(
+        ClusterMember(row=r, fit=round(f, 3), fits_project=shared or best - f <= margin)
+        for r, f in zip(member_rows, fits)
+    )
+    return DupeCluster(
+        scope=scope,
+        kind="shared-wording" if shared else "copied",
+        similarity=round(similarity, 1),
+        n_projects=len({r.project_id for r in member_rows}),
+        n_documents=len({r.doc for r in member_rows}),
+        n_departments=len({r.department for r in member_rows}),
+        first_seen=member_rows[0],
+        members=members,
+    )
+
+
+def pair_recall(found: set[tuple[int, int]], exact: set[tuple[int, int]]) -> float:
+    """Share of the exact pairs that the candidate method also found (1.0 when there are none)."""
+    if not exact:
+        return 1.0
+    return len(found & exact) / len(exact)
+
+
+def exact_pairs_cdist(
+    texts: Sequence[str], *, threshold: float = 90.0, workers: int = 1, block: int = 2000
+) -> set[tuple[int, int]]:
+    """All pairs with fuzz.ratio ≥ threshold by rapidfuzz's exhaustive ``process.cdist`` (quadratic).
+
+    Computed in row blocks so memory stays at ``block × len(texts)`` floats.
+    """
+    from rapidfuzz import process
+
+    pairs: set[tuple[int, int]] = set()
+    for lo in range(0, len(texts), block):
+        m = process.cdist(
+            texts[lo : lo + block], texts, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.float32, workers=workers
+        )
+        ii, jj = np.nonzero(m >= threshold)
+        ii = ii + lo
+        keep = ii < jj
+        pairs.update(zip(ii[keep].tolist(), jj[keep].tolist()))
+    return pairs
