@@ -38,6 +38,7 @@ __all__ = [
     "find_clusters",
     "pair_recall",
     "exact_pairs_cdist",
+    "cluster_records",
 ]
 
 
@@ -315,3 +316,38 @@ def exact_pairs_cdist(
         keep = ii < jj
         pairs.update(zip(ii[keep].tolist(), jj[keep].tolist()))
     return pairs
+
+
+def cluster_records(clusters: Sequence[DupeCluster]) -> list[dict]:
+    """Clusters as plain dicts with stable field names (the ``jixiao dupes --format json`` schema)."""
+
+    def ref(r: DupeRow) -> dict:
+        return {
+            "doc": r.doc,
+            "department": r.department,
+            "year": r.year,
+            "project_id": r.project_id,
+            "project_name": r.project_name,
+            "line": r.line,
+            "tier": r.tier,
+            "sub": r.sub,
+            "name": r.name,
+            "desc": r.desc,
+            "value": r.value,
+        }
+
+    return [
+        {
+            "cluster": n,
+            "scope": c.scope.value,
+            "kind": c.kind,
+            "similarity": c.similarity,
+            "n_projects": c.n_projects,
+            "n_documents": c.n_documents,
+            "n_departments": c.n_departments,
+            "n_misfit": c.n_misfit,
+            "first_seen": ref(c.first_seen),
+            "members": [{**ref(m.row), "fit": m.fit, "fits_project": m.fits_project} for m in c.members],
+        }
+        for n, c in enumerate(clusters, 1)
+    ]
