@@ -1,0 +1,77 @@
+"""M01: the tier classifier disagrees with the filed 一级/二级 with high confidence.
+
+The classifier (issue 3) is reached only through ``models.classifier.load_default`` and
+``TierModel.predict([IndicatorText(name, desc, value)])``. When it is not installed or not trained
+the audit reports that once, as an info finding, instead of skipping the rule silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from models.audit.findings import Finding, ProjectContext, Severity, make_finding, run_finding
+from models.audit.settings import AuditSettings
+from nlp.errors import JixiaoError
+
+__all__ = ["ModelStatus", "load_tier_model", "m01_model_mismatch", "model_unavailable_finding"]
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """The classifier to use, or why there is none."""
+
+    model: Any | None  #: a TierModel (has ``predict``), or None
+    reason: str | None = None  #: why the model is unavailable
+
+
+def load_tier_model(data_dir: Path) -> ModelStatus:
+    """Load the default tier classifier from ``data_dir``; never raises for a missing/untrained model."""
+    try:
+        from models import classifier  # imported lazily: written by another part of the project
+    except ImportError as exc:
+        return ModelStatus(None, f"分类器模块不可用（{exc.name or exc}）")
+    try:
+        return ModelStatus(classifier.load_default(data_dir))
+    except (JixiaoError, FileNotFoundError) as exc:
+        return ModelStatus(None, f"分类器未训练或无法加载：{exc}")
+
+
+def model_unavailable_finding(reason: str) -> Finding:
+    return run_finding(
+        "M01", Severity.INFO,
+        f"未进行模型比对（M01）：{reason}。其他规则照常执行。",
+        suggestion="先训练并保存分类器（见 README 分类器一节），再重新审核。",
+    )
+
+
+def _label(tier: str | None, sub: str | None) -> str:
+    return f"{tier or '?'}/{sub or '?'}"
+
+
+def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, model: Any) -> list[Finding]:
+    """M01: one finding per indicator whose filed (tier, sub) the classifier confidently rejects."""
+    from models.classifier import IndicatorText  # the model exists, so the module does
+
+    rows = [(ctx, ind) for ctx in contexts for ind in ctx.project.indicators if ind.sub is not None]
+    if not rows:
+        return []
+    preds = model.predict([IndicatorText(ind.name, ind.desc, ind.value) for _, ind in rows])
+    min_conf = s.threshold("model_min_confidence")
+    out = []
+    for (ctx, ind), pred in zip(rows, preds):
+        if pred.confidence < min_conf:
+            continue
+        if pred.sub == ind.sub or (pred.sub is None and pred.tier == ind.tier):
+            continue
+        out.append(make_finding(
+            ctx, "M01", s.severity_of("M01"),
+            f"分类模型认为「{ind.name}」应属于「{_label(pred.tier, pred.sub)}」，"
+            f"填报为「{_label(ind.tier, ind.sub)}」（置信度{pred.confidence:.0%}）。",
+            evidence=(("filed", _label(ind.tier, ind.sub)), ("predicted", _label(pred.tier, pred.sub)),
+                      ("confidence", round(float(pred.confidence), 3))),
+            indicator=ind, cells=("tier", "sub"),
+            suggestion=f"核对归类；若模型正确，移到「{_label(pred.tier, pred.sub)}」下。",
+        ))
+    return out
