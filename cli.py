@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
+from dataclasses import dataclass
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional
 
 import typer
 
@@ -161,125 +162,313 @@ def _print_dupes_table(records: list[dict], n_rows: int, limit: int) -> None:
         console.print(f"… {len(records) - limit} more clusters (--limit, or --format json)")
 
 
-# ---------------------------------------------------------------- audit (issue 5)
+# ---------------------------------------------------------------- ingest / projects / show / export / demo (issue 2)
 
-AUDIT_FORMATS = ("table", "json", "csv", "html", "xlsx")
-
-
-def _audit_inputs(path: Optional[Path], doc: Optional[str], data_dir: Path) -> list[Any]:
-    """ParsedDocuments to audit: parsed from PATH (file or folder), one stored --doc, or everything stored."""
+if TYPE_CHECKING:
+    from index.ingest import IngestOutcome, IngestSummary
     from index.store import Store
-    from nlp.io import read_document
-    from nlp.parse import parse_text
-
-    if path is not None:
-        files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
-        if not files:
-            fail(f"{path}: no .txt files in this folder; give a disclosure file or a folder of them")
-        parsed = []
-        for f in files:
-            raw = read_document(f)
-            parsed.append(parse_text(raw.text, file=raw.file, sha256=raw.sha256, encoding=raw.encoding))
-        return parsed
-    with Store.open(data_dir) as store:
-        if doc is not None:
-            one = store.get_document(doc)
-            if one is None:
-                fail(f"no stored document '{doc}' in {data_dir}; see 'jixiao projects' or ingest it first")
-            return [one]
-        docs = list(store.iter_documents())
-    if not docs:
-        fail(f"no documents stored in {data_dir}; run 'jixiao ingest PATH' first, or give a PATH to audit")
-    return docs
+    from nlp.records import Document, Project
 
 
-def _print_audit_table(result: Any) -> None:
+def _outcome_json(o: IngestOutcome) -> dict[str, Any]:
+    return {
+        "doc": o.doc,
+        "path": str(o.path),
+        "ok": o.ok,
+        "reason": o.reason,
+        "layout": o.layout.value if o.layout else None,
+        "department": o.department,
+        "year": o.year,
+        "encoding": o.encoding,
+        "projects": o.n_projects,
+        "indicators": o.n_indicators,
+        "warnings": o.n_warnings,
+        "replaced": o.replaced,
+        "issues": [
+            {"file": i.file, "line": i.line, "severity": i.severity.value, "field": i.field, "message": i.message}
+            for i in o.issues
+        ],
+    }
+
+
+def _ingest_with_progress(paths: list[Path], data_dir: Path) -> list[IngestOutcome]:
+    """Run :func:`index.ingest.ingest_paths` with a rich progress bar on stderr (only on a terminal)."""
     from rich.console import Console
-    from rich.table import Table
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    console = Console()
-    for f in result.run_findings:
-        console.print(f"[{f.severity.value}] {f.rule}: {f.message}")
-    for s in result.summaries:
-        t = Table(title=f"{s.doc} {s.department or ''} {s.year or ''} — {s.projects} 项目, {s.findings} 问题")
-        for col in ("规则", "问题类型", "问题数", "涉及项目"):
-            t.add_column(col)
-        for rule, topic, n, k in s.by_rule:
-            t.add_row(rule, topic, str(n), str(k))
-        console.print(t)
-        console.print("评级: " + "  ".join(f"{g} {n}" for g, n in s.grades))
-    t = Table(title="findings")
-    for col in ("doc", "项目", "行", "规则", "级别", "指标", "问题"):
-        t.add_column(col, overflow="fold")
-    for f in result.findings:
-        if f.doc is None:
+    from index.ingest import ingest_paths
+    from index.store import Store
+
+    console = Console(stderr=True)
+    with Store.open(data_dir) as store, Progress(
+        TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        console=console, transient=True, disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("", total=None)
+
+        def on_progress(outcome: IngestOutcome, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, description=outcome.doc)
+
+        return ingest_paths(paths, store, on_progress=on_progress)
+
+
+def _print_outcomes(outcomes: list[IngestOutcome], *, show_warnings: bool) -> None:
+    from index.ingest import summarize
+
+    for o in outcomes:
+        if not o.ok:
             continue
-        t.add_row(f.doc.split("_")[0], f"{f.project_seq or ''} {f.project_name or ''}"[:24],
-                  str(f.line or ""), f.rule, f.severity.value, f.indicator or "", f.message)
-    console.print(t)
-    t = Table(title="项目评级")
-    for col in ("doc", "项目", "问题数", "得分", "评级"):
-        t.add_column(col)
-    for ap in result.projects:
-        p = ap.context.project
-        t.add_row(ap.context.document.file.split("_")[0], f"{p.seq or ''} {p.name}", str(len(ap.findings)),
-                  f"{ap.score:g}", ap.grade)
-    console.print(t)
+        where = " ".join(x for x in (o.department or "(department unknown)", str(o.year or "(year unknown)")))
+        typer.echo(
+            f"{o.doc}  {o.layout.value}  {where}  {o.n_projects} projects  {o.n_indicators} indicators"
+            f"  {o.n_warnings} warnings{'  (replaced)' if o.replaced else ''}"
+        )
+        if show_warnings:
+            for issue in o.issues:
+                if issue.severity.value != "info":
+                    typer.echo(f"  {issue}")
+    s = summarize(outcomes)
+    typer.echo(
+        f"{s.n_files - s.n_failed} documents ingested, {s.n_failed} failed: {s.n_projects} projects,"
+        f" {s.n_indicators} indicators, {s.n_warnings} warnings"
+        + ("" if show_warnings or not s.n_warnings else " (list them with --show-warnings)")
+    )
+
+
+def _report_failures(outcomes: list[IngestOutcome]) -> None:
+    failed = [o for o in outcomes if not o.ok]
+    for o in failed:
+        typer.echo(f"Error: {o.reason}", err=True)
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()
-def audit(
-    path: Annotated[Optional[Path], typer.Argument(help="A disclosure file or folder to parse and audit (not stored).")] = None,
-    doc: Annotated[Optional[str], typer.Option("--doc", help="Audit one stored document (its file name).")] = None,
-    project: Annotated[Optional[str], typer.Option("--project", help="Only this project: id (doc:ordinal), seq or name.")] = None,
-    profile: Annotated[str, typer.Option("--profile", help="Settings profile: default, strict, hebei, central.")] = "default",
-    settings_file: Annotated[Optional[Path], typer.Option("--settings", help="A TOML settings file instead of the packaged one.")] = None,
-    min_severity: Annotated[str, typer.Option("--min-severity", help="info, warning or error.")] = "info",
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv, html or xlsx.")] = "table",
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the report to this file.")] = None,
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Text files, or folders whose *.txt files are read.")],
+    show_warnings: Annotated[bool, typer.Option("--show-warnings", help="List each parse warning with file:line.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcomes as JSON.")] = False,
 ) -> None:
-    """Audit performance-target tables against rules R01–R25 and grade each project 优/良/中/差.
+    """Read disclosures into the store (re-ingesting a file replaces it). Exit 1 if any file failed.
 
-    Example: jixiao audit samples/003_33721d9d2b44b90e.txt --format html -o audit.html
+    Example: jixiao ingest samples/
     """
-    from models.audit import Severity, audit_documents, filter_result, load_settings, load_tier_model
-    from models.report import audit_to_dict, to_csv, to_html, to_xlsx
-
-    if fmt not in AUDIT_FORMATS:
-        fail(f"unknown --format '{fmt}'; use one of {', '.join(AUDIT_FORMATS)}")
-    if min_severity not in ("info", "warning", "error"):
-        fail(f"unknown --min-severity '{min_severity}'; use info, warning or error")
-    if fmt == "xlsx" and output is None:
-        fail("--format xlsx writes a binary workbook; give the file with -o FILE")
-    if path is not None and doc is not None:
-        fail("give either a PATH or --doc, not both")
     with reported():
-        settings = load_settings(profile, settings_file)
-        docs = _audit_inputs(path, doc, state.data_dir)
-        model = load_tier_model(state.data_dir) if settings.is_enabled("M01") else None
-        result = audit_documents(docs, settings, model=model, project=project)
-        if project is not None and not result.projects:
-            fail(f"no project matches '{project}'; see 'jixiao projects' for ids and names")
-        result = filter_result(result, Severity(min_severity))
-    if fmt == "table":
-        _print_audit_table(result)
-        return
-    if fmt == "xlsx":
-        data: bytes | str = to_xlsx(result)
-    elif fmt == "json":
-        data = json.dumps(audit_to_dict(result), ensure_ascii=False, indent=2)
-    elif fmt == "csv":
-        data = to_csv(result)
+        outcomes = _ingest_with_progress(paths, state.data_dir)
+    if as_json:
+        from dataclasses import asdict
+
+        from index.ingest import summarize
+
+        print_json({"documents": [_outcome_json(o) for o in outcomes], "summary": asdict(summarize(outcomes))})
     else:
-        data = to_html(result)
-    if output is None:
-        typer.echo(data)
+        _print_outcomes(outcomes, show_warnings=show_warnings)
+    _report_failures(outcomes)
+
+
+@app.command()
+def projects(
+    dept: Annotated[Optional[str], typer.Option("--dept", help="Only departments whose name contains TEXT.")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Only this budget year.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the projects as JSON.")] = False,
+) -> None:
+    """List stored projects (id, document, department, year, name, budget, indicator count).
+
+    Example: jixiao projects --dept 邯郸 --year 2024
+    """
+    from dataclasses import asdict
+
+    from index.store import Store
+
+    with reported():
+        with Store.open(state.data_dir) as store:
+            rows = store.projects(department=dept, year=year)
+    if as_json:
+        print_json([asdict(r) for r in rows])
         return
-    if isinstance(data, bytes):
-        output.write_bytes(data)
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "department", "year", "seq", "name", "budget 万元", "indicators", box=None)
+    for r in rows:
+        budget = "" if r.budget_wan is None else f"{r.budget_wan:g}"
+        table.add_row(r.project_id, r.department or "", str(r.year or ""), str(r.seq or ""), r.name, budget,
+                      str(r.n_indicators))
+    Console().print(table)
+    typer.echo(f"{len(rows)} projects")
+
+
+def _resolve_project(store: Store, query: str) -> tuple[Document, Project]:
+    found = store.get_project(query)
+    if found is not None:
+        return found
+    matches = store.find_projects(query)
+    if not matches:
+        fail(f"no project id or name matches {query!r}; list them with 'jixiao projects'")
+    if len(matches) > 1:
+        shown = ", ".join(f"{m.project_id} {m.name}" for m in matches[:5])
+        more = f", … ({len(matches) - 5} more)" if len(matches) > 5 else ""
+        fail(f"{query!r} matches {len(matches)} projects ({shown}{more}); give a project id")
+    found = store.get_project(matches[0].project_id)
+    assert found is not None  # just listed
+    return found
+
+
+@app.command()
+def show(
+    project: Annotated[str, typer.Argument(help="A project id (e.g. 001_269e4af91333dcae:3) or a unique part of its name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the project and its indicators as JSON.")] = False,
+) -> None:
+    """Show one project: its header and its performance-target table.
+
+    Example: jixiao show 就业补助
+    """
+    from dataclasses import asdict
+
+    from index.store import Store
+    from nlp.records import project_id
+
+    with reported():
+        with Store.open(state.data_dir) as store:
+            document, proj = _resolve_project(store, project)
+    pid = project_id(document.file, proj.ordinal)
+    if as_json:
+        print_json({"project_id": pid, "document": asdict(document), "project": asdict(proj)})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    budget = "—" if proj.budget_wan is None else f"{proj.budget_wan:g} 万元 (from {proj.budget_source})"
+    typer.echo(f"{pid}  {proj.title}")
+    typer.echo(f"项目名称: {proj.name}    项目编码: {proj.code or '—'}    预算: {budget}")
+    typer.echo(
+        f"部门: {document.department or '—'}    年度: {document.year or '—'}    "
+        f"来源: {document.file}:{proj.line}-{proj.line_end}    {proj.section}"
+    )
+    if proj.funds_use:
+        typer.echo(f"资金用途: {proj.funds_use}")
+    if proj.spending_plan:
+        typer.echo("支出计划: " + "  ".join(f"{when} {share}" for when, share in proj.spending_plan))
+    if proj.targets:
+        typer.echo(f"绩效目标: {proj.targets}")
+    table = Table("一级", "二级", "三级指标", "指标描述", "指标值", "确定依据", "行")
+    for i in proj.indicators:
+        flag = f" ?{','.join(i.uncertain)}" if i.uncertain else ""
+        lines = str(i.line) if i.line == i.line_end else f"{i.line}-{i.line_end}"
+        table.add_row(i.tier_raw, i.sub_raw, i.name, i.desc, i.value, i.basis, lines + flag)
+    Console().print(table)
+    if any(i.uncertain for i in proj.indicators):
+        typer.echo("?field: the parser could not assign that cell with confidence")
+
+
+def _write_export(records: Iterator[dict[str, Any]], stream: Any, *, fmt: str, fields: tuple[str, ...]) -> int:
+    """Write export records as CSV or JSON lines; return how many."""
+    import csv
+
+    n = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(stream, fieldnames=list(fields), lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow({**record, "uncertain": ";".join(record["uncertain"])})
+            n += 1
     else:
-        output.write_text(data, encoding="utf-8")
-    typer.echo(f"wrote {len(result.findings)} findings on {len(result.projects)} projects to {output}", err=True)
+        for record in records:
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+    stream.flush()
+    return n
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl (one JSON object per line) or csv.")] = "jsonl",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to FILE instead of stdout.")] = None,
+) -> None:
+    """Export every stored indicator, one record per row (fields listed in README.md).
+
+    Example: jixiao export --format csv -o indicators.csv
+    """
+    from index.store import EXPORT_FIELDS, Store
+
+    if fmt not in {"jsonl", "csv"}:
+        fail(f"--format must be jsonl or csv (got {fmt!r})")
+    with reported():
+        with Store.open(state.data_dir) as store:
+            if not store.counts()["indicators"]:
+                fail(f"the store in {state.data_dir} holds no indicators; run 'jixiao ingest PATH' first")
+            try:
+                sink = open(output, "w", encoding="utf-8", newline="") if output else None
+            except OSError as exc:
+                fail(f"{output}: cannot write ({exc.strerror or exc}); check the path")
+            stream = sink if sink is not None else sys.stdout
+            try:
+                n = _write_export(store.export_rows(), stream, fmt=fmt, fields=EXPORT_FIELDS)
+            finally:
+                if sink is not None:
+                    sink.close()
+    if output:
+        typer.echo(f"wrote {n} indicators to {output}", err=True)
+
+
+def bundled_samples_dir() -> Path:
+    """The sample disclosures shipped with the sources (``samples/`` next to ``cli.py``)."""
+    import nlp
+
+    candidates = [Path(__file__).resolve().parent / "samples", Path(nlp.__file__).resolve().parent.parent / "samples"]
+    for candidate in candidates:
+        if any(candidate.glob("*.txt")):
+            return candidate
+    fail(
+        f"bundled samples not found (looked in {candidates[0]}); install from a source checkout"
+        " with 'pip install -e .', or ingest your own files with 'jixiao ingest PATH'"
+    )
+    raise AssertionError  # unreachable: fail() exits
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What ``jixiao demo`` did. Later steps (audit, search) add their own fields here."""
+
+    samples: Path
+    data_dir: Path
+    outcomes: tuple[IngestOutcome, ...]  #: one per sample file
+    totals: IngestSummary
+
+
+def demo_summary(data_dir: Path) -> DemoSummary:
+    """Ingest the bundled samples into ``data_dir`` and return what happened (no printing)."""
+    from index.ingest import summarize
+
+    samples = bundled_samples_dir()
+    outcomes = _ingest_with_progress([samples], data_dir)
+    return DemoSummary(samples=samples, data_dir=data_dir, outcomes=tuple(outcomes), totals=summarize(outcomes))
+
+
+@app.command()
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Ingest the bundled sample disclosures into the data directory and print a summary.
+
+    Example: jixiao --data-dir /tmp/jx demo
+    """
+    from dataclasses import asdict
+
+    with reported():
+        summary = demo_summary(state.data_dir)
+    if as_json:
+        print_json({
+            "samples": str(summary.samples),
+            "data_dir": str(summary.data_dir),
+            "documents": [_outcome_json(o) for o in summary.outcomes],
+            "summary": asdict(summary.totals),
+        })
+    else:
+        typer.echo(f"ingested the bundled samples ({summary.samples}) into {summary.data_dir}")
+        _print_outcomes(list(summary.outcomes), show_warnings=False)
+        typer.echo("next: jixiao projects · jixiao show PROJECT · jixiao export --format csv")
+    _report_failures(list(summary.outcomes))
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m cli`
