@@ -471,6 +471,127 @@ def demo(
     _report_failures(list(summary.outcomes))
 
 
+# ---------------------------------------------------------------- audit (issue 5)
+
+AUDIT_FORMATS = ("table", "json", "csv", "html", "xlsx")
+
+
+def _audit_inputs(path: Optional[Path], doc: Optional[str], data_dir: Path) -> list[Any]:
+    """ParsedDocuments to audit: parsed from PATH (file or folder), one stored --doc, or everything stored."""
+    from index.store import Store
+    from nlp.io import read_document
+    from nlp.parse import parse_text
+
+    if path is not None:
+        files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
+        if not files:
+            fail(f"{path}: no .txt files in this folder; give a disclosure file or a folder of them")
+        parsed = []
+        for f in files:
+            raw = read_document(f)
+            parsed.append(parse_text(raw.text, file=raw.file, sha256=raw.sha256, encoding=raw.encoding))
+        return parsed
+    with Store.open(data_dir) as store:
+        if doc is not None:
+            one = store.get_document(doc)
+            if one is None:
+                fail(f"no stored document '{doc}' in {data_dir}; see 'jixiao projects' or ingest it first")
+            return [one]
+        docs = list(store.iter_documents())
+    if not docs:
+        fail(f"no documents stored in {data_dir}; run 'jixiao ingest PATH' first, or give a PATH to audit")
+    return docs
+
+
+def _print_audit_table(result: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for f in result.run_findings:
+        console.print(f"[{f.severity.value}] {f.rule}: {f.message}")
+    for s in result.summaries:
+        t = Table(title=f"{s.doc} {s.department or ''} {s.year or ''} — {s.projects} 项目, {s.findings} 问题")
+        for col in ("规则", "问题类型", "问题数", "涉及项目"):
+            t.add_column(col)
+        for rule, topic, n, k in s.by_rule:
+            t.add_row(rule, topic, str(n), str(k))
+        console.print(t)
+        console.print("评级: " + "  ".join(f"{g} {n}" for g, n in s.grades))
+    t = Table(title="findings")
+    for col in ("doc", "项目", "行", "规则", "级别", "指标", "问题"):
+        t.add_column(col, overflow="fold")
+    for f in result.findings:
+        if f.doc is None:
+            continue
+        t.add_row(f.doc.split("_")[0], f"{f.project_seq or ''} {f.project_name or ''}"[:24],
+                  str(f.line or ""), f.rule, f.severity.value, f.indicator or "", f.message)
+    console.print(t)
+    t = Table(title="项目评级")
+    for col in ("doc", "项目", "问题数", "得分", "评级"):
+        t.add_column(col)
+    for ap in result.projects:
+        p = ap.context.project
+        t.add_row(ap.context.document.file.split("_")[0], f"{p.seq or ''} {p.name}", str(len(ap.findings)),
+                  f"{ap.score:g}", ap.grade)
+    console.print(t)
+
+
+@app.command()
+def audit(
+    path: Annotated[Optional[Path], typer.Argument(help="A disclosure file or folder to parse and audit (not stored).")] = None,
+    doc: Annotated[Optional[str], typer.Option("--doc", help="Audit one stored document (its file name).")] = None,
+    project: Annotated[Optional[str], typer.Option("--project", help="Only this project: id (doc:ordinal), seq or name.")] = None,
+    profile: Annotated[str, typer.Option("--profile", help="Settings profile: default, strict, hebei, central.")] = "default",
+    settings_file: Annotated[Optional[Path], typer.Option("--settings", help="A TOML settings file instead of the packaged one.")] = None,
+    min_severity: Annotated[str, typer.Option("--min-severity", help="info, warning or error.")] = "info",
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv, html or xlsx.")] = "table",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the report to this file.")] = None,
+) -> None:
+    """Audit performance-target tables against rules R01–R25 and grade each project 优/良/中/差.
+
+    Example: jixiao audit samples/003_33721d9d2b44b90e.txt --format html -o audit.html
+    """
+    from models.audit import Severity, audit_documents, filter_result, load_settings, load_tier_model
+    from models.report import audit_to_dict, to_csv, to_html, to_xlsx
+
+    if fmt not in AUDIT_FORMATS:
+        fail(f"unknown --format '{fmt}'; use one of {', '.join(AUDIT_FORMATS)}")
+    if min_severity not in ("info", "warning", "error"):
+        fail(f"unknown --min-severity '{min_severity}'; use info, warning or error")
+    if fmt == "xlsx" and output is None:
+        fail("--format xlsx writes a binary workbook; give the file with -o FILE")
+    if path is not None and doc is not None:
+        fail("give either a PATH or --doc, not both")
+    with reported():
+        settings = load_settings(profile, settings_file)
+        docs = _audit_inputs(path, doc, state.data_dir)
+        model = load_tier_model(state.data_dir) if settings.is_enabled("M01") else None
+        result = audit_documents(docs, settings, model=model, project=project)
+        if project is not None and not result.projects:
+            fail(f"no project matches '{project}'; see 'jixiao projects' for ids and names")
+        result = filter_result(result, Severity(min_severity))
+    if fmt == "table":
+        _print_audit_table(result)
+        return
+    if fmt == "xlsx":
+        data: bytes | str = to_xlsx(result)
+    elif fmt == "json":
+        data = json.dumps(audit_to_dict(result), ensure_ascii=False, indent=2)
+    elif fmt == "csv":
+        data = to_csv(result)
+    else:
+        data = to_html(result)
+    if output is None:
+        typer.echo(data)
+        return
+    if isinstance(data, bytes):
+        output.write_bytes(data)
+    else:
+        output.write_text(data, encoding="utf-8")
+    typer.echo(f"wrote {len(result.findings)} findings on {len(result.projects)} projects to {output}", err=True)
+
+
 def run() -> None:  # pragma: no cover - console entry for `python -m cli`
     try:
         app()

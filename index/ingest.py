@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Protocol
 from index.store import Store
 from nlp.errors import JixiaoError
 from nlp.io import read_document
+from nlp.parse import parse_text
 from nlp.records import Layout, ParsedDocument, ParseIssue, Severity
 
 __all__ = [
@@ -90,13 +91,8 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def load_document(path: Path, *, parse: Parser | None = None) -> ParsedDocument:
-    """Read and parse one file (pure apart from reading it). Raises :class:`JixiaoError` on bad input.
-
-    ``parse`` defaults to :func:`nlp.parse.parse_text`.
-    """
-    if parse is None:
-        from nlp.parse import parse_text as parse
+def load_document(path: Path, *, parse: Parser = parse_text) -> ParsedDocument:
+    """Read and parse one file (pure apart from reading it). Raises :class:`JixiaoError` on bad input."""
     raw = read_document(path)
     return parse(raw.text, file=raw.file, sha256=raw.sha256, encoding=raw.encoding)
 
@@ -106,7 +102,7 @@ def ingest_paths(
     store: Store,
     *,
     on_progress: ProgressFn | None = None,
-    parse: Parser | None = None,
+    parse: Parser = parse_text,
 ) -> list[IngestOutcome]:
     """Read, parse and store every file under ``paths``; one outcome per file, in order.
 
@@ -136,15 +132,17 @@ def ingest_paths(
     return outcomes
 
 
-def _ingest_one(path: Path, store: Store, *, parse: Parser | None, known: set[str]) -> IngestOutcome:
+def _ingest_one(path: Path, store: Store, *, parse: Parser, known: set[str]) -> IngestOutcome:
     try:
         parsed = load_document(path, parse=parse)
         store.replace_document(parsed)
     except JixiaoError as exc:
-        reason = str(exc)
-        if not reason.startswith(str(path)) and not reason.startswith(path.name):
+        reason = str(exc).splitlines()[0]
+        if reason.startswith(f"{path.name}:"):  # the parser names the file; show the path as given
+            reason = f"{path}{reason[len(path.name):]}"
+        elif not reason.startswith(f"{path}:"):
             reason = f"{path}: {reason}"
-        return IngestOutcome(path=path, doc=path.name, ok=False, reason=reason.splitlines()[0])
+        return IngestOutcome(path=path, doc=path.name, ok=False, reason=reason)
     d = parsed.document
     return IngestOutcome(
         path=path,

@@ -96,7 +96,7 @@ def test_one_bad_file_fails_alone(folder: Path, store: Store, tmp_path: Path) ->
                                                  ("notable.txt", False)]
     assert outcomes[0].reason == f"{binary}: binary file (NUL bytes), not text; export the document as UTF-8 text"
     assert outcomes[3].reason == (
-        "notable.txt: no performance-target tables found; is this a 项目支出绩效目标表 disclosure?"
+        f"{notable}: no performance-target tables found; is this a 项目支出绩效目标表 disclosure?"
     )
     assert [d.doc for d in store.documents()] == ["a.txt", "b.txt"]
 
