@@ -1,0 +1,130 @@
+"""The whoosh analyzer of the project index, built on :func:`nlp.tokenize.token_spans`.
+
+Not jieba's ``ChineseAnalyzer``: that one drops digits, ``%`` and every other
+one-character non-Han token, and stores character offsets where whoosh expects
+word positions, so phrase queries never match.
+
+How text becomes terms:
+
+* at **index** time, SEARCH-mode segmentation: a long word also yields the
+  dictionary words inside it (城乡居民养老保险 → 城乡, 居民, 养老, 保险, …), so a query
+  养老 finds it;
+* at **query** time (whoosh passes ``mode="query"``), PRECISE segmentation: one term
+  per word, joined with AND by the query parser;
+* a token's position (``pos``) is the number of non-space characters before it.
+  Sub-words therefore sit at their own place inside the long word, and a phrase
+  query (:class:`index.phrase.AdjacentPhrase`) checks that the words follow each
+  other character by character, whatever the segmentation of the long word was;
+* ``startchar``/``endchar`` are offsets into the original text (for highlighting);
+* Latin letters are lower-cased; punctuation and function words
+  (:data:`nlp.tokenize.STOPWORDS_ZH`) are dropped; numbers, ``%`` and operators are kept.
+
+Changing any of this changes the terms in the index: bump :data:`ANALYZER_VERSION`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from whoosh.analysis import Composable, Token, Tokenizer
+
+from nlp.tokenize import STOPWORDS_ZH, SegmentMode, token_spans
+
+__all__ = ["ANALYZER_VERSION", "ZhTokenizer", "ZhStopFilter", "make_analyzer", "nonspace_offsets"]
+
+#: recorded in the index; a different value means the index must be rebuilt
+ANALYZER_VERSION = "zh-2"
+
+
+def nonspace_offsets(text: str) -> list[int]:
+    """``out[i]`` = number of non-white-space characters in ``text[:i]`` (``len(out) == len(text) + 1``)."""
+    out = [0] * (len(text) + 1)
+    n = 0
+    for i, ch in enumerate(text):
+        out[i] = n
+        if not (ch.isspace() or ch == "\u200b"):
+            n += 1
+    out[len(text)] = n
+    return out
+
+
+class ZhTokenizer(Tokenizer):
+    """Chinese-aware whoosh tokenizer: SEARCH segmentation when indexing, PRECISE when querying.
+
+    A plain class without state, so the schema (which whoosh pickles into the index) can be pickled.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__
+
+    def __hash__(self) -> int:
+        return hash(self.__class__.__name__)
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        seg_mode = SegmentMode.PRECISE if mode == "query" else SegmentMode.SEARCH
+        spans = token_spans(value, mode=seg_mode)
+        offsets = nonspace_offsets(value) if positions else None
+        for span in spans:
+            token.text = span.text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = span.text
+            if offsets is not None:
+                token.pos = start_pos + offsets[span.start]
+            if chars:
+                token.startchar = start_char + span.start
+                token.endchar = start_char + span.end
+            yield token
+
+
+class ZhStopFilter(Composable):
+    """Lower-case Latin letters and drop :data:`STOPWORDS_ZH` without renumbering positions.
+
+    (whoosh's ``StopFilter`` would also drop every one-character token and renumber positions.)
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__
+
+    def __hash__(self) -> int:
+        return hash(self.__class__.__name__)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            text = t.text.lower()
+            if text in STOPWORDS_ZH:
+                if not t.removestops:
+                    t.stopped = True
+                    yield t
+                continue
+            t.text = text
+            yield t
+
+
+def make_analyzer() -> Composable:
+    """The analyzer of every full-text field of the project index."""
+    return ZhTokenizer() | ZhStopFilter()

@@ -1,0 +1,215 @@
+"""Writing the project index under ``<data_dir>/index/``: full rebuilds and per-document updates.
+
+Layout::
+
+    index/CURRENT          name of the live generation folder (replaced atomically)
+    index/write.lock       one writer at a time (:mod:`index.lock`)
+    index/gen-<n>/         a whoosh index + ``jixiao.json`` (analyzer version, counts)
+
+A rebuild writes a new ``gen-<n>.tmp`` folder, renames it and then points
+``CURRENT`` at it, so a build that is killed half-way leaves the live index
+untouched (its ``.tmp`` folder is removed by the next writer). Searches open
+whatever ``CURRENT`` names and keep working while a writer runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+from index.analyzer import ANALYZER_VERSION
+from index.lock import write_lock
+from index.schema import make_schema, project_fields
+from nlp.errors import JixiaoError
+from nlp.records import ParsedDocument
+
+__all__ = [
+    "CURRENT_NAME",
+    "META_NAME",
+    "IndexInfo",
+    "IndexMissingError",
+    "IndexVersionError",
+    "ProgressFn",
+    "current_generation",
+    "delete_documents",
+    "read_info",
+    "rebuild_index",
+    "update_index",
+]
+
+CURRENT_NAME = "CURRENT"
+META_NAME = "jixiao.json"
+
+#: called after each document with (documents done, total or None)
+ProgressFn = Callable[[int, "int | None"], None]
+
+
+class IndexMissingError(JixiaoError):
+    """There is no search index in the data directory yet."""
+
+
+class IndexVersionError(JixiaoError):
+    """The index was built by a different analyzer (or is damaged) and must be rebuilt."""
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What a build or update left in the index."""
+
+    path: Path  #: the live generation folder
+    analyzer_version: str
+    n_documents: int  #: source documents indexed
+    n_projects: int  #: whoosh documents (one per project)
+
+
+def current_generation(index_dir: Path) -> Path:
+    """The live generation folder; :class:`IndexMissingError` if there is none."""
+    try:
+        name = (index_dir / CURRENT_NAME).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise IndexMissingError(
+            f"{index_dir}: no search index yet; run 'jixiao ingest PATH' or 'jixiao index rebuild' first"
+        ) from None
+    return index_dir / name
+
+
+def read_info(generation: Path) -> IndexInfo:
+    """The metadata of a generation; :class:`IndexVersionError` if it is missing or from another analyzer."""
+    try:
+        meta = json.loads((generation / META_NAME).read_text(encoding="utf-8"))
+        version = meta["analyzer_version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise IndexVersionError(
+            f"{generation}: the search index is damaged or incomplete; run 'jixiao index rebuild'"
+        ) from None
+    if version != ANALYZER_VERSION:
+        raise IndexVersionError(
+            f"{generation}: the search index was built with analyzer {version!r}, this jixiao uses "
+            f"{ANALYZER_VERSION!r}; run 'jixiao index rebuild'"
+        )
+    return IndexInfo(generation, version, int(meta.get("n_documents", 0)), int(meta.get("n_projects", 0)))
+
+
+def _write_meta(generation: Path, ix: whoosh_index.Index) -> IndexInfo:
+    with ix.searcher() as s:
+        n_projects = s.doc_count()
+        n_documents = len(list(s.lexicon("doc")))
+    meta = {"analyzer_version": ANALYZER_VERSION, "n_documents": n_documents, "n_projects": n_projects}
+    tmp = generation / (META_NAME + ".tmp")
+    tmp.write_text(json.dumps(meta), encoding="utf-8")
+    os.replace(tmp, generation / META_NAME)
+    return IndexInfo(generation, ANALYZER_VERSION, n_documents, n_projects)
+
+
+def _point_current(index_dir: Path, generation: Path) -> None:
+    tmp = index_dir / (CURRENT_NAME + ".tmp")
+    tmp.write_text(generation.name + "\n", encoding="utf-8")
+    os.replace(tmp, index_dir / CURRENT_NAME)
+
+
+def _remove_stale(index_dir: Path, keep: Path) -> None:
+    """Delete old generations and the ``.tmp`` folders of killed builds (caller holds the lock)."""
+    for path in index_dir.glob("gen-*"):
+        if path != keep and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _add_documents(writer: object, documents: Iterable[ParsedDocument], on_progress: ProgressFn | None,
+                   total: int | None, *, replace: bool) -> int:
+    done = 0
+    for parsed in documents:
+        if replace:
+            writer.delete_by_term("doc", parsed.document.file)  # type: ignore[attr-defined]
+        for project in parsed.projects:
+            writer.add_document(**project_fields(parsed.document, project))  # type: ignore[attr-defined]
+        done += 1
+        if on_progress is not None:
+            on_progress(done, total)
+    return done
+
+
+def rebuild_index(
+    index_dir: Path,
+    documents: Iterable[ParsedDocument],
+    *,
+    total: int | None = None,
+    on_progress: ProgressFn | None = None,
+    procs: int = 1,
+    lock_timeout: float = 10.0,
+) -> IndexInfo:
+    """Build a fresh index from ``documents`` in a new folder, then swap it in.
+
+    :param total: number of documents, for progress reports only.
+    :param procs: whoosh writer processes (2 helps on big corpora).
+    """
+    with write_lock(index_dir, timeout=lock_timeout):
+        final = index_dir / f"gen-{time.time_ns()}"
+        tmp = final.with_name(final.name + ".tmp")
+        tmp.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(tmp), make_schema())
+        kwargs = {"procs": procs, "multisegment": True, "limitmb": 128} if procs > 1 else {"limitmb": 128}
+        writer = ix.writer(**kwargs)
+        try:
+            _add_documents(writer, documents, on_progress, total, replace=False)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        writer.commit()
+        _write_meta(tmp, ix)
+        ix.close()
+        os.rename(tmp, final)
+        _point_current(index_dir, final)
+        _remove_stale(index_dir, keep=final)
+        return read_info(final)
+
+
+def update_index(
+    index_dir: Path,
+    documents: Iterable[ParsedDocument],
+    *,
+    on_progress: ProgressFn | None = None,
+    lock_timeout: float = 10.0,
+) -> IndexInfo:
+    """Add or replace the projects of ``documents`` (keyed by file name); creates the index if needed."""
+    documents = list(documents)
+    try:
+        generation = current_generation(index_dir)
+    except IndexMissingError:
+        return rebuild_index(index_dir, documents, total=len(documents), on_progress=on_progress,
+                             lock_timeout=lock_timeout)
+    with write_lock(index_dir, timeout=lock_timeout):
+        generation = current_generation(index_dir)  # a rebuild may have swapped it while we waited
+        read_info(generation)
+        ix = whoosh_index.open_dir(str(generation))
+        writer = ix.writer()
+        try:
+            _add_documents(writer, documents, on_progress, len(documents), replace=True)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        info = _write_meta(generation, ix)
+        ix.close()
+        return info
+
+
+def delete_documents(index_dir: Path, docs: Iterable[str], *, lock_timeout: float = 10.0) -> int:
+    """Remove every project of the named source documents; returns the number removed."""
+    with write_lock(index_dir, timeout=lock_timeout):
+        generation = current_generation(index_dir)
+        read_info(generation)
+        ix = whoosh_index.open_dir(str(generation))
+        with ix.writer() as writer:
+            n = sum(writer.delete_by_query(Term("doc", d)) for d in docs)
+        _write_meta(generation, ix)
+        ix.close()
+        return n
