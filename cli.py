@@ -286,15 +286,13 @@ def projects(
     if as_json:
         print_json([asdict(r) for r in rows])
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("id", "department", "year", "seq", "name", "budget 万元", "indicators", box=None)
+    doc = None
     for r in rows:
-        budget = "" if r.budget_wan is None else f"{r.budget_wan:g}"
-        table.add_row(r.project_id, r.department or "", str(r.year or ""), str(r.seq or ""), r.name, budget,
-                      str(r.n_indicators))
-    Console().print(table)
+        if r.doc != doc:
+            doc = r.doc
+            typer.echo(f"{r.doc}  {r.department or '(department unknown)'}  {r.year or '(year unknown)'}")
+        budget = "—" if r.budget_wan is None else f"{r.budget_wan:g} 万元"
+        typer.echo(f"  {r.project_id:<26} {budget:>12} {r.n_indicators:>3} indicators  {r.section} {r.seq or '?'}. {r.name}")
     typer.echo(f"{len(rows)} projects")
 
 
@@ -351,12 +349,15 @@ def show(
         typer.echo("支出计划: " + "  ".join(f"{when} {share}" for when, share in proj.spending_plan))
     if proj.targets:
         typer.echo(f"绩效目标: {proj.targets}")
-    table = Table("一级", "二级", "三级指标", "指标描述", "指标值", "确定依据", "行")
+    table = Table()
+    for column in ("一级", "二级", "三级指标", "指标描述", "指标值", "确定依据", "行"):
+        table.add_column(column, overflow="fold")
     for i in proj.indicators:
         flag = f" ?{','.join(i.uncertain)}" if i.uncertain else ""
         lines = str(i.line) if i.line == i.line_end else f"{i.line}-{i.line_end}"
         table.add_row(i.tier_raw, i.sub_raw, i.name, i.desc, i.value, i.basis, lines + flag)
-    Console().print(table)
+    console = Console()
+    Console(width=None if console.is_terminal else 160).print(table)
     if any(i.uncertain for i in proj.indicators):
         typer.echo("?field: the parser could not assign that cell with confidence")
 
