@@ -293,3 +293,12 @@ def test_delete_document(store: Store) -> None:
     assert store.delete_document("001_a.txt") is True
     assert store.delete_document("001_a.txt") is False
     assert store.counts() == {"documents": 0, "projects": 0, "indicators": 0, "issues": 0}
+
+
+def test_real_samples_round_trip_losslessly(store: Store, samples_dir: Path) -> None:
+    from index.ingest import load_document
+
+    parsed = [load_document(p) for p in sorted(samples_dir.glob("*.txt"))]
+    for p in parsed:
+        store.replace_document(p)
+    assert list(store.iter_documents()) == parsed
