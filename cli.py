@@ -46,6 +46,9 @@ def main(
 ) -> None:
     """Global options shared by every command."""
     state.data_dir = data_dir if data_dir is not None else Path("data")
+    from nlp.tokenize import use_cache_dir
+
+    use_cache_dir(state.data_dir / "cache")  # jieba's prefix-dict cache stays inside the data dir
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -263,6 +266,7 @@ def ingest(
         print_json({"documents": [_outcome_json(o) for o in outcomes], "summary": asdict(summarize(outcomes))})
     else:
         _print_outcomes(outcomes, show_warnings=show_warnings)
+    _update_search_index(outcomes)
     _report_failures(outcomes)
 
 
@@ -591,6 +595,129 @@ def audit(
     else:
         output.write_text(data, encoding="utf-8")
     typer.echo(f"wrote {len(result.findings)} findings on {len(result.projects)} projects to {output}", err=True)
+
+
+# ---------------------------------------------------------------- search / index rebuild (issue 4)
+
+index_app = typer.Typer(help="Maintain the full-text search index (<data-dir>/index).", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+def _index_dir() -> Path:
+    return state.data_dir / "index"
+
+
+def _update_search_index(outcomes: list[Any]) -> None:
+    """After an ingest: add or replace the projects of the ingested documents in the search index."""
+    from index.build import update_index
+    from index.store import Store
+
+    ok = [o.doc for o in outcomes if o.ok]
+    if not ok:
+        return
+    with reported():
+        with Store.open(state.data_dir) as store:
+            docs = [d for d in (store.get_document(doc) for doc in ok) if d is not None]
+        try:
+            update_index(_index_dir(), docs)
+        except JixiaoError as exc:
+            raise JixiaoError(f"{exc} (the store is updated; the search index is not: run 'jixiao index rebuild')")
+
+
+@index_app.command("rebuild")
+def index_rebuild(
+    procs: Annotated[int, typer.Option(min=1, max=8, help="Writer processes (2 helps on large stores).")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Rebuild the search index from the store (built aside, then swapped in).
+
+    Example: jixiao index rebuild
+    """
+    import time
+
+    from rich.progress import Progress
+
+    from index.build import rebuild_index
+    from index.store import Store
+
+    started = time.perf_counter()
+    with reported():
+        with Store.open(state.data_dir) as store:
+            total = len(store.documents())
+            with Progress(transient=True, disable=as_json or not sys.stderr.isatty()) as progress:
+                task = progress.add_task("indexing", total=total)
+                info = rebuild_index(_index_dir(), store.iter_documents(), total=total, procs=procs,
+                                     on_progress=lambda done, _total: progress.update(task, completed=done))
+    seconds = round(time.perf_counter() - started, 3)
+    if as_json:
+        print_json({"path": str(info.path), "analyzer_version": info.analyzer_version,
+                    "documents": info.n_documents, "projects": info.n_projects, "seconds": seconds})
+    else:
+        typer.echo(f"indexed {info.n_projects} projects from {info.n_documents} documents in {seconds:.1f} s")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words (AND by default), OR, NOT, "exact phrase", field:word.')],
+    year: Annotated[Optional[str], typer.Option(help="A year (2021) or a range (2021-2024).")] = None,
+    dept: Annotated[Optional[str], typer.Option(help="Only departments whose name contains TEXT.")] = None,
+    tier: Annotated[Optional[str], typer.Option(help="Only projects with an indicator of this tier: 产出|效益|满意度|成本.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Hits per page.")] = 10,
+    page: Annotated[int, typer.Option(min=1, help="Page number (1 = best hits).")] = 1,
+    sort: Annotated[str, typer.Option(help="score | year | budget")] = "score",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (fields in README 'Search').")] = False,
+) -> None:
+    """Full-text search over the indexed projects: ranked hits with highlighted snippets.
+
+    Example: jixiao search "创业担保贷款" --year 2021-2025 --limit 5
+    """
+    from index.search import SortKey, parse_years, search_projects
+
+    if sort not in {s.value for s in SortKey}:
+        fail(f"--sort must be one of score, year, budget (got {sort!r})")
+    with reported():
+        years = parse_years(year) if year else None
+        result = search_projects(_index_dir(), query, years=years, dept=dept, tier=tier, limit=limit, page=page,
+                                 sort=SortKey(sort))
+    if as_json:
+        print_json(_search_json(result))
+    else:
+        _print_search(result)
+
+
+def _search_json(result: Any) -> dict[str, Any]:
+    keys = ("project_id", "doc", "department", "year", "section", "project_seq", "project_name", "project_code",
+            "budget_wan", "score")
+    return {
+        "query": result.query,
+        "total": result.total,
+        "hits": [
+            {**{k: getattr(h, k) for k in keys}, "highlights": [{"field": x.field, "text": x.text} for x in h.highlights]}
+            for h in result.hits
+        ],
+    }
+
+
+def _print_search(result: Any) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from index.search import HIGHLIGHT_END, HIGHLIGHT_START
+
+    console = Console(highlight=False)
+    first = (result.page - 1) * result.limit
+    if not result.hits:
+        console.print(f"no projects match {result.query!r}" if result.total == 0 else
+                      f"{result.total} projects match; page {result.page} is past the last one")
+        return
+    console.print(f"{result.total} projects match {result.query!r}; showing {first + 1}-{first + len(result.hits)}")
+    for n, h in enumerate(result.hits, start=first + 1):
+        budget = f"{h.budget_wan:g} 万元" if h.budget_wan is not None else "budget ?"
+        console.print(f"[bold]{n}. {escape(h.project_name)}[/bold]  {h.project_id}  {escape(h.department or '?')} "
+                      f"{h.year or '?'}  {budget}  score {h.score:.2f}")
+        for x in h.highlights:
+            text = escape(x.text.replace("\n", " ")).replace(HIGHLIGHT_START, "[reverse]").replace(HIGHLIGHT_END, "[/reverse]")
+            console.print(f"    {x.field}: {text}")
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m cli`

@@ -24,8 +24,10 @@ Two sources of terms, both extracted, none typed in by hand:
    names, basis types) that jieba's stock dictionary does not already hold.
 
 Each term gets the frequency jieba itself would suggest for it against the stock
-dictionary (``suggest_freq(term, tune=False)``) times ``--boost``, so it wins over the
-split it would otherwise get. Run::
+dictionary (``suggest_freq(term, tune=False)``) times ``--boost`` times the number of
+times it occurs in the samples (at least 1): it wins over the split it would otherwise
+get, and where two terms compete for the same characters (创业担保贷款 | 贷款贴息资金 in
+创业担保贷款贴息资金) the more frequent one wins, as in a unigram model. Run::
 
     .venv/bin/python bench/build_userdict.py            # writes nlp/data/userdict.txt
     .venv/bin/python bench/build_userdict.py --check    # exit 1 if the committed file is stale
@@ -142,7 +144,8 @@ def build(
         lines += path.read_text(encoding="utf-8").splitlines()
     terms = set(corpus_terms(lines, tk, min_count=min_count, min_variety=min_variety))
     terms |= set(vocabulary_terms(domain.read_text(encoding="utf-8"), tk))
-    rows = [f"{t} {tk.suggest_freq(t, False) * boost}" for t in sorted(terms)]
+    corpus = "\n".join(lines)
+    rows = [f"{t} {tk.suggest_freq(t, False) * boost * max(corpus.count(t), 1)}" for t in sorted(terms)]
     return "\n".join(rows) + "\n"
 
 

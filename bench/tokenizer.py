@@ -12,7 +12,7 @@ Measures, on all text of ``samples/*.txt`` (HMM off everywhere, domain dictionar
 Every figure is the median of ``--runs`` passes in this process, after one warm-up pass.
 Run from the repository root::
 
-    .venv/bin/python bench/tokenize.py --runs 5
+    .venv/bin/python bench/tokenizer.py --runs 5
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# this file is named like the stdlib module ``tokenize``: keep bench/ off the import path
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-ROOT = _HERE.parent
+# named tokenizer.py, not tokenize.py: a bench/tokenize.py would shadow the stdlib module
+# ``tokenize`` for every script run from bench/ (linecache and tracebacks import it)
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
