@@ -99,7 +99,7 @@ def polarity(name: str) -> int:
     """+1 when more is better, -1 when less is better, 0 when the name does not say."""
     if _NEGATIVE.search(name) and not _NEGATIVE_EXEMPT.search(name):
         return -1
-    if _POSITIVE.search(name):
+    if _POSITIVE.search(name) or "率" in name:  # a rate is more-is-better unless the lexicon says otherwise
         return 1
     return 0
 

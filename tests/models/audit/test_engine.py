@@ -1,0 +1,117 @@
+"""Settings profiles, grades, the classifier hook (M01), and the report writers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from models.audit import ModelStatus, Severity, SettingsError, audit_documents, filter_result, load_settings
+from models.audit.grade import grade_for
+from models.audit.findings import run_finding
+from models.report import audit_to_dict, to_csv, to_html, to_xlsx
+from tests.models.audit.helpers import document, project, row
+from tests.models.audit.test_rules import SANMIAN
+
+DEFAULT = load_settings("default")
+
+
+def sanmian_result(**kw):
+    return audit_documents([document("004_test.txt", [project("三免资金", SANMIAN, budget=2.56)])], DEFAULT, **kw)
+
+
+def test_unknown_profile_names_the_choices():
+    with pytest.raises(SettingsError) as exc:
+        load_settings("nope")
+    assert str(exc.value) == "models/data/audit.toml: no audit profile 'nope'; choose one of: central, default, hebei, strict"
+
+
+def test_incomplete_profile_names_the_missing_key(tmp_path: Path):
+    f = tmp_path / "a.toml"
+    f.write_text('[profiles.x]\nextends = "y"\n[profiles.y]\nenabled=[]\n', encoding="utf-8")
+    with pytest.raises(SettingsError) as exc:
+        load_settings("x", f)
+    assert str(exc.value) == f"{f}: profile 'x' lacks the key 'grade'; copy it from models/data/audit.toml"
+
+
+def test_bad_severity_in_a_settings_file(tmp_path: Path):
+    packaged = (Path(__file__).resolve().parents[3] / "models" / "data" / "audit.toml").read_text(encoding="utf-8")
+    f = tmp_path / "a.toml"
+    f.write_text(packaged + '\n[profiles.mine]\nextends = "default"\n[profiles.mine.severity]\nR01 = "fatal"\n', encoding="utf-8")
+    with pytest.raises(SettingsError) as exc:
+        load_settings("mine", f)
+    assert str(exc.value) == f"{f}: severity of R01 is 'fatal'; use one of error, warning, info"
+
+
+def test_grade_from_penalties_and_cap_rules():
+    rule = DEFAULT.grade
+    warn = [run_finding("R09", Severity.WARNING, "m")]
+    assert grade_for(warn, rule) == (95.0, "优")
+    assert grade_for(warn * 5, rule) == (85.0, "良")  # R09 counted at most 3 times
+    assert grade_for([run_finding("R01", Severity.ERROR, "m")], rule) == (85.0, "中")  # R01 error caps at 中
+    assert grade_for([run_finding("R14", Severity.ERROR, "m")] * 3, rule) == (55.0, "差")
+
+
+def test_untrained_classifier_is_reported_once_not_skipped():
+    result = sanmian_result(model=ModelStatus(None, "分类器未训练或无法加载：no model"))
+    m01 = [f for f in result.findings if f.rule == "M01"]
+    assert len(m01) == 1 and m01[0].severity is Severity.INFO and m01[0].doc is None
+    assert m01[0].message == "未进行模型比对（M01）：分类器未训练或无法加载：no model。其他规则照常执行。"
+
+
+class _Pred:
+    def __init__(self, tier, sub, confidence):
+        self.tier, self.sub, self.confidence = tier, sub, confidence
+
+
+class _Model:
+    """Says every row is 服务对象满意度 when the name has 满意, else agrees with nothing at low confidence."""
+
+    def predict(self, rows):
+        return [_Pred("满意度", "服务对象满意度", 0.97) if "满意" in r.name else _Pred("产出", "数量", 0.4) for r in rows]
+
+
+def test_confident_classifier_disagreement_shows_both_labels():
+    result = sanmian_result(model=ModelStatus(_Model()))
+    m01 = [f for f in result.findings if f.rule == "M01"]
+    assert [(f.line, f.evidence_dict()["filed"], f.evidence_dict()["predicted"]) for f in m01] == [
+        (282, "效益/社会效益", "满意度/服务对象满意度")]
+    assert m01[0].message == "分类模型认为「学生抽样调查满意度」应属于「满意度/服务对象满意度」，填报为「效益/社会效益」（置信度97%）。"
+
+
+def test_min_severity_keeps_errors_only():
+    result = filter_result(sanmian_result(), Severity.ERROR)
+    assert result.findings and all(f.severity is Severity.ERROR for f in result.findings)
+
+
+def test_json_shape_matches_readme():
+    data = json.loads(json.dumps(audit_to_dict(sanmian_result()), ensure_ascii=False))
+    assert set(data) == {"findings", "projects", "summary"}
+    f = next(x for x in data["findings"] if x["rule"] == "R05")
+    assert {"rule", "severity", "message", "evidence", "suggestion", "doc", "section", "project_seq",
+            "project_name", "indicator", "line"} <= set(f)
+    assert f["line"] == 282 and f["indicator"] == "学生抽样调查满意度"
+    assert data["projects"][0]["grade"] in "优良中差"
+    assert any(r["rule"] == "R05" for r in data["summary"]["documents"][0]["by_rule"])
+
+
+def test_csv_and_xlsx_carry_the_indicator_columns():
+    result = sanmian_result()
+    rows = list(csv.DictReader(io.StringIO(to_csv(result).lstrip("\ufeff"))))
+    r05 = next(r for r in rows if r["rule"] == "R05")
+    assert r05["indicator_tier_raw"] == "效果指标" and r05["indicator_value"] == "≥98百分比"
+    wb = load_workbook(io.BytesIO(to_xlsx(result)))
+    ws = wb["审核意见"]
+    header = [c.value for c in ws[1]]
+    assert ws.max_row == len(result.findings) + 1 and "indicator_desc" in header
+
+
+def test_html_is_self_contained_and_highlights_the_offending_cell():
+    html = to_html(sanmian_result())
+    assert "<script" not in html and "http" not in html and "<link" not in html
+    assert '<td class="error">效果指标</td>' in html
+    assert "满意度指标「学生抽样调查满意度」放在了「效果指标」下" in html
