@@ -535,6 +535,9 @@ def _block_rows(items: list[_Item], widths: tuple[int, int], phrases: set[str]) 
                 row.name = "".join(mine)
         elif len(mine) >= 2:
             row.name, row.desc = mine[0], "".join(mine[1:])
+            if min(len(m) for m in mine) <= 1:  # 招聘质量指标 率: a cell split around the label
+                row.doubt("name", "text glued to the sub-tier label; name/description split is a guess")
+                row.doubt("desc", "text glued to the sub-tier label; name/description split is a guess")
         elif len(mine) == 1:
             if len(mine[0]) >= 9:
                 row.desc = mine[0]
