@@ -272,6 +272,16 @@ def _assemble_labels(items: list[_Item]) -> list[_Item]:
 
 def _merge_split_values(items: list[_Item]) -> list[_Item]:
     """``效果显`` … ``著`` on later lines, ``≥2000 万`` + ``元``: join value pieces."""
+    split: list[_Item] = []  # 效果显构建和谐劳动关 … 著: a value prefix glued to a description
+    for it in items:
+        head = next((q[:n] for q in _QUAL_VALUES for n in range(len(q) - 1, 2, -1) if it.text.startswith(q[:n])), "")
+        if it.kind is _Kind.TEXT and head and len(it.text) > len(head) and it.text not in _QUAL_VALUES:
+            rest = _Item(_Kind.TEXT, it.text[len(head):], it.line, it.line, first=False, last=it.last)
+            it.text, it.last, it.alone = head, False, False
+            split.extend([it, rest])
+        else:
+            split.append(it)
+    items = split
     for q in _QUAL_VALUES:
         for idx, it in enumerate(items):
             if it.kind is _Kind.TEXT and it.text.startswith(q[:2]) and q.startswith(it.text) and it.text != q:
