@@ -91,12 +91,17 @@ def split_blocks(lines: list[str]) -> list[Block]:
 # ---------------------------------------------------------------- row kinds
 
 
+_WS = re.compile(r"\s+")
+
+
 def _key(cell: str) -> str:
-    return re.sub(r"\s+", "", cell)
+    return _WS.sub("", cell) if cell else ""
 
 
 def is_header_row(cells: tuple[str, ...] | list[str]) -> bool:
     """True for an indicator header row (一级指标 / 二级指标 / … columns)."""
+    if not any("一级指标" in c for c in cells):
+        return False
     keys = {_key(c) for c in cells}
     return "一级指标" in keys and "二级指标" in keys
 
