@@ -282,7 +282,8 @@ def _indicator_row(st: _State, row: Row) -> None:
         vals["desc"] += text
     if not (vals["tier"] or vals["sub"] or vals["name"]):
         if not st.drafts:
-            st.issue(row.line, "continuation row with no indicator row above it; dropped: " + " | ".join(c for _, c in extra) + " | ".join(v for v in vals.values() if v))
+            kept = " | ".join(v for v in vals.values() if v)
+            st.issue(row.line, f"continuation row with no indicator row above it; dropped: {kept}")
             return
         prev = st.drafts[-1]
         for f in _FIELDS:
