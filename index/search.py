@@ -20,7 +20,7 @@ from typing import Any, Sequence
 from whoosh import index as whoosh_index
 from whoosh.highlight import ContextFragmenter, Formatter, Highlighter, get_text
 from whoosh.qparser import MultifieldParser, syntax
-from whoosh.qparser.plugins import PhrasePlugin, Plugin
+from whoosh.qparser.plugins import Plugin
 from whoosh.query import And, NullQuery, NumericRange, Or, Query, Term
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
@@ -30,7 +30,7 @@ from index.build import current_generation, read_info
 from index.phrase import AdjacentPhrase
 from index.schema import FIELD_BOOSTS, FULLTEXT_FIELDS
 from nlp.errors import JixiaoError
-from nlp.tokenize import SegmentMode, token_spans
+from nlp.tokenize import STOPWORDS_ZH, SegmentMode, token_spans
 
 __all__ = [
     "HIGHLIGHT_END",
@@ -123,16 +123,57 @@ _FIELD_PREFIX_RE = re.compile(r'(?:^|[\s(])([A-Za-z_]+):(?!//)')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
-def _query_words(text: str) -> list[str]:
-    return [s.text.lower() for s in token_spans(text, mode=SegmentMode.PRECISE)]
+def _pieces(text: str) -> tuple[list[str], list[int]]:
+    """The smallest words of ``text`` and their non-space offsets from its start.
+
+    PRECISE words, where a word longer than two characters is replaced by the
+    two-character dictionary words that cover it from the left (创业担保贷款 → 创业,
+    担保, 贷款): those are in the index whatever the segmentation of the document was.
+    """
+    offsets = nonspace_offsets(text)
+    search = token_spans(text, mode=SegmentMode.SEARCH)
+    words: list[str] = []
+    starts: list[int] = []
+    for span in token_spans(text, mode=SegmentMode.PRECISE):
+        inner = [s for s in search if span.start <= s.start and s.end <= span.end and s.end - s.start == 2]
+        if span.end - span.start <= 2 or not inner:
+            cover = [span]
+        else:
+            cover, pos = [], span.start
+            for s in sorted(inner, key=lambda s: s.start):
+                if s.start >= pos:
+                    cover.append(s)
+                    pos = s.end
+        for s in cover:
+            word = s.text.lower()
+            if word not in STOPWORDS_ZH:
+                words.append(word)
+                starts.append(offsets[s.start])
+    return words, [p - starts[0] for p in starts] if starts else []
+
+
+class _PiecesPhrase(syntax.TextNode):
+    """The pieces of one query word, adjacent as in the word (any field), or the word itself (keyword fields)."""
+
+    def __init__(self, text: str, pieces: list[str], offsets: list[int]) -> None:
+        super().__init__(text)
+        self.pieces = pieces
+        self.offsets = offsets
+
+    def query(self, parser: Any) -> Query:
+        fieldname = self.fieldname or parser.fieldname
+        field = parser.schema[fieldname]
+        if not field.format.supports("positions"):
+            return parser.term_query(fieldname, self.text, Term, boost=self.boost)
+        return AdjacentPhrase(fieldname, self.pieces, self.offsets, boost=self.boost)
 
 
 class _SplitWords(Plugin):
-    """Turn a word that cuts into several (创业担保贷款) into ``"创业担保贷款" OR (创业 AND 担保 AND 贷款)``.
+    """Turn a word made of several (创业担保贷款) into ``创业担保贷款-as-a-phrase OR (创业 AND 担保 AND 贷款)``.
 
     Runs before the words are spread over the fields, so each piece may match in a
-    different field; the whole word, as a phrase, scores extra where it appears as
-    written and matches a project code exactly.
+    different field; the phrase scores extra where the word appears as written
+    (and matches a project code exactly).
     """
 
     def filters(self, parser: Any) -> list[tuple[Any, int]]:
@@ -143,12 +184,12 @@ class _SplitWords(Plugin):
             if isinstance(node, syntax.GroupNode):
                 group[i] = self._split(parser, node)
             elif isinstance(node, syntax.WordNode) and node.fieldname is None:
-                words = _query_words(node.text)
-                if len(words) > 1:
-                    pieces = syntax.AndGroup([_word(w, node) for w in words])
-                    whole = PhrasePlugin.PhraseNode(node.text, node.startchar)
+                pieces, offsets = _pieces(node.text)
+                if len(pieces) > 1:
+                    whole = _PiecesPhrase(node.text, pieces, offsets)
+                    each = syntax.AndGroup([_word(w, node) for w in pieces])
                     whole.startchar, whole.endchar = node.startchar, node.endchar
-                    group[i] = syntax.OrGroup([whole, pieces], boost=node.boost)
+                    group[i] = syntax.OrGroup([whole, each], boost=node.boost)
         return group
 
 
@@ -190,6 +231,10 @@ def _check_syntax(qstring: str) -> None:
                 f"{qstring!r}: unknown field {name!r}; use one of {', '.join(_SEARCH_FIELDS)} (or no field)"
             )
     words = outside.replace("(", " ").replace(")", " ").split()
+    plain = _FIELD_PREFIX_RE.sub(" ", qstring.replace('"', " "))
+    if not any(t.text.lower() not in STOPWORDS_ZH and t.text not in _OPERATORS
+               for t in token_spans(plain, mode=SegmentMode.PRECISE)):
+        raise QueryError(f"{qstring!r}: no searchable words (only punctuation or stop words such as 的, 和)")
     if words and (words[0] in _OPERATORS - {"NOT"} or words[-1] in _OPERATORS):
         raise QueryError(f"{qstring!r}: {words[0] if words[0] in _OPERATORS else words[-1]} needs a word on each side")
     for a, b in zip(words, words[1:]):
@@ -230,7 +275,10 @@ def _filter(searcher: Searcher, years: YearRange | None, dept: str | None, tier:
     if dept:
         names = [t.decode("utf-8") for t in searcher.lexicon("department_exact")]
         matching = [n for n in names if dept in n]
-        parts.append(Or([Term("department_exact", n) for n in matching]) if matching else NullQuery)
+        if matching:
+            parts.append(Or([Term("department_exact", n) for n in matching]))
+        else:
+            return NullQuery  # no department matches: nothing can be found
     if tier:
         if tier not in TIERS:
             raise QueryError(f"--tier {tier!r}: use one of {', '.join(TIERS)}")
@@ -240,11 +288,18 @@ def _filter(searcher: Searcher, years: YearRange | None, dept: str | None, tier:
     return parts[0] if len(parts) == 1 else And(parts)
 
 
+def _relevance(score: Any) -> float:
+    """The relevance score of a hit; when sorted by (field, score) whoosh gives the sort key (…, -score)."""
+    if isinstance(score, tuple):
+        return -float(score[-1])
+    return float(score or 0.0)
+
+
 def _hit(hit: Any) -> SearchHit:
     f = hit.fields()
     highlights = []
     for name in FULLTEXT_FIELDS:
-        text = hit.highlights(name, top=2)
+        text = " ".join(hit.highlights(name, top=2).split())
         if text:
             highlights.append(Highlight(name, text))
     return SearchHit(
@@ -257,7 +312,7 @@ def _hit(hit: Any) -> SearchHit:
         project_name=f.get("name", ""),
         project_code=f.get("code"),
         budget_wan=f.get("budget_wan"),
-        score=round(float(hit.score or 0.0), 4),
+        score=round(_relevance(hit.score), 4),
         highlights=tuple(highlights),
     )
 
@@ -297,6 +352,8 @@ def search_projects(
         q = parse_query(query, ix.schema)
         with ix.searcher() as searcher:
             flt = _filter(searcher, years, dept, tier)
+            if flt is NullQuery:
+                return SearchResult(query=query, total=0, page=page, limit=limit, hits=())
             kwargs: dict[str, Any] = {"filter": flt} if flt is not None else {}
             if sort is not SortKey.SCORE:
                 key = "year" if sort is SortKey.YEAR else "budget_wan"
@@ -306,7 +363,7 @@ def search_projects(
                 fragmenter=ContextFragmenter(maxchars=80, surround=24), formatter=_MarkFormatter()
             )
             total = len(results.results)
-            hits = tuple(_hit(h) for h in results) if results.offset < total else ()
+            hits = tuple(_hit(h) for h in results) if page <= results.pagecount else ()  # whoosh clamps the page
     finally:
         ix.close()
     return SearchResult(query=query, total=total, page=page, limit=limit, hits=hits)

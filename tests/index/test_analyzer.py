@@ -1,0 +1,46 @@
+"""The search analyzer: numbers kept, positions = non-space character offsets, PRECISE at query time."""
+
+from __future__ import annotations
+
+import pickle
+
+from index.analyzer import make_analyzer, nonspace_offsets
+
+
+def tokens(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
+    return [(t.text, t.pos, t.startchar, t.endchar)
+            for t in make_analyzer()(text, positions=True, chars=True, mode=mode)]
+
+
+def test_numbers_percent_and_operators_are_kept() -> None:
+    assert [t[0] for t in tokens("完成率≥95%", mode="query")] == ["完成率", "≥", "95", "%"]
+
+
+def test_index_mode_adds_the_words_inside_long_words_at_their_own_offsets() -> None:
+    got = {(text, pos) for text, pos, _, _ in tokens("城乡居民养老保险")}
+    assert {("城乡居民养老保险", 0), ("城乡", 0), ("居民", 2), ("养老", 4), ("保险", 6)} <= got
+
+
+def test_query_mode_gives_one_token_per_word() -> None:
+    assert [t[0] for t in tokens("城乡居民养老保险", mode="query")] == ["城乡居民养老保险"]
+
+
+def test_positions_skip_white_space_and_offsets_point_into_the_original() -> None:
+    text = "参保 覆盖率\n≥ 95%"
+    toks = tokens(text, mode="query")
+    assert [(t[0], t[1]) for t in toks] == [("参保", 0), ("覆盖率", 2), ("≥", 5), ("95", 6), ("%", 8)]
+    assert [text[s:e] for _, _, s, e in toks] == ["参保", "覆盖率", "≥", "95", "%"]
+
+
+def test_stop_words_dropped_latin_lowercased_positions_not_renumbered() -> None:
+    assert [(t[0], t[1]) for t in tokens("保障的ABC", mode="query")] == [("保障", 0), ("abc", 3)]
+
+
+def test_nonspace_offsets() -> None:
+    assert nonspace_offsets("a b\u200bc") == [0, 1, 1, 2, 2, 3]
+
+
+def test_analyzer_survives_pickling_like_the_whoosh_schema_does() -> None:
+    a = pickle.loads(pickle.dumps(make_analyzer()))
+    assert [t.text for t in a("就业培训", mode="query")] == ["就业", "培训"]
+    assert a == make_analyzer()
