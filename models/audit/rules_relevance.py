@@ -6,8 +6,9 @@ is flagged when it names a fund/programme (养老金, 保险费, 待遇, 学费�
 mentions but another project of the document is funded for, *and* it resembles another project of
 the document clearly better than its own (similarity ≥ floor and ≥ own + margin; calibrated on the
 samples, see bench/audit_precision.md).
-R23 is exact: the same (name, value) in several projects of a department, and whole tables whose
-(name, value) sets nearly coincide. Cross-document near-duplicate clustering lives elsewhere.
+R23 is exact: the same (name, value) in projects of ≥ N different programmes of a department, and
+whole tables whose (name, value) sets nearly coincide across programmes (funding streams of one
+programme — 中央/省级/县级配套, two batches — may legitimately share a table). Cross-document near-duplicate clustering lives elsewhere.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from collections import defaultdict
 from typing import Sequence
 
-import numpy as np
+from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from models.audit.findings import Finding, ProjectContext, make_finding
@@ -94,6 +95,33 @@ def r21_relevance(contexts: Sequence[ProjectContext], s: AuditSettings) -> list[
     return out
 
 
+_GENERIC_NAME = re.compile(
+    r"关于|提前下达|下达|中央|省级|市级|县级|财政|配套|预算|资金|经费|专项|补助|通知|项目|第.批|[0-9]+|年|[\s（）()〔〕【】\[\]《》、，,.号-]"
+)
+
+
+def programme_key(name: str) -> str:
+    """A project name without years, levels of government and fund words: 「普惠金融发展」, 「就业」."""
+    return _GENERIC_NAME.sub("", name)
+
+
+def _same_programme(a: ProjectContext, b: ProjectContext) -> bool:
+    """Two funding streams of one programme (中央/省级/县级配套, two batches): shared wording is expected."""
+    ka, kb = programme_key(a.project.name), programme_key(b.project.name)
+    if not ka or not kb:
+        return False
+    return fuzz.ratio(ka, kb) >= 70 or (min(len(ka), len(kb)) >= 4 and fuzz.partial_ratio(ka, kb) >= 90)
+
+
+def _families(ctxs: Sequence[ProjectContext]) -> int:
+    """How many distinct programmes a set of projects covers (greedy grouping by :func:`_same_programme`)."""
+    heads: list[ProjectContext] = []
+    for c in ctxs:
+        if not any(_same_programme(c, h) for h in heads):
+            heads.append(c)
+    return len(heads)
+
+
 def _dept(ctx: ProjectContext) -> str:
     return ctx.document.department or ctx.document.file
 
@@ -123,8 +151,8 @@ def r23_copy_paste(contexts: Sequence[ProjectContext], s: AuditSettings) -> list
                 if ind.tier == "满意度" or ind.sub == "服务对象满意度":
                     continue  # every project needs a satisfaction row; shared wording is legitimate there
                 sharing = users.get((norm_text(ind.name), norm_text(ind.value)), [])
-                if len(sharing) < min_projects:
-                    continue
+                if len(sharing) < min_projects or _families(sharing) < min_projects:
+                    continue  # funding streams of one programme may share their indicators
                 names = [c.project.name for c in sharing if c is not ctx]
                 out.append(make_finding(
                     ctx, "R23", s.severity_of("R23"),
@@ -140,7 +168,7 @@ def r23_copy_paste(contexts: Sequence[ProjectContext], s: AuditSettings) -> list
                 if len(ka) < min_rows or len(kb) < min_rows:
                     continue
                 jac = len(ka & kb) / len(ka | kb)
-                if jac < table_sim:
+                if jac < table_sim or _same_programme(ctxs[a], ctxs[b]):
                     continue
                 for me, other in ((ctxs[a], ctxs[b]), (ctxs[b], ctxs[a])):
                     out.append(make_finding(

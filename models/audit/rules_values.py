@@ -28,6 +28,7 @@ from nlp.records import Indicator
 __all__ = ["r08_vague_values", "r09_description", "r10_sub_fit", "r13_polarity", "r14_rates",
            "r16_units", "r17_basis", "r19_cost_budget", "r25_long_term"]
 
+_NOT_COST = re.compile(r"收入|征缴|收益|增收")  # money coming in, misfiled under 成本: not a cost to compare
 _QUALITY_RATE = re.compile(r"合格率|达标率|验收|准确率|完好率|优良率|故障率|差错率|出勤率")
 
 
@@ -117,6 +118,8 @@ def r13_polarity(ctx: ProjectContext, s: AuditSettings) -> list[Finding]:
         if op is None or ind.parsed.num is None:
             continue
         pol = polarity(ind.name)
+        if "率" in ind.name and unit_class(ind.parsed.unit) not in ("percent", None):
+            continue  # a rate measured in hours/days: the name and the value disagree, not the operator
         if ind.sub == "成本" and unit_class(ind.parsed.unit) in ("money", "money_rate"):
             pol = -1
         if pol > 0 and op in ("≤", "<") and not (ind.parsed.num == 0):
@@ -175,6 +178,8 @@ def r16_units(ctx: ProjectContext, s: AuditSettings) -> list[Finding]:
             continue
         unit = p.unit or unit_in_name(ind.name)
         uc = unit_class(unit)
+        if unit is None and re.search(r"\d\s*[-~～至到]\s*\d", ind.value):
+            continue  # a range such as 「10-180 元不等」: the parser keeps only its first number
         if unit is None:
             out.append(make_finding(
                 ctx, "R16", Severity.ERROR, f"定量指标「{ind.name}」的指标值「{ind.value}」没有计量单位。",
@@ -241,7 +246,7 @@ def r19_cost_budget(ctx: ProjectContext, s: AuditSettings) -> list[Finding]:
     out = []
     totals: list[tuple[Indicator, float]] = []
     for ind in ctx.project.indicators:
-        if ind.sub != "成本" and ind.tier != "成本":
+        if (ind.sub != "成本" and ind.tier != "成本") or _NOT_COST.search(ind.name):
             continue
         wan = money_in_wan(ind.parsed)
         if wan is None:

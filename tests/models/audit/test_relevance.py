@@ -78,8 +78,18 @@ def test_same_name_and_value_in_three_projects_is_copy_paste_but_satisfaction_is
 
 def test_whole_table_copied_between_two_projects():
     rows = lambda base: [row("产出指标", "数量指标", f"指标{k}", "d", f"{k}人", "b", base + k) for k in range(5)]  # noqa: E731
-    found = r23_copy_paste(contexts(project("省级就业补助资金", rows(10), seq=11),
-                                    project("中央就业补助资金", rows(50), seq=13)), DEFAULT)
+    found = r23_copy_paste(contexts(project("劳动监察办案经费", rows(10), seq=4),
+                                    project("干部人事档案整理专项经费", rows(50), seq=6)), DEFAULT)
     tables = [f for f in found if f.line is None]
-    assert [(f.project_seq, f.evidence_dict()["other_project"]) for f in tables] == [(11, "中央就业补助资金"), (13, "省级就业补助资金")]
+    assert [(f.project_seq, f.evidence_dict()["other_project"]) for f in tables] == [
+        (4, "干部人事档案整理专项经费"), (6, "劳动监察办案经费")]
     assert tables[0].evidence_dict()["jaccard"] == 1.0
+
+
+def test_funding_streams_of_one_programme_may_share_a_table():
+    # samples/003 tables 11 and 13: the provincial and the central 就业补助资金
+    rows = lambda base: [row("产出指标", "数量指标", f"指标{k}", "d", f"{k}人", "b", base + k) for k in range(5)]  # noqa: E731
+    found = r23_copy_paste(contexts(project("提前下达2021年省级就业补助资金", rows(10), seq=11),
+                                    project("提前下达2021年中央就业补助资金", rows(50), seq=13),
+                                    project("就业补助资金县级配套", rows(90), seq=14)), DEFAULT)
+    assert found == []
