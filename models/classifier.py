@@ -1,0 +1,215 @@
+"""The tier / sub-tier classifier: one scikit-learn Pipeline, tier derived from sub-tier.
+
+One model predicts the nine canonical sub-tiers (docs/domain.md §3.2) with
+probabilities; the probability of a tier is the sum over its sub-tiers. The
+predicted tier is the most probable tier and the predicted sub-tier the most probable
+sub-tier *inside* that tier, so a prediction never pairs a sub-tier with a foreign
+tier (R04) by construction.
+
+>>> model = fit_tier_model(load_bundled_training())          # doctest: +SKIP
+>>> model.predict([IndicatorText("学生抽样调查满意度", value="≥98百分比")])[0].tier  # doctest: +SKIP
+'满意度'
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.svm import LinearSVC
+
+from models.baseline import KeywordBaseline
+from models.features import IndicatorText, make_features
+from models.labels import LabelledIndicator, load_bundled_training, training_sha256
+from nlp.normalize import SUB_PARENT, SUB_TIERS
+
+__all__ = [
+    "ESTIMATORS",
+    "TIER_LABELS",
+    "IndicatorText",
+    "Prediction",
+    "TierModel",
+    "make_pipeline",
+    "predictions_from_proba",
+    "fit_tier_model",
+    "load_default",
+]
+
+log = logging.getLogger(__name__)
+
+#: the three tiers a prediction can carry (成本 as a sub-tier belongs to 产出)
+TIER_LABELS: tuple[str, ...] = ("产出", "效益", "满意度")
+
+_SUB_INDEX = {s: i for i, s in enumerate(SUB_TIERS)}
+_TIER_OF_SUB = np.array([TIER_LABELS.index(SUB_PARENT[s]) for s in SUB_TIERS])
+
+#: estimator names accepted by :func:`make_pipeline`; ``+rules`` blends in the keyword rules
+ESTIMATORS: tuple[str, ...] = ("baseline", "logistic", "svm", "logistic+rules", "svm+rules")
+
+#: the estimator the shipped model uses (chosen by ``jixiao evaluate``, see README "Model quality")
+DEFAULT_ESTIMATOR = "logistic+rules"
+
+#: weight of the keyword rules in a ``+rules`` blend (chosen by document-held-out CV on the samples)
+RULE_WEIGHT = 0.35
+
+
+class RuleBlend(ClassifierMixin, BaseEstimator):
+    """A probabilistic classifier blended with the keyword rules: ``(1 - w) * P_model + w * onehot(rules)``.
+
+    The rules (:mod:`models.baseline`, from docs/domain.md R05/R10) carry domain
+    knowledge the samples cannot teach: a sub-tier seen in one document only (生态效益)
+    has no training example when that document is held out.
+    """
+
+    def __init__(self, estimator: Any = None, rule_weight: float = RULE_WEIGHT) -> None:
+        self.estimator = estimator
+        self.rule_weight = rule_weight
+
+    def fit(self, X: Sequence[IndicatorText], y: Sequence[str]) -> "RuleBlend":
+        if not 0.0 <= self.rule_weight <= 1.0:
+            raise ValueError(f"rule_weight must be in [0, 1], not {self.rule_weight}")
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        self.rules_ = KeywordBaseline().fit(X, y)
+        self.classes_ = np.array(SUB_TIERS, dtype=object)
+        return self
+
+    def predict_proba(self, X: Sequence[IndicatorText]) -> np.ndarray:
+        model_p = np.zeros((len(X), len(SUB_TIERS)))
+        raw = self.estimator_.predict_proba(X)
+        for j, cls in enumerate(self.estimator_.classes_):
+            model_p[:, _SUB_INDEX[str(cls)]] = raw[:, j]
+        return (1.0 - self.rule_weight) * model_p + self.rule_weight * self.rules_.predict_proba(X)
+
+    def predict(self, X: Sequence[IndicatorText]) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the model says about one indicator.
+
+    ``confidence`` is the probability of the predicted sub-tier; ``alternatives`` are
+    the next most probable sub-tiers, best first, as ``(sub, probability)``;
+    ``tier_confidence`` is the probability of the predicted tier (the sum over its
+    sub-tiers, so it is at least ``confidence``).
+    """
+
+    tier: str
+    sub: str
+    confidence: float
+    alternatives: tuple[tuple[str, float], ...] = ()
+    tier_confidence: float = 1.0
+
+
+def make_pipeline(estimator: str = DEFAULT_ESTIMATOR, *, C: float = 4.0, words: bool = True) -> Pipeline | RuleBlend:
+    """An unfitted sub-tier Pipeline: features then a linear model with probabilities.
+
+    ``logistic`` is a multinomial logistic regression (its probabilities are
+    calibrated by its loss); ``svm`` is a linear SVM wrapped in sigmoid calibration
+    (3-fold); ``baseline`` is the keyword rules (no features).
+    """
+    if estimator.endswith("+rules"):
+        return RuleBlend(make_pipeline(estimator[: -len("+rules")], C=C, words=words), rule_weight=RULE_WEIGHT)
+    if estimator == "baseline":
+        return Pipeline([("clf", KeywordBaseline())])
+    if estimator == "logistic":
+        clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced")
+    elif estimator == "svm":
+        clf = CalibratedClassifierCV(LinearSVC(C=C / 8, class_weight="balanced"), method="sigmoid", cv=3)
+    else:
+        raise ValueError(f"unknown estimator {estimator!r}; expected one of {', '.join(ESTIMATORS)}")
+    return Pipeline([("features", make_features(words=words)), ("clf", clf)])
+
+
+
+class TierModel:
+    """A fitted sub-tier pipeline plus the rule that turns its probabilities into predictions."""
+
+    def __init__(self, pipeline: Pipeline, *, estimator: str = DEFAULT_ESTIMATOR) -> None:
+        self.pipeline = pipeline
+        self.estimator = estimator
+
+    def sub_proba(self, records: Sequence[IndicatorText]) -> np.ndarray:
+        """Probabilities over all nine sub-tiers, columns in ``SUB_TIERS`` order."""
+        proba = self.pipeline.predict_proba(list(records))
+        out = np.zeros((proba.shape[0], len(SUB_TIERS)))
+        for j, cls in enumerate(self.pipeline.classes_):
+            out[:, _SUB_INDEX[str(cls)]] = proba[:, j]
+        return out
+
+    def predict(self, records: Sequence[IndicatorText], *, n_alternatives: int = 3) -> list[Prediction]:
+        """One :class:`Prediction` per record, in input order."""
+        if len(records) == 0:
+            return []
+        return predictions_from_proba(self.sub_proba(records), n_alternatives=n_alternatives)
+
+
+def predictions_from_proba(sub_p: np.ndarray, *, n_alternatives: int = 3) -> list[Prediction]:
+    """Turn sub-tier probabilities (columns in ``SUB_TIERS`` order) into consistent predictions.
+
+    The tier is the most probable tier (sum over its sub-tiers); the sub-tier is the
+    most probable sub-tier inside that tier.
+    """
+    tier_p = np.zeros((sub_p.shape[0], len(TIER_LABELS)))
+    for t in range(len(TIER_LABELS)):
+        tier_p[:, t] = sub_p[:, _TIER_OF_SUB == t].sum(axis=1)
+    tiers = tier_p.argmax(axis=1)
+    inside = np.where(_TIER_OF_SUB[None, :] == tiers[:, None], sub_p, -1.0)
+    subs = inside.argmax(axis=1)
+    order = np.argsort(-sub_p, axis=1, kind="stable")
+    out = []
+    for i in range(sub_p.shape[0]):
+        alts = tuple((SUB_TIERS[j], round(float(sub_p[i, j]), 4)) for j in order[i] if j != subs[i])
+        out.append(
+            Prediction(
+                tier=TIER_LABELS[tiers[i]],
+                sub=SUB_TIERS[subs[i]],
+                confidence=round(float(sub_p[i, subs[i]]), 4),
+                alternatives=alts[:n_alternatives],
+                tier_confidence=round(float(tier_p[i, tiers[i]]), 4),
+            )
+        )
+    return out
+
+
+def fit_tier_model(
+    rows: Sequence[LabelledIndicator], *, estimator: str = DEFAULT_ESTIMATOR, C: float = 4.0, words: bool = True
+) -> TierModel:
+    """Fit a :class:`TierModel` on labelled indicators (the label is the sub-tier)."""
+    pipeline = make_pipeline(estimator, C=C, words=words)
+    pipeline.fit([r.text for r in rows], [r.sub for r in rows])
+    return TierModel(pipeline, estimator=estimator)
+
+
+def load_default(data_dir: Path | None) -> TierModel:
+    """The model ``classify`` uses.
+
+    A model trained with ``jixiao train`` (``<data_dir>/models/classifier.joblib``)
+    wins; it is refused with :class:`models.persist.ModelVersionError` if it was made
+    by another scikit-learn. Otherwise the default model is fitted from the bundled
+    sample indicators (about a second) and cached as ``<data_dir>/models/default.joblib``;
+    the cache is rebuilt when the bundled data or scikit-learn changed. With
+    ``data_dir=None`` nothing is written.
+    """
+    from models import persist
+
+    if data_dir is not None:
+        trained = persist.model_path(data_dir, persist.TRAINED)
+        if trained.exists():
+            return persist.load_model(trained)
+    rows = load_bundled_training()
+    sha = training_sha256(rows)
+    cache = persist.model_path(data_dir, persist.DEFAULT) if data_dir is not None else None
+    if cache is not None and persist.cache_is_current(cache, data_sha256=sha):
+        return persist.load_model(cache)
+    model = fit_tier_model(rows)
+    if cache is not None:
+        persist.save_model(model, cache, rows=rows, metrics={})
+    return model

@@ -1,0 +1,224 @@
+"""Labelled indicators: reading CSV/JSONL files row by row, and turning parsed documents into labels.
+
+A labelled row has ``name`` (required), ``desc`` and ``value`` (optional, may be null or
+absent), ``sub`` (a sub-tier, canonical or a printed synonym such as 进度指标) and
+optionally ``tier`` and ``group`` (``doc`` is accepted for ``group``: cross-validation
+holds out one group at a time). A file with any bad row is rejected as a whole: the
+error lists every bad row with its line number, and nothing is trained on it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from models.features import IndicatorText
+from nlp.errors import JixiaoError
+from nlp.normalize import SUB_PARENT, canonical_sub, canonical_tier
+from nlp.records import ParsedDocument
+
+__all__ = [
+    "LabelFileError",
+    "LabelledIndicator",
+    "read_labels",
+    "read_indicator_texts",
+    "labels_from_documents",
+    "load_bundled_training",
+    "training_sha256",
+    "write_labels_csv",
+    "BUNDLED_TRAINING",
+]
+
+#: file name of the bundled training set (indicators of samples/*.txt, as filed) in models/data/
+BUNDLED_TRAINING = "sample_indicators.csv"
+
+#: how many bad rows an error message lists before it says "… and N more"
+MAX_LISTED = 20
+
+
+class LabelFileError(JixiaoError):
+    """A labelled (or to-classify) file has bad rows; lists them as ``file:line: reason``."""
+
+    def __init__(self, file: str, problems: Sequence[tuple[int, str]], *, what: str = "label file") -> None:
+        self.file = file
+        self.problems = tuple(problems)
+        listed = [f"  {file}:{line}: {reason}" for line, reason in self.problems[:MAX_LISTED]]
+        more = len(self.problems) - MAX_LISTED
+        if more > 0:
+            listed.append(f"  … and {more} more")
+        n = len(self.problems)
+        super().__init__(
+            f"{file}: {n} bad row{'s' if n != 1 else ''} in {what}, nothing was used; fix them and retry:\n"
+            + "\n".join(listed)
+        )
+
+
+@dataclass(frozen=True)
+class LabelledIndicator:
+    """An indicator with its sub-tier label; ``tier`` is always ``SUB_PARENT[sub]``."""
+
+    text: IndicatorText
+    tier: str
+    sub: str
+    group: str = ""  #: the document (or sector) it comes from; CV holds out one group at a time
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, row dict) per data row of a CSV or JSONL file; a str instead of a dict is a parse error."""
+    suffix = path.suffix.lower()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise JixiaoError(f"{path}: no such file; give the path of a .csv or .jsonl file") from None
+    except UnicodeDecodeError:
+        raise JixiaoError(f"{path}: not UTF-8 text; save it as UTF-8 and retry") from None
+    if suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames or "name" not in [f.strip() for f in reader.fieldnames]:
+            raise LabelFileError(str(path), [(1, "header must name the columns, including 'name'")])
+        start = 2
+        for row in reader:
+            clean = {(k or "").strip(): v for k, v in row.items()}
+            if None in row:  # more cells than header columns
+                yield start, f"{len(row[None]) + len(reader.fieldnames)} cells for {len(reader.fieldnames)} columns"
+            else:
+                yield start, clean
+            start = reader.line_num + 1
+    elif suffix in (".jsonl", ".ndjson"):
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield lineno, f"not valid JSON ({exc.msg})"
+                continue
+            yield lineno, obj if isinstance(obj, dict) else "not a JSON object"
+    else:
+        raise JixiaoError(f"{path}: unknown file type {suffix or '(none)'}; use .csv or .jsonl")
+
+
+def _text_field(row: dict[str, Any], key: str) -> str | None:
+    value = row.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, (str, int, float)):
+        raise ValueError(f"'{key}' must be text, not {type(value).__name__}")
+    value = str(value).strip()
+    return value or None
+
+
+def _indicator_text(row: dict[str, Any]) -> IndicatorText:
+    name = _text_field(row, "name")
+    if not name:
+        raise ValueError("'name' is empty")
+    return IndicatorText(name=name, desc=_text_field(row, "desc"), value=_text_field(row, "value"))
+
+
+def read_indicator_texts(path: Path) -> list[IndicatorText]:
+    """Indicators to classify from a CSV/JSONL file (fields name, desc, value), in file order."""
+    out: list[IndicatorText] = []
+    problems: list[tuple[int, str]] = []
+    for line, row in _rows(path):
+        if isinstance(row, str):
+            problems.append((line, row))
+            continue
+        try:
+            out.append(_indicator_text(row))
+        except ValueError as exc:
+            problems.append((line, str(exc)))
+    if problems:
+        raise LabelFileError(str(path), problems, what="input file")
+    return out
+
+
+def _labelled(row: dict[str, Any]) -> LabelledIndicator:
+    text = _indicator_text(row)
+    sub_raw = _text_field(row, "sub")
+    if not sub_raw:
+        raise ValueError("'sub' is empty")
+    sub = canonical_sub(sub_raw)
+    if sub is None:
+        raise ValueError(f"unknown sub-tier {sub_raw!r} (expected one of {', '.join(SUB_PARENT)})")
+    tier_raw = _text_field(row, "tier")
+    if tier_raw:
+        tier = canonical_tier(tier_raw)
+        if tier is None:
+            raise ValueError(f"unknown tier {tier_raw!r} (expected 产出, 效益 or 满意度)")
+        if tier != SUB_PARENT[sub] and not (tier == "成本" and sub == "成本"):
+            raise ValueError(f"sub-tier {sub} does not belong to tier {tier} (it belongs to {SUB_PARENT[sub]})")
+    group = _text_field(row, "group") or _text_field(row, "doc") or ""
+    return LabelledIndicator(text=text, tier=SUB_PARENT[sub], sub=sub, group=group)
+
+
+def read_labels(path: Path) -> list[LabelledIndicator]:
+    """Labelled indicators from a CSV/JSONL file; any bad row rejects the whole file (:class:`LabelFileError`)."""
+    out: list[LabelledIndicator] = []
+    problems: list[tuple[int, str]] = []
+    for line, row in _rows(path):
+        if isinstance(row, str):
+            problems.append((line, row))
+            continue
+        try:
+            out.append(_labelled(row))
+        except ValueError as exc:
+            problems.append((line, str(exc)))
+    if problems:
+        raise LabelFileError(str(path), problems)
+    if not out:
+        raise LabelFileError(str(path), [(1, "no labelled rows")])
+    return out
+
+
+def labels_from_documents(documents: Iterable[ParsedDocument]) -> list[LabelledIndicator]:
+    """The indicators of parsed documents, labelled with the sub-tier AS FILED.
+
+    Rows whose sub-tier is unknown, or whose filed tier contradicts the filed sub-tier
+    (an R04 error, so the label itself is in doubt), are left out.
+    """
+    out = []
+    for doc in documents:
+        for project in doc.projects:
+            for ind in project.indicators:
+                if ind.sub is None or not ind.name:
+                    continue
+                if ind.tier is not None and ind.tier != SUB_PARENT[ind.sub] and ind.tier != "成本":
+                    continue
+                text = IndicatorText(name=ind.name, desc=ind.desc or None, value=ind.value or None)
+                out.append(LabelledIndicator(text=text, tier=SUB_PARENT[ind.sub], sub=ind.sub, group=doc.document.file))
+    return out
+
+
+_CSV_FIELDS = ("group", "name", "desc", "value", "tier", "sub")
+
+
+def write_labels_csv(rows: Iterable[LabelledIndicator], out: io.TextIOBase | Any) -> None:
+    """Write labelled rows as CSV (the format :func:`read_labels` reads)."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(_CSV_FIELDS)
+    for r in rows:
+        writer.writerow([r.group, r.text.name, r.text.desc or "", r.text.value or "", r.tier, r.sub])
+
+
+def load_bundled_training() -> list[LabelledIndicator]:
+    """The bundled training set: indicators of the five sample disclosures, labelled as filed."""
+    ref = resources.files("models") / "data" / BUNDLED_TRAINING
+    with resources.as_file(ref) as path:
+        return read_labels(Path(path))
+
+
+def training_sha256(rows: Sequence[LabelledIndicator]) -> str:
+    """sha256 of the training rows in a canonical serialisation (order-sensitive)."""
+    h = hashlib.sha256()
+    for r in rows:
+        h.update(
+            json.dumps([r.group, r.text.name, r.text.desc, r.text.value, r.sub], ensure_ascii=False).encode("utf-8")
+        )
+        h.update(b"\n")
+    return h.hexdigest()
