@@ -142,27 +142,22 @@ def _dupes_csv(records: list[dict]) -> str:
 
 
 def _print_dupes_table(records: list[dict], n_rows: int, limit: int) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
     s = _dupes_summary(records, n_rows)
-    console.print(
+    typer.echo(
         f"{s['clusters']} clusters over {n_rows} indicator rows: {s['copied']} copied, "
         f"{s['shared_wording']} shared wording; {s['misfit_rows']} rows do not fit their project"
     )
     for r in records[:limit]:
         f = r["first_seen"]
-        t = Table(title=f"#{r['cluster']} {r['kind']}  {f['name']} | {f['value']}  (similarity ≥ {r['similarity']}, "
-                  f"{r['n_projects']} projects)", title_justify="left")
-        for col in ("doc:line", "department", "year", "project", "fits"):
-            t.add_column(col)
+        typer.echo(
+            f"\n#{r['cluster']} {r['kind']}, {r['n_projects']} projects in {r['n_documents']} document(s), "
+            f"similarity ≥ {r['similarity']:g}\n   {f['name']} | {f['desc']} | {f['value']}"
+        )
         for m in r["members"]:
-            t.add_row(f"{m['doc']}:{m['line']}", m["department"] or "", str(m["year"] or ""), m["project_name"],
-                      "yes" if m["fits_project"] else f"NO (fit {m['fit']:.2f})")
-        console.print(t)
+            flag = "" if m["fits_project"] else f"   <- does not fit this project (fit {m['fit']:.2f})"
+            typer.echo(f"   {m['doc']}:{m['line']}  {m['year'] or ''}  {m['project_name']}{flag}")
     if len(records) > limit:
-        console.print(f"… {len(records) - limit} more clusters (--limit, or --format json)")
+        typer.echo(f"\n… {len(records) - limit} more clusters (raise --limit, or use --format json)")
 
 
 # ---------------------------------------------------------------- ingest / projects / show / export / demo (issue 2)
@@ -718,6 +713,226 @@ def _print_search(result: Any) -> None:
         for x in h.highlights:
             text = escape(x.text.replace("\n", " ")).replace(HIGHLIGHT_START, "[reverse]").replace(HIGHLIGHT_END, "[/reverse]")
             console.print(f"    {x.field}: {text}")
+
+
+# ---------------------------------------------------------------- classify / train / evaluate (issue 3)
+
+CLASSIFY_FORMATS = ("jsonl", "csv", "table")
+
+
+def _prediction_record(text: Any, p: Any) -> dict[str, Any]:
+    return {
+        "name": text.name,
+        "tier": p.tier,
+        "sub": p.sub,
+        "confidence": p.confidence,
+        "tier_confidence": p.tier_confidence,
+        "alternatives": [{"sub": s, "p": prob} for s, prob in p.alternatives],
+    }
+
+
+def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "jsonl":
+        for r in records:
+            typer.echo(json.dumps(r, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["name", "tier", "sub", "confidence", "tier_confidence", "alternatives"])
+        for r in records:
+            alts = ";".join(f"{a['sub']}:{a['p']}" for a in r["alternatives"])
+            w.writerow([r["name"], r["tier"], r["sub"], r["confidence"], r["tier_confidence"], alts])
+        typer.echo(buf.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table("name", "tier", "sub", "confidence", "alternatives")
+    for r in records:
+        alts = ", ".join(f"{a['sub']} {a['p']:.2f}" for a in r["alternatives"])
+        t.add_row(escape(r["name"]), r["tier"], r["sub"], f"{r['confidence']:.2f}", alts)
+    Console().print(t)
+
+
+@app.command()
+def classify(
+    text: Annotated[Optional[str], typer.Argument(help="An indicator name (三级指标), e.g. 学生抽样调查满意度.")] = None,
+    desc: Annotated[Optional[str], typer.Option("--desc", help="Its description (指标解释).")] = None,
+    value: Annotated[Optional[str], typer.Option("--value", help="Its value as printed, e.g. ≥90%.")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", help="A CSV or JSONL file with fields name, desc, value.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or table (default: table for TEXT, jsonl for --file).")] = "",
+) -> None:
+    """Predict the tier (产出/效益/满意度) and sub-tier of indicators, with confidence and alternatives.
+
+    Example: jixiao classify 学生抽样调查满意度 --value "≥98百分比"
+    """
+    from models.classifier import IndicatorText, load_default
+    from models.labels import read_indicator_texts
+
+    if (text is None) == (file is None):
+        fail("give either an indicator TEXT or --file FILE")
+    if file is not None and (desc is not None or value is not None):
+        fail("--desc and --value go with TEXT; in a --file they are columns")
+    fmt = fmt or ("table" if text is not None else "jsonl")
+    if fmt not in CLASSIFY_FORMATS:
+        fail(f"unknown --format '{fmt}'; use one of {', '.join(CLASSIFY_FORMATS)}")
+    with reported():
+        texts = read_indicator_texts(file) if file is not None else [IndicatorText(text or "", desc, value)]
+        if not texts[0].name.strip():
+            fail("the indicator TEXT is empty")
+        model = load_default(state.data_dir)
+        preds = model.predict(texts)
+    _print_predictions([_prediction_record(t, p) for t, p in zip(texts, preds)], fmt)
+
+
+def _training_rows(labels: Optional[Path], *, use_store: bool) -> tuple[list[Any], str]:
+    """Labelled rows from the store (if it has documents) and/or a label file, and a description of the source."""
+    from models.labels import labels_from_documents, read_labels
+
+    rows: list[Any] = []
+    sources = []
+    if labels is not None:
+        rows.extend(read_labels(labels))  # raises on any bad row: nothing is trained
+        sources.append(str(labels))
+    if use_store and (state.data_dir / "jixiao.db").exists():
+        from index.store import Store
+
+        store = Store.open(state.data_dir)
+        from_store = labels_from_documents(store.iter_documents())
+        if from_store:
+            rows.extend(from_store)
+            sources.append(f"store {state.data_dir} ({len({r.group for r in from_store})} documents)")
+    return rows, " + ".join(sources)
+
+
+@app.command()
+def train(
+    labels: Annotated[Optional[Path], typer.Option("--labels", help="A labelled CSV/JSONL file (name, desc, value, tier, sub[, group]).")] = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the indicators of ingested documents.")] = False,
+    estimator: Annotated[str, typer.Option("--estimator", help="svm+rules (default), logistic+rules, svm, logistic.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the saved model's metadata as JSON.")] = False,
+) -> None:
+    """Train the classifier on ingested documents (tier/sub-tier as filed) and/or --labels; save it under <data-dir>/models.
+
+    Example: jixiao ingest samples/ && jixiao train
+    """
+    from dataclasses import asdict
+
+    from models.classifier import DEFAULT_ESTIMATOR, ESTIMATORS, train_and_save
+    from models.persist import read_metadata
+
+    estimator = estimator or DEFAULT_ESTIMATOR
+    if estimator not in ESTIMATORS or estimator == "baseline":
+        fail(f"unknown --estimator '{estimator}'; use one of {', '.join(e for e in ESTIMATORS if e != 'baseline')}")
+    with reported():
+        rows, source = _training_rows(labels, use_store=not no_store)
+        if not rows:
+            fail(f"nothing to train on: no documents in {state.data_dir} and no --labels; run 'jixiao ingest PATH' or give --labels FILE")
+        model, path = train_and_save(rows, state.data_dir, estimator=estimator)
+        meta = read_metadata(path)
+    if as_json:
+        print_json(asdict(meta) | {"path": str(path)})
+        return
+    typer.echo(f"trained {estimator} on {len(rows)} indicators from {source}; "
+               f"{len(model.dropped)} left out as label noise; saved {path}")
+
+
+def _level_json(level: Any) -> dict[str, Any]:
+    return {
+        "macro_f1": level.macro_f1,
+        "accuracy": level.accuracy,
+        "per_class": [{"label": c.label, "precision": c.precision, "recall": c.recall, "f1": c.f1, "support": c.support}
+                      for c in level.per_class],
+        "confusion": {"labels": list(level.labels), "matrix": [list(r) for r in level.confusion]},
+    }
+
+
+def _result_json(r: Any) -> dict[str, Any]:
+    return {
+        "estimator": r.estimator,
+        "n_rows": r.n_rows,
+        "tier": _level_json(r.tier),
+        "sub": _level_json(r.sub),
+        "tier_ece": r.tier_ece,
+        "tier_disagreements": r.tier_disagreements,
+        "sub_disagreements": r.sub_disagreements,
+        "examples": [{"group": d.group, "name": d.name, "value": d.value, "label_tier": d.label_tier, "label_sub": d.label_sub,
+                      "tier": d.tier, "sub": d.sub, "confidence": d.confidence} for d in r.examples],
+    }
+
+
+def _print_evaluation(run_: Any, source: str) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"[bold]Document-held-out cross-validation[/bold] on {source}: "
+                  f"{run_.cv.results[0].n_rows} indicators, {len(run_.cv.groups)} documents (one held out per fold)")
+    blocks = [("cross-validation", run_.cv.results)]
+    if run_.heldout:
+        blocks.append((f"held-out set {run_.heldout_name} (fitted on all training rows)", run_.heldout))
+    for title, results in blocks:
+        t = Table("estimator", "tier macro-F1", "sub macro-F1", "tier acc", "sub acc", "tier ECE", "tier disagree", "sub disagree",
+                  title=title)
+        for r in results:
+            mark = " (shipped)" if r.estimator == run_.shipped else ""
+            t.add_row(r.estimator + mark, f"{r.tier.macro_f1:.3f}", f"{r.sub.macro_f1:.3f}", f"{r.tier.accuracy:.3f}",
+                      f"{r.sub.accuracy:.3f}", f"{r.tier_ece:.3f}", str(r.tier_disagreements), str(r.sub_disagreements))
+        console.print(t)
+    shipped = next(r for r in run_.cv.results if r.estimator == run_.shipped)
+    for level in (shipped.tier, shipped.sub):
+        t = Table("true \\ predicted", *level.labels, title=f"{run_.shipped}: {level.level} confusion (cross-validation)")
+        for lab, row in zip(level.labels, level.confusion):
+            t.add_row(lab, *[str(v) for v in row])
+        console.print(t)
+        t = Table("class", "precision", "recall", "F1", "support", title=f"{run_.shipped}: per-class {level.level}")
+        for c in level.per_class:
+            t.add_row(c.label, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", str(c.support))
+        console.print(t)
+    console.print(f"Filed labels the out-of-fold model disagrees with: {shipped.tier_disagreements} at tier level, "
+                  f"{shipped.sub_disagreements} at sub-tier level. Most confident tier disagreements:")
+    for d in shipped.examples[:10]:
+        console.print(f"  {escape(d.group)}  {escape(d.name)} {escape(d.value)}: filed {d.label_tier}/{d.label_sub}, "
+                      f"model {d.tier}/{d.sub} ({d.confidence:.2f})")
+
+
+@app.command()
+def evaluate(
+    labels: Annotated[Optional[Path], typer.Option("--labels", help="A labelled CSV/JSONL file to score on, never trained on (default: samples/labels/other_sectors.csv if present).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
+) -> None:
+    """Document-held-out CV of every estimator (keyword baseline included) and scores on a held-out labelled set.
+
+    Trains on the ingested documents, or on the bundled samples when the store is empty.
+    Example: jixiao evaluate --labels samples/labels/other_sectors.csv
+    """
+    from models.evaluate import evaluation_run
+    from models.labels import load_bundled_training, read_labels
+
+    with reported():
+        rows, source = _training_rows(None, use_store=True)
+        if not rows:
+            rows, source = load_bundled_training(), "the bundled samples"
+        if labels is None:
+            default = Path(__file__).resolve().parent / "samples" / "labels" / "other_sectors.csv"
+            labels = default if default.exists() else None
+        heldout = read_labels(labels) if labels is not None else None
+        try:
+            run_ = evaluation_run(rows, heldout=heldout, heldout_name=str(labels) if labels else None)
+        except ValueError as exc:
+            fail(f"{exc}; ingest more documents or label rows with a 'group' column")
+    if as_json:
+        print_json({"training": source, "groups": list(run_.cv.groups), "shipped": run_.shipped,
+                    "cross_validation": [_result_json(r) for r in run_.cv.results],
+                    "heldout": {"file": run_.heldout_name, "results": [_result_json(r) for r in run_.heldout]}})
+        return
+    _print_evaluation(run_, source)
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m cli`

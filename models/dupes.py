@@ -182,12 +182,12 @@ def _bigrams(text: str) -> set[str]:
     return {t[i : i + 2] for i in range(len(t) - 1)}
 
 
-def _fit(row: DupeRow) -> float:
-    """Share of the row's name+description bigrams that also occur in its project's text."""
+def _fit(row: DupeRow, project_text: str) -> float:
+    """Share of the row's name+description character bigrams that occur in a project's text (0–1)."""
     grams = _bigrams(row.name + row.desc)
     if not grams:
         return 0.0
-    return len(grams & _bigrams(row.project_text)) / len(grams)
+    return len(grams & _bigrams(project_text)) / len(grams)
 
 
 class _UnionFind:
@@ -213,14 +213,18 @@ def find_clusters(
     threshold: float = 90.0,
     min_projects: int = 2,
     misfit_margin: float = 0.25,
+    fit_floor: float = 0.25,
     num_perm: int = 96,
     bands: int = 32,
 ) -> list[DupeCluster]:
     """Clusters of near-duplicate rows spanning at least ``min_projects`` projects.
 
     :param threshold: minimum ``fuzz.ratio`` (0–100) of two rows' :func:`match_text`.
-    :param misfit_margin: a member does not fit its project when the best-fitting member's
-        fit exceeds its own by more than this (the row was written for another project).
+    :param misfit_margin: a member does not fit its project when its own fit is below
+        ``fit_floor`` and another member's project fits the row better by more than this
+        (the row was written for that other project and copied here).
+    :param fit_floor: a member whose own project text holds at least this share of the row's
+        wording (character bigrams) always fits.
     :returns: clusters, largest first.
     """
     parts: dict[object, list[int]] = defaultdict(list)
@@ -228,7 +232,9 @@ def find_clusters(
         parts[_scope_key(r, scope)].append(i)
     clusters: list[DupeCluster] = []
     for members in parts.values():
-        clusters.extend(_cluster_part(rows, members, scope, threshold, min_projects, misfit_margin, num_perm, bands))
+        clusters.extend(
+            _cluster_part(rows, members, scope, threshold, min_projects, (misfit_margin, fit_floor), num_perm, bands)
+        )
     clusters.sort(key=lambda c: (-c.n_projects, -len(c.members), c.first_seen.doc, c.first_seen.line))
     return clusters
 
@@ -239,7 +245,7 @@ def _cluster_part(
     scope: Scope,
     threshold: float,
     min_projects: int,
-    misfit_margin: float,
+    fit_params: tuple[float, float],
     num_perm: int,
     bands: int,
 ) -> list[DupeCluster]:
@@ -263,21 +269,24 @@ def _cluster_part(
         projects = {r.project_id for r in member_rows}
         if len(projects) < min_projects:
             continue
-        out.append(_make_cluster(member_rows, scope, min(min_score[t] for t in text_ids), misfit_margin))
+        out.append(_make_cluster(member_rows, scope, min(min_score[t] for t in text_ids), *fit_params))
     return out
 
 
-def _make_cluster(member_rows: list[DupeRow], scope: Scope, similarity: float, margin: float) -> DupeCluster:
+def _make_cluster(
+    member_rows: list[DupeRow], scope: Scope, similarity: float, margin: float, floor: float
+) -> DupeCluster:
     member_rows.sort(key=lambda r: (r.year or 0, r.doc, r.line))
-    fits = [_fit(r) for r in member_rows]
-    best = max(fits)
     shared = all(
         r.sub == "服务对象满意度" or r.tier == "满意度" or _SATISFACTION.search(r.name) for r in member_rows
     )
-    members = tuple(
-        ClusterMember(row=r, fit=round(f, 3), fits_project=shared or best - f <= margin)
-        for r, f in zip(member_rows, fits)
-    )
+    fits = [_fit(r, r.project_text) for r in member_rows]
+    project_texts = {r.project_text for r in member_rows}
+    members = []
+    for r, own in zip(member_rows, fits):
+        best_other = max((_fit(r, t) for t in project_texts if t != r.project_text), default=own)
+        ok = shared or own >= floor or best_other - own <= margin
+        members.append(ClusterMember(row=r, fit=round(own, 3), fits_project=ok))
     return DupeCluster(
         scope=scope,
         kind="shared-wording" if shared else "copied",
@@ -286,7 +295,7 @@ def _make_cluster(member_rows: list[DupeRow], scope: Scope, similarity: float, m
         n_documents=len({r.doc for r in member_rows}),
         n_departments=len({r.department for r in member_rows}),
         first_seen=member_rows[0],
-        members=members,
+        members=tuple(members),
     )
 
 

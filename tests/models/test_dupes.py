@@ -128,3 +128,16 @@ def test_lsh_method_recalls_the_exact_all_pairs_on_perturbed_rows() -> None:
     found = find_pairs(texts, threshold=90)
     assert found <= exact  # every pair reported is a true pair (verified by fuzz.ratio)
     assert pair_recall(found, exact) >= 0.95
+
+
+def test_a_row_its_own_project_partly_supports_still_fits_even_if_another_fits_better() -> None:
+    """Rows cut from samples/001: the rights-protection row is about pensions in both projects."""
+    name, desc = "保障参保人合法权益，维护社会稳定", "反映财政资金保障城乡居民养老保险参保人合法权益，维护社会稳定程度。"
+    rows = [
+        row("001.txt", "001:1", "城乡居民养老保险经费", name, desc, "有效保障", line=672,
+            ptext="城乡居民养老保险经费 资金用于城乡居民养老保险政策宣传及参保扩面、生存认证等工作"),
+        row("001.txt", "001:26", "城乡居民基本养老保险补助经费", name, desc, "有效保障", line=1302,
+            ptext="城乡居民基本养老保险补助经费 保障参保人合法权益，维护社会稳定 确保基础养老金按时足额发放"),
+    ]
+    [cluster] = find_clusters(rows)
+    assert all(m.fits_project for m in cluster.members)
