@@ -22,11 +22,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from models.baseline import KeywordBaseline
-from models.features import IndicatorText, make_features
+from models.features import IndicatorText, fold_text, make_features
 from models.labels import LabelledIndicator, load_bundled_training, training_sha256
 from nlp.normalize import SUB_PARENT, SUB_TIERS
 
@@ -39,7 +40,9 @@ __all__ = [
     "make_pipeline",
     "predictions_from_proba",
     "fit_tier_model",
+    "noisy_rows",
     "load_default",
+    "train_and_save",
 ]
 
 log = logging.getLogger(__name__)
@@ -54,7 +57,7 @@ _TIER_OF_SUB = np.array([TIER_LABELS.index(SUB_PARENT[s]) for s in SUB_TIERS])
 ESTIMATORS: tuple[str, ...] = ("baseline", "logistic", "svm", "logistic+rules", "svm+rules")
 
 #: the estimator the shipped model uses (chosen by ``jixiao evaluate``, see README "Model quality")
-DEFAULT_ESTIMATOR = "logistic+rules"
+DEFAULT_ESTIMATOR = "svm+rules"
 
 #: weight of the keyword rules in a ``+rules`` blend (chosen by document-held-out CV on the samples)
 RULE_WEIGHT = 0.35
@@ -120,7 +123,7 @@ def make_pipeline(estimator: str = DEFAULT_ESTIMATOR, *, C: float = 4.0, words: 
     if estimator == "baseline":
         return Pipeline([("clf", KeywordBaseline())])
     if estimator == "logistic":
-        clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced")
+        clf = LogisticRegression(C=C, solver="saga", tol=1e-3, max_iter=1000, class_weight="balanced", random_state=0)
     elif estimator == "svm":
         clf = CalibratedClassifierCV(LinearSVC(C=C / 8, class_weight="balanced"), method="sigmoid", cv=3)
     else:
@@ -132,9 +135,10 @@ def make_pipeline(estimator: str = DEFAULT_ESTIMATOR, *, C: float = 4.0, words: 
 class TierModel:
     """A fitted sub-tier pipeline plus the rule that turns its probabilities into predictions."""
 
-    def __init__(self, pipeline: Pipeline, *, estimator: str = DEFAULT_ESTIMATOR) -> None:
+    def __init__(self, pipeline: Any, *, estimator: str = DEFAULT_ESTIMATOR, dropped: tuple[int, ...] = ()) -> None:
         self.pipeline = pipeline
         self.estimator = estimator
+        self.dropped = dropped  #: indices of training rows left out as label noise
 
     def sub_proba(self, records: Sequence[IndicatorText]) -> np.ndarray:
         """Probabilities over all nine sub-tiers, columns in ``SUB_TIERS`` order."""
@@ -179,13 +183,59 @@ def predictions_from_proba(sub_p: np.ndarray, *, n_alternatives: int = 3) -> lis
     return out
 
 
+#: a training row whose out-of-fold tier prediction contradicts its filed tier with at least
+#: this probability is treated as label noise and left out of the final fit
+NOISE_CONFIDENCE = 0.8
+
+
+def noisy_rows(
+    rows: Sequence[LabelledIndicator], *, estimator: str = DEFAULT_ESTIMATOR, C: float = 4.0, words: bool = True, folds: int = 5
+) -> list[int]:
+    """Indices of rows whose filed tier the model confidently contradicts when it has not seen them.
+
+    Out-of-fold probabilities come from ``folds`` folds grouped by the normalised
+    name, so copies of an indicator (common: one table copied across projects) never
+    vote for themselves. A row counts as noisy when the predicted tier differs from
+    the filed one with ``tier_confidence >= NOISE_CONFIDENCE`` (e.g. 学生抽样调查满意度
+    filed under 效益).
+    """
+    if estimator == "baseline" or len(rows) < 2 * folds:
+        return []
+    names = np.array([fold_text(r.text.name) for r in rows], dtype=object)
+    n_groups = len(set(names))
+    if n_groups < folds:
+        return []
+    sub_p = np.zeros((len(rows), len(SUB_TIERS)))
+    for train, test in GroupKFold(n_splits=folds).split(names, groups=names):
+        if len({rows[i].sub for i in train}) < 2:
+            continue
+        model = TierModel(make_pipeline(estimator, C=C, words=words).fit([rows[i].text for i in train], [rows[i].sub for i in train]))
+        sub_p[test] = model.sub_proba([rows[i].text for i in test])
+    preds = predictions_from_proba(sub_p, n_alternatives=0)
+    return [
+        i for i, (r, p) in enumerate(zip(rows, preds)) if p.tier != r.tier and p.tier_confidence >= NOISE_CONFIDENCE
+    ]
+
+
 def fit_tier_model(
-    rows: Sequence[LabelledIndicator], *, estimator: str = DEFAULT_ESTIMATOR, C: float = 4.0, words: bool = True
+    rows: Sequence[LabelledIndicator],
+    *,
+    estimator: str = DEFAULT_ESTIMATOR,
+    C: float = 4.0,
+    words: bool = True,
+    drop_noise: bool = True,
 ) -> TierModel:
-    """Fit a :class:`TierModel` on labelled indicators (the label is the sub-tier)."""
+    """Fit a :class:`TierModel` on labelled indicators (the label is the sub-tier).
+
+    With ``drop_noise`` the rows :func:`noisy_rows` finds are left out of the fit;
+    their indices are kept in ``TierModel.dropped``.
+    """
+    dropped = noisy_rows(rows, estimator=estimator, C=C, words=words) if drop_noise else []
+    skip = set(dropped)
+    kept = [r for i, r in enumerate(rows) if i not in skip]
     pipeline = make_pipeline(estimator, C=C, words=words)
-    pipeline.fit([r.text for r in rows], [r.sub for r in rows])
-    return TierModel(pipeline, estimator=estimator)
+    pipeline.fit([r.text for r in kept], [r.sub for r in kept])
+    return TierModel(pipeline, estimator=estimator, dropped=tuple(dropped))
 
 
 def load_default(data_dir: Path | None) -> TierModel:
@@ -213,3 +263,20 @@ def load_default(data_dir: Path | None) -> TierModel:
     if cache is not None:
         persist.save_model(model, cache, rows=rows, metrics={})
     return model
+
+
+def train_and_save(rows: Sequence[LabelledIndicator], data_dir: Path, *, estimator: str = DEFAULT_ESTIMATOR) -> tuple[TierModel, Path]:
+    """Fit on ``rows`` and save as ``<data_dir>/models/classifier.joblib`` (+ .json); the model ``classify`` then uses.
+
+    The metadata records the training fit (rows, noisy rows left out); the
+    document-held-out figures come from ``jixiao evaluate``.
+    """
+    from models import persist
+
+    if not rows:
+        raise ValueError("no labelled rows to train on")
+    model = fit_tier_model(rows, estimator=estimator)
+    path = persist.model_path(data_dir, persist.TRAINED)
+    metrics = {"n_dropped_as_noise": len(model.dropped), "n_groups": len({r.group for r in rows})}
+    persist.save_model(model, path, rows=rows, metrics=metrics)
+    return model, path

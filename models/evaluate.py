@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-from models.classifier import ESTIMATORS, TIER_LABELS, TierModel, fit_tier_model, predictions_from_proba
+from models.classifier import DEFAULT_ESTIMATOR, ESTIMATORS, TIER_LABELS, TierModel, fit_tier_model, predictions_from_proba
 from models.labels import LabelledIndicator
 from nlp.normalize import SUB_TIERS
 
@@ -30,6 +30,8 @@ __all__ = [
     "cross_validate",
     "evaluate_model",
     "score_predictions",
+    "EvaluationRun",
+    "evaluation_run",
 ]
 
 
@@ -185,3 +187,29 @@ def cross_validate(
 def evaluate_model(model: TierModel, rows: Sequence[LabelledIndicator], *, name: str | None = None) -> EstimatorResult:
     """Score a fitted model on labelled rows it was not trained on."""
     return score_predictions(name or model.estimator, rows, model.sub_proba([r.text for r in rows]))
+
+
+@dataclass(frozen=True)
+class EvaluationRun:
+    """What ``jixiao evaluate`` reports: CV on the training rows, plus a held-out labelled set if given."""
+
+    cv: CrossValidation
+    shipped: str  #: the estimator the default model uses
+    heldout_name: str | None
+    heldout: tuple[EstimatorResult, ...]  #: every estimator fitted on all training rows, scored on the held-out set
+
+
+def evaluation_run(
+    training: Sequence[LabelledIndicator],
+    *,
+    heldout: Sequence[LabelledIndicator] | None = None,
+    heldout_name: str | None = None,
+    estimators: Sequence[str] = ESTIMATORS,
+) -> EvaluationRun:
+    """Document-held-out CV of every estimator, and (if given) their scores on a separate labelled set."""
+    cv = cross_validate(training, estimators=estimators)
+    scored: list[EstimatorResult] = []
+    if heldout:
+        for est in estimators:
+            scored.append(evaluate_model(fit_tier_model(training, estimator=est), heldout, name=est))
+    return EvaluationRun(cv=cv, shipped=DEFAULT_ESTIMATOR, heldout_name=heldout_name, heldout=tuple(scored))

@@ -33,6 +33,7 @@ from nlp.normalize import parse_value, to_halfwidth
 __all__ = [
     "IndicatorText",
     "FieldText",
+    "MISSING",
     "ValueShape",
     "UNIT_CLASSES",
     "OPERATORS",
@@ -113,8 +114,13 @@ def word_tokens(text: str) -> list[str]:
     return [t for t in tokenize_zh(text) if t.strip()]
 
 
+#: what a missing (None or blank) field becomes: a token of its own, so "no description" is a feature
+#: and a batch without any description still has a vocabulary
+MISSING = "∅"
+
+
 class FieldText(TransformerMixin, BaseEstimator):
-    """Select one text field (``name`` or ``desc``) of each :class:`IndicatorText`; None becomes ""."""
+    """Select one text field (``name`` or ``desc``) of each :class:`IndicatorText`; a missing one becomes ``MISSING``."""
 
     def __init__(self, field: str = "name") -> None:
         self.field = field
@@ -125,7 +131,7 @@ class FieldText(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Sequence[IndicatorText]) -> list[str]:
-        return [getattr(x, self.field) or "" for x in X]
+        return [(getattr(x, self.field) or "").strip() or MISSING for x in X]
 
 
 class ValueShape(TransformerMixin, BaseEstimator):

@@ -1,0 +1,103 @@
+"""jixiao classify / train / evaluate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def warm_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory whose default model is already cached (the first classify builds it)."""
+    d = tmp_path_factory.mktemp("warm")
+    assert runner.invoke(app, ["--data-dir", str(d), "classify", "培训人数"]).exit_code == 0
+    assert (d / "models" / "default.joblib").exists()
+    return d
+
+
+def _run(data_dir: Path, *args: str):
+    return runner.invoke(app, ["--data-dir", str(data_dir), *args])
+
+
+def test_classify_works_with_an_empty_data_dir(data_dir: Path) -> None:
+    result = _run(data_dir, "classify", "学生抽样调查满意度", "--value", "≥98百分比", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    rec = json.loads(result.output)
+    assert (rec["tier"], rec["sub"]) == ("满意度", "服务对象满意度")
+    assert 0 < rec["confidence"] <= 1 and len(rec["alternatives"]) == 3
+
+
+def test_classify_file_keeps_input_order_and_allows_missing_fields(warm_dir: Path, tmp_path: Path) -> None:
+    f = tmp_path / "in.jsonl"
+    f.write_text(
+        '{"name": "举办招聘会场次", "value": "≥6场"}\n{"name": "参保群众满意度", "desc": null}\n{"name": "补贴发放及时率", "desc": "按时发放比例", "value": "100%"}\n',
+        encoding="utf-8",
+    )
+    result = _run(warm_dir, "classify", "--file", str(f))
+    assert result.exit_code == 0, result.output
+    recs = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["name"] for r in recs] == ["举办招聘会场次", "参保群众满意度", "补贴发放及时率"]
+    assert [r["tier"] for r in recs] == ["产出", "满意度", "产出"]
+
+
+def test_classify_csv_output_has_header_and_one_row_per_input(warm_dir: Path, tmp_path: Path) -> None:
+    f = tmp_path / "in.csv"
+    f.write_text("name,desc,value\n培训人数,,≥50人\n群众满意度,,\n", encoding="utf-8")
+    result = _run(warm_dir, "classify", "--file", str(f), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "name,tier,sub,confidence,tier_confidence,alternatives" and len(lines) == 3
+
+
+def test_train_rejects_malformed_labels_and_trains_nothing(data_dir: Path, tmp_path: Path) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_text("name,tier,sub\n培训人数,产出,数量\n,产出,数量\n群众满意度,产出,服务对象满意度\n", encoding="utf-8")
+    result = _run(data_dir, "train", "--labels", str(f))
+    assert result.exit_code == 1
+    assert f"{f}:3: 'name' is empty" in result.output
+    assert f"{f}:4: sub-tier 服务对象满意度 does not belong to tier 产出" in result.output
+    assert not (data_dir / "models").exists()
+
+
+def test_incompatible_trained_model_is_refused_with_remedy(data_dir: Path) -> None:
+    models = data_dir / "models"
+    models.mkdir()
+    (models / "classifier.joblib").write_bytes(b"x")
+    (models / "classifier.json").write_text(
+        json.dumps({"format": 1, "estimator": "svm+rules", "sklearn": "0.24.2", "python": "3.8", "libraries": {},
+                    "labels": [], "data_sha256": "", "n_rows": 0, "metrics": {}, "created_at": ""}),
+        encoding="utf-8",
+    )
+    result = _run(data_dir, "classify", "培训人数")
+    assert result.exit_code == 1
+    assert "model was built with scikit-learn 0.24.2" in result.output and "run 'jixiao train' to rebuild it" in result.output
+
+
+def test_train_from_labels_then_classify_uses_it(data_dir: Path, tmp_path: Path) -> None:
+    # deliberately unusual labels (培训人数 as 时效): only a model trained on them says so
+    rows = ["name,value,sub,group"]
+    for i, (name, value, sub) in enumerate(
+        [("培训人数", "≥50人", "时效"), ("群众满意度", "≥90%", "服务对象满意度"), ("项目成本", "≤5万元", "成本")] * 4
+    ):
+        rows.append(f"{name},{value},{sub},g{i % 2}")
+    f = tmp_path / "labels.csv"
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = _run(data_dir, "train", "--labels", str(f), "--no-store", "--estimator", "logistic", "--json")
+    assert result.exit_code == 0, result.output
+    meta = json.loads(result.output)
+    assert meta["n_rows"] == 12 and meta["estimator"] == "logistic"
+    assert (data_dir / "models" / "classifier.joblib").exists()
+    result = _run(data_dir, "classify", "培训人数", "--value", "≥50人", "--format", "jsonl")
+    assert json.loads(result.output)["sub"] == "时效"
+
+
+def test_classify_needs_text_or_file(data_dir: Path) -> None:
+    result = _run(data_dir, "classify")
+    assert result.exit_code == 1 and "give either an indicator TEXT or --file FILE" in result.output
