@@ -80,6 +80,9 @@ class _Item:
     last: bool = True  #: the piece ends its line
     glued: str = ""  #: for a VALUE: the text printed between its number and its unit
     consumed: bool = False
+    #: for a split qualitative VALUE (``效果显维持… 著``): the text pieces printed inside it
+    parts: list["_Item"] = field(default_factory=list)
+    cont: "_Item | None" = None  #: a one-character piece that ends the cell of this earlier piece
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,10 @@ def _line_items(text: str, line: int) -> list[_Item]:
                     if j is not None:
                         used[j] = True
                         add(kind, phrase, k)
+                        whole, n = out[-1], len(out)
                         classify(s[cut:], k)
+                        if kind is _Kind.VALUE:  # the text printed inside the value (效果显维持… 著)
+                            whole.parts = [x for x in out[n:] if x.kind is _Kind.TEXT]
                         return
         if _BARE_NUM.match(s):
             j = k + 1 if k + 1 < len(segs) and not used[k + 1] and _UNIT_SEG.match(segs[k + 1]) else None
@@ -278,6 +284,7 @@ def _merge_split_values(items: list[_Item]) -> list[_Item]:
         if it.kind is _Kind.TEXT and head and len(it.text) > len(head) and it.text not in _QUAL_VALUES:
             rest = _Item(_Kind.TEXT, it.text[len(head):], it.line, it.line, first=False, last=it.last)
             it.text, it.last, it.alone = head, False, False
+            it.parts = [rest]
             split.extend([it, rest])
         else:
             split.append(it)
@@ -286,10 +293,13 @@ def _merge_split_values(items: list[_Item]) -> list[_Item]:
         for idx, it in enumerate(items):
             if it.kind is _Kind.TEXT and it.text.startswith(q[:2]) and q.startswith(it.text) and it.text != q:
                 need = q[len(it.text):]
-                for nxt in items[idx + 1: idx + 6]:
+                for k, nxt in enumerate(items[idx + 1: idx + 6], start=idx + 1):
                     if nxt.kind is _Kind.TEXT and nxt.text == need and not nxt.consumed:
                         it.kind, it.text, it.line_end = _Kind.VALUE, q, nxt.line
                         nxt.consumed = True
+                        before = items[k - 1]
+                        if it.parts and before.kind is _Kind.TEXT and before.line == nxt.line and all(before is not q for q in it.parts):
+                            it.parts.append(before)  # 效果显构建和谐劳动关 … 系 著
                         break
             elif it.kind is _Kind.TEXT and it.text in _QUAL_VALUES:
                 it.kind = _Kind.VALUE
@@ -348,6 +358,7 @@ def _mark_basis(items: list[_Item], pieces: set[str], phrases: set[str]) -> list
         if it.kind is _Kind.TEXT and (it.text in pieces or it.text in phrases or _DOCNO.search(it.text)):
             it.kind = _Kind.BASIS
     out: list[_Item] = []
+    glued = {id(p) for it in items if it.kind is _Kind.VALUE for p in it.parts}
     open_basis: _Item | None = None
     for it in items:
         if it.kind is _Kind.BASIS:
@@ -363,7 +374,7 @@ def _mark_basis(items: list[_Item], pieces: set[str], phrases: set[str]) -> list
                 open_basis.line_end = it.line
                 continue
             open_basis = it
-        elif it.kind is not _Kind.VALUE:
+        elif it.kind is not _Kind.VALUE and id(it) not in glued:  # 效果显提高…水平 著 sits inside a basis cell
             open_basis = None
         out.append(it)
     return out
@@ -387,6 +398,7 @@ class _Row:
     why: dict[str, str] = field(default_factory=dict)
     first_line: int = 0
     last_line: int = 0
+    missing_label: bool = False  #: opened at a tier label: the row's 二级 label is not printed
 
     def doubt(self, name: str, why: str) -> None:
         self.uncertain.add(name)
@@ -405,9 +417,12 @@ def _cells(pieces: list[_Item], widths: tuple[int, int]) -> list[list[_Item]]:
     narrow, wide = widths
     cells: list[list[_Item]] = []
     for p in pieces:
+        if cells and p.cont is not None and any(q is p.cont for q in cells[-1]):
+            cells[-1].append(p)
+            continue
         if cells:
             cur = cells[-1]
-            w = wide if len(cur[0].text) >= 9 else narrow
+            w = wide if len(cur[0].text) > narrow + 1 else narrow  # longer than a name: a wide column
             if cur[-1].last and p.first and p.line > cur[-1].line and len(cur[-1].text) >= w - 1 and len(p.text) <= len(cur[0].text) + 1:
                 cur.append(p)
                 continue
@@ -436,7 +451,15 @@ def _ordered_rows(items: list[_Item], widths: tuple[int, int], orphans: list[_It
         ):
             it.kind = _Kind.TEXT  # 服务对象满意度指标 printed as the 三级指标 name under the same 二级
         if it.kind is _Kind.SUB:
+            if rows and rows[-1].missing_label and not (rows[-1].values or rows[-1].basis):
+                texts[-2].extend(texts.pop())  # the tier label only preceded its group's first label
+                rows.pop()
             rows.append(_Row(it))
+            texts.append([])
+        elif it.kind is _Kind.TIER and rows and rows[-1].values and rows[-1].basis and (
+            canonical_tier(it.text) != SUB_PARENT.get(canonical_sub(rows[-1].sub.text) or "", None)
+        ):  # a new tier starts after a complete row: its first row may have lost its 二级 label
+            rows.append(_Row(_Item(_Kind.SUB, "", it.line, it.line_end), tier_raw=it.text, missing_label=True))
             texts.append([])
         elif not rows:
             if it.kind not in (_Kind.TIER, _Kind.HEADER):
@@ -466,6 +489,12 @@ def _ordered_rows(items: list[_Item], widths: tuple[int, int], orphans: list[_It
             row.doubt("value", "no value shape; the third text cell was taken as the value")
         else:
             row.doubt("value", "no value found")
+        if row.missing_label:
+            row.doubt("sub", "no 二级 label printed for this row; it follows the tier label")
+            if len(cells) >= 3:  # 保持社会/稳定: the first cell sits in the 二级 column (its width)
+                row.sub.text = cells.pop(0)
+                row.doubt("name", "row without a 二级 label: the first text cell was read as its 二级 cell")
+                row.doubt("desc", "row without a 二级 label: the first text cell was read as its 二级 cell")
         row.name = cells[0] if cells else ""
         row.desc = cells[1] if len(cells) > 1 else ""
         if not cells:
@@ -487,6 +516,41 @@ def _set_basis(row: _Row, *, known: set[str] | None = None) -> None:
         row.doubt("basis", f"{len(row.basis)} basis pieces found for one row")
     elif known is not None and row.basis_text not in known:
         row.doubt("basis", f"basis {row.basis_text!r} is only a fragment of a known phrase")
+
+
+def _join_fragments(items: list[_Item], skip: set[int]) -> None:
+    """A one-character piece starting its line ends the text cell before it (``…的作`` … ``用``).
+
+    In column blocks a cell's last character is often pushed past a label or value
+    printed in another column; no cell of these tables is one character long.
+    """
+    prev: _Item | None = None
+    for it in items:
+        if it.kind is not _Kind.TEXT or it.consumed or id(it) in skip:
+            continue
+        if (
+            prev is not None and it.first and len(it.text) == 1 and prev.last and it.line > prev.line_end
+            and not re.fullmatch(_UNIT_RE, it.text)
+        ):
+            it.cont = prev
+            continue
+        prev = it
+
+
+def _around_label(row: _Row, mine: list[_Item], items: list[_Item]) -> list[str] | None:
+    """``X<label> Y`` with X or Y at most two characters: the label was printed inside one cell.
+
+    Returns the row's own texts with X and Y joined, or None if there is no such pair.
+    """
+    pos = {id(it): n for n, it in enumerate(items)}
+    at = pos[id(row.sub)]
+    for k in range(len(mine) - 1):
+        a, b = mine[k], mine[k + 1]
+        if a.line == b.line == row.sub.line and pos.get(id(a), -1) < at < pos.get(id(b), -1) and min(
+            len(a.text), len(b.text)
+        ) <= 2:
+            return [p.text for p in mine[:k]] + [a.text + b.text] + [p.text for p in mine[k + 2:]]
+    return None
 
 
 def _block_rows(items: list[_Item], widths: tuple[int, int], phrases: set[str]) -> list[_Row]:
@@ -522,23 +586,49 @@ def _block_rows(items: list[_Item], widths: tuple[int, int], phrases: set[str]) 
         _set_basis(row, known=phrases)
         if why_b:
             row.why["basis"] = why_b
-    # names and descriptions: those on a row's own line first, then the rest by width
-    own_lines = {}
+    # names and descriptions: those on a row's own lines (its label's, then its value's) first,
+    # then the rest by width
+    part_ids = {id(p) for v in values for p in v.parts}
+    _join_fragments(items, part_ids)
+    own_lines: dict[int, _Row] = {}
     for row in rows:
         for ln in {row.sub.line, row.sub.line_end}:
             own_lines.setdefault(ln, row)
+    label_lines = set(own_lines)
+    if zipped_values:  # 满意率 ≥98满意率 % 调查问卷: a row printed whole on its value's line
+        for row in rows:
+            for v in row.values:
+                for ln in {v.line, v.line_end} - label_lines:
+                    own_lines.setdefault(ln, row)
     loose: list[_Item] = []
     own: dict[int, list[_Item]] = {id(r): [] for r in rows}
+    bucket: dict[int, list[_Item]] = {}
     for it in items:
-        if it.kind is _Kind.TEXT:
+        if it.kind is _Kind.TEXT and not it.consumed and id(it) not in part_ids:
             row = own_lines.get(it.line)
-            if row is not None and not it.alone:
-                own[id(row)].append(it)
+            if it.cont is not None and id(it.cont) in bucket:
+                where = bucket[id(it.cont)]
+            elif row is not None and not it.alone:
+                where = own[id(row)]
             else:
-                loose.append(it)
+                where = loose
+            where.append(it)
+            bucket[id(it)] = where
     for row in rows:
-        glued = next((v.glued for v in row.values if v.glued), "")
-        mine = [p.text for p in own[id(row)]]
+        glued = next((v.glued or "".join(p.text for p in v.parts) for v in row.values if v.glued or v.parts), "")
+        pieces: list[_Item] = []
+        for p in own[id(row)]:
+            if p.cont is not None and pieces and pieces[-1] is p.cont:
+                pieces[-1] = _Item(_Kind.TEXT, p.cont.text + p.text, p.cont.line, p.line, first=p.cont.first)
+            else:
+                pieces.append(p)
+        own[id(row)] = pieces
+        mine = [p.text for p in pieces]
+        around = _around_label(row, own[id(row)], items)
+        if around is not None:  # 工作任务完成及时时效指标 率: one cell split by the label
+            mine = around
+            row.doubt("name", "text split around the sub-tier label read as one cell")
+            row.doubt("desc", "text split around the sub-tier label read as one cell")
         if glued:
             row.desc = glued
             if mine:
@@ -641,11 +731,11 @@ def _read_table(
         )
     out = []
     for row in rows:
-        row.tier_raw = _tier_for(row.sub.text, tiers)
+        row.tier_raw = row.tier_raw or _tier_for(row.sub.text, tiers)
         members = [row.sub, *row.values, *row.basis, *(p for c in row.cells for p in c)]
         line = min(m.line for m in members)
         line_end = max(m.line_end for m in members)
-        order = ("name", "desc", "value", "basis")
+        order = ("sub", "name", "desc", "value", "basis")
         unc = tuple(f for f in order if f in row.uncertain)
         if {"name", "desc", "value"} <= set(unc) and not (row.name or row.desc or row.value):
             issues.append(
