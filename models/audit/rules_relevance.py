@@ -1,46 +1,57 @@
 """Relevance and copy-paste rules (docs/domain.md §2 E): R21 and R23 work on a batch of projects.
 
-R21 compares each indicator with its own project's text (name, use of funds, targets) and with the
-other projects of the same document, using TF-IDF over character bigrams fitted on the batch; a row
-is flagged when it names a fund/programme (养老金, 保险费, 待遇, 学费…) that its own project never
-mentions but another project of the document is funded for, *and* it resembles another project of
-the document clearly better than its own (similarity ≥ floor and ≥ own + margin; calibrated on the
-samples, see bench/audit_precision.md).
-R23 is exact: the same (name, value) in projects of ≥ N different programmes of a department, and
-whole tables whose (name, value) sets nearly coincide across programmes (funding streams of one
-programme — 中央/省级/县级配套, two batches — may legitimately share a table). Cross-document near-duplicate clustering lives elsewhere.
+R21 flags an indicator that belongs to another project of the same document, on either of
+three kinds of evidence:
+
+* *wording* — it names a fund/programme (养老金, 保险费, 待遇, 学费…) that its own project never
+  mentions but another project of the document is funded for, and by TF-IDF over character bigrams
+  it resembles that other project clearly better than its own (similarity ≥ floor and ≥ own + margin);
+* *copied, does not fit* — it is a near-duplicate copy (:mod:`models.dupes`) and the copy does not
+  fit its project (``ClusterMember.fits_project`` is False: its wording is supported by another
+  member's project far better than by its own);
+* *copied with a block* — it names a fund its project never mentions and it was copied from a
+  project that other rows of the same table were already shown (by the first kind) to belong to.
+
+R23 flags copies — near-duplicate rows (name | description | value, fuzz.ratio ≥ threshold) or rows
+with identical name and value — found in ≥ N projects of ≥ N different programmes of a department
+(funding streams of one programme may share their indicators, see :mod:`models.audit.programmes`),
+and whole tables whose rows nearly coincide. Satisfaction rows every project needs
+(``shared-wording``) are not copy-paste. Thresholds: bench/audit_precision.md.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Sequence
 
-from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from models.audit.copies import CopyGroup, RowKey, copy_groups, department_of
 from models.audit.findings import Finding, ProjectContext, make_finding
-from models.audit.lexicon import norm_text
+from models.audit.programmes import count_programmes, programme_terms, same_programme
 from models.audit.settings import AuditSettings
+from models.dupes import DupeRow
+from nlp.records import Indicator
 
 __all__ = ["r21_relevance", "r23_copy_paste", "programme_terms"]
 
-#: named funds, benefits and programmes (what money is paid for); an indicator naming one that its
-#: project never mentions, while another project of the same document does, was likely copied from there
-_PROGRAMME = re.compile(
-    r"养老金|保险费|待遇|学费|住宿费|教科书费|贷款|贴息|低保|救助金|抚恤金|公积金|工资|津贴|补贴|补助|资助|奖金|"
-    r"培训|招聘|档案|考核|仲裁|监察|车辆|公益岗|见习|代课|社保卡"
-)
-
-
-def programme_terms(text: str) -> set[str]:
-    """The named funds/programmes a text mentions (养老金, 保险费, 待遇, 补贴 …)."""
-    return set(_PROGRAMME.findall(text))
+_R21_SUGGESTION = "按本项目的资金用途设置指标（如补助对象人数、补助标准、发放及时率），删除其他项目的指标。"
 
 
 def _han(text: str) -> str:
     return "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff" or ch.isdigit())
+
+
+def _groups(contexts: Sequence[ProjectContext], s: AuditSettings) -> list[CopyGroup]:
+    return copy_groups(contexts, threshold=s.threshold("copy_similarity"), misfit_margin=s.threshold("copy_misfit_margin"))
+
+
+def _indicators(contexts: Sequence[ProjectContext]) -> dict[RowKey, tuple[ProjectContext, Indicator]]:
+    return {(c.pid, ind.line): (c, ind) for c in contexts for ind in c.project.indicators}
+
+
+def _where(r: DupeRow) -> str:
+    return f"{r.project_name}（{r.doc} 第{r.line}行）"
 
 
 def r21_relevance(contexts: Sequence[ProjectContext], s: AuditSettings) -> list[Finding]:
@@ -62,113 +73,165 @@ def r21_relevance(contexts: Sequence[ProjectContext], s: AuditSettings) -> list[
         by_doc[ctx.document.file].append(ci)
     floor, margin = s.threshold("relevance_other_min"), s.threshold("relevance_other_margin")
     doc_terms = {ci: programme_terms(c.text) for ci, c in enumerate(contexts)}
-    out = []
+
+    def foreign_terms(ci: int, ind: Indicator) -> list[str]:
+        """Funds the row names that its project never mentions but another project of the document does."""
+        own = doc_terms[ci]
+        terms = [t for t in sorted(programme_terms(f"{ind.name}{ind.desc}")) if t not in own]
+        others = [j for j in by_doc[contexts[ci].document.file] if j != ci]
+        return [t for t in terms if any(t in doc_terms[j] for j in others)]
+
+    out: list[Finding] = []
+    flagged: set[RowKey] = set()
+    sources: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))  # pid → other pid → lines
     for k, (ci, ind) in enumerate(rows):
         ctx = contexts[ci]
-        foreign = sorted(t for t in programme_terms(f"{ind.name}{ind.desc}") if t not in doc_terms[ci])
+        foreign = foreign_terms(ci, ind)
         if not foreign:
             continue
         others = [j for j in by_doc[ctx.document.file] if j != ci]
-        if not others:
-            continue
-        # the programme must be a real one of this document: another project is funded for it
-        if not any(t in doc_terms[j] for t in foreign for j in others):
-            continue
         own = float(sims[k, ci])
         best_j = max(others, key=lambda j: sims[k, j])
         best = float(sims[k, best_j])
         if best < floor or best - own < margin:
             continue
         other = contexts[best_j].project
-        evidence: list[tuple[str, str | float | int | bool | None]] = [
-            ("programme_terms", "、".join(foreign)),
-            ("similarity_own", round(own, 3)),
-            ("project_text", ctx.text[:120]),
-        ]
-        evidence += [("similarity_other", round(best, 3)), ("other_project", other.name)]
+        flagged.add((ctx.pid, ind.line))
+        sources[ctx.pid][contexts[best_j].pid].append(ind.line)
         out.append(make_finding(
             ctx, "R21", s.severity_of("R21"),
             f"指标「{ind.name}」涉及「{'、'.join(foreign)}」，与本项目（{ctx.project.name}）的资金用途和目标无关，更像是项目「{other.name}」的指标。",
-            evidence=tuple(evidence), indicator=ind, cells=("name", "desc"),
-            suggestion="按本项目的资金用途设置指标（如补助对象人数、补助标准、发放及时率），删除其他项目的指标。",
+            evidence=(("evidence", "wording"), ("programme_terms", "、".join(foreign)), ("similarity_own", round(own, 3)),
+                      ("project_text", ctx.text[:120]), ("similarity_other", round(best, 3)), ("other_project", other.name)),
+            indicator=ind, cells=("name", "desc"), suggestion=_R21_SUGGESTION,
         ))
+    index = _indicators(contexts)
+    ci_of = {c.pid: ci for ci, c in enumerate(contexts)}
+    for g in _groups(contexts, s):
+        if g.shared_wording:
+            continue
+        for r in g.rows:
+            key = (r.project_id, r.line)
+            if key in flagged or key not in index:
+                continue
+            ctx, ind = index[key]
+            peers = [x for x in g.rows if x.project_id != r.project_id and x.doc == r.doc]
+            if not peers:
+                continue
+            finding = _misfit_copy(ctx, ind, g, key, peers, s) or _block_copy(
+                ctx, ind, g, peers, foreign_terms(ci_of[r.project_id], ind), sources.get(r.project_id, {}), s)
+            if finding is not None:
+                flagged.add(key)
+                out.append(finding)
     return out
 
 
-_GENERIC_NAME = re.compile(
-    r"关于|提前下达|下达|中央|省级|市级|县级|财政|配套|预算|资金|经费|专项|补助|通知|项目|第.批|[0-9]+|年|[\s（）()〔〕【】\[\]《》、，,.号-]"
-)
+def _misfit_copy(ctx: ProjectContext, ind: Indicator, g: CopyGroup, key: RowKey, peers: list[DupeRow],
+                 s: AuditSettings) -> Finding | None:
+    """R21 on a copied row whose wording its own project does not support (``fits_project`` False)."""
+    member = g.members.get(key)
+    if member is None or member.fits_project:
+        return None
+    fitted = [(g.members[(p.project_id, p.line)].fit, p) for p in peers if (p.project_id, p.line) in g.members]
+    if not fitted:
+        return None
+    best_fit, best = max(fitted, key=lambda fp: fp[0])
+    return make_finding(
+        ctx, "R21", s.severity_of("R21"),
+        f"指标「{ind.name}」是照搬的（与项目「{best.project_name}」第{best.line}行相同），与本项目（{ctx.project.name}）"
+        f"的名称、资金用途和目标几乎没有共同内容。",
+        evidence=(("evidence", "copied, does not fit"), ("fit_own", member.fit), ("fit_other", best_fit),
+                  ("other_project", best.project_name), ("other_line", best.line),
+                  ("similarity", g.similarity[key]), ("first_seen", _where(g.first_seen)),
+                  ("copies", len(g.rows))),
+        indicator=ind, cells=("name", "desc"), suggestion=_R21_SUGGESTION,
+    )
 
 
-def programme_key(name: str) -> str:
-    """A project name without years, levels of government and fund words: 「普惠金融发展」, 「就业」."""
-    return _GENERIC_NAME.sub("", name)
+def _block_copy(ctx: ProjectContext, ind: Indicator, g: CopyGroup, peers: list[DupeRow], foreign: list[str],
+                sources: dict[str, list[int]], s: AuditSettings) -> Finding | None:
+    """R21 on a copied row naming a foreign fund, copied from a project other rows were shown to belong to."""
+    if not foreign:
+        return None
+    for p in peers:
+        lines = sources.get(p.project_id)
+        if lines:
+            return make_finding(
+                ctx, "R21", s.severity_of("R21"),
+                f"指标「{ind.name}」涉及「{'、'.join(foreign)}」，本项目（{ctx.project.name}）的资金用途和目标并不涉及；"
+                f"它与本表第{'、'.join(map(str, lines))}行一起照搬自项目「{p.project_name}」（第{p.line}行）。",
+                evidence=(("evidence", "copied with a block"), ("programme_terms", "、".join(foreign)),
+                          ("other_project", p.project_name), ("other_line", p.line),
+                          ("copied_with_lines", ", ".join(map(str, lines))),
+                          ("similarity", g.similarity[(p.project_id, p.line)]), ("first_seen", _where(g.first_seen))),
+                indicator=ind, cells=("name", "desc"), suggestion=_R21_SUGGESTION,
+            )
+    return None
 
 
-def _same_programme(a: ProjectContext, b: ProjectContext) -> bool:
-    """Two funding streams of one programme (中央/省级/县级配套, two batches): shared wording is expected."""
-    ka, kb = programme_key(a.project.name), programme_key(b.project.name)
-    if not ka or not kb:
-        return False
-    return fuzz.ratio(ka, kb) >= 70 or (min(len(ka), len(kb)) >= 4 and fuzz.partial_ratio(ka, kb) >= 90)
-
-
-def _families(ctxs: Sequence[ProjectContext]) -> int:
-    """How many distinct programmes a set of projects covers (greedy grouping by :func:`_same_programme`)."""
-    heads: list[ProjectContext] = []
-    for c in ctxs:
-        if not any(_same_programme(c, h) for h in heads):
-            heads.append(c)
-    return len(heads)
-
-
-def _dept(ctx: ProjectContext) -> str:
-    return ctx.document.department or ctx.document.file
+def _is_satisfaction(ind: Indicator) -> bool:
+    return ind.tier == "满意度" or ind.sub == "服务对象满意度"
 
 
 def r23_copy_paste(contexts: Sequence[ProjectContext], s: AuditSettings) -> list[Finding]:
-    """R23: the same (name, value) in ≥ N projects of a department; near-identical whole tables."""
+    """R23: a row copied into ≥ N projects of ≥ N programmes of a department; near-identical whole tables."""
     min_projects = int(s.threshold("copy_min_projects"))
     table_sim, min_rows = s.threshold("table_similarity"), int(s.threshold("table_min_rows"))
+    index = _indicators(contexts)
+    by_pid = {c.pid: c for c in contexts}
+    groups = _groups(contexts, s)
     out: list[Finding] = []
-    groups: dict[str, list[ProjectContext]] = defaultdict(list)
+    group_of: dict[RowKey, int] = {}
+    for gi, g in enumerate(groups):
+        for r in g.rows:
+            group_of[(r.project_id, r.line)] = gi
+        if g.shared_wording:
+            continue  # every project needs a satisfaction row; shared wording is legitimate there
+        ctxs = [by_pid[pid] for pid in dict.fromkeys(r.project_id for r in g.rows) if pid in by_pid]
+        if len(ctxs) < min_projects or count_programmes(ctxs) < min_projects:
+            continue  # funding streams of one programme may share their indicators
+        n_prog = count_programmes(ctxs)
+        first = g.first_seen
+        identical = all(v == 100 for v in g.similarity.values())
+        for r in g.rows:
+            key = (r.project_id, r.line)
+            if key not in index:
+                continue
+            ctx, ind = index[key]
+            if _is_satisfaction(ind):
+                continue
+            names = [c.project.name for c in ctxs if c.pid != ctx.pid]
+            where = "本行是最早出现处" if r is first else f"最早见于「{first.project_name}」第{first.line}行"
+            out.append(make_finding(
+                ctx, "R23", s.severity_of("R23"),
+                f"指标「{ind.name}：{ind.value}」在本部门{len(ctxs)}个项目中{'完全相同' if identical else '几乎相同'}，"
+                f"属于照搬套用（{where}）。",
+                evidence=(("projects", len(ctxs)), ("programmes", n_prog), ("department", g.department),
+                          ("similarity", g.similarity[key]), ("first_seen", _where(first)),
+                          ("also_in", "；".join(names[:5]) + ("…" if len(names) > 5 else ""))),
+                indicator=ind, cells=("name", "value"),
+                suggestion="按本项目的具体内容和资金量设置指标和目标值。",
+            ))
+    out.extend(_copied_tables(contexts, group_of, table_sim, min_rows, s))
+    return out
+
+
+def _copied_tables(contexts: Sequence[ProjectContext], group_of: dict[RowKey, int], table_sim: float,
+                   min_rows: int, s: AuditSettings) -> list[Finding]:
+    """Pairs of projects of a department whose rows (as copy groups) nearly coincide."""
+    out: list[Finding] = []
+    by_dept: dict[str, list[ProjectContext]] = defaultdict(list)
     for ctx in contexts:
-        groups[_dept(ctx)].append(ctx)
-    for dept, ctxs in groups.items():
-        users: dict[tuple[str, str], list[ProjectContext]] = defaultdict(list)
-        keysets: list[frozenset[tuple[str, str]]] = []
-        for ctx in ctxs:
-            keys = set()
-            for ind in ctx.project.indicators:
-                key = (norm_text(ind.name), norm_text(ind.value))
-                if key[0]:
-                    keys.add(key)
-            keysets.append(frozenset(keys))
-            for key in keys:
-                users[key].append(ctx)
-        for ctx in ctxs:
-            for ind in ctx.project.indicators:
-                if ind.tier == "满意度" or ind.sub == "服务对象满意度":
-                    continue  # every project needs a satisfaction row; shared wording is legitimate there
-                sharing = users.get((norm_text(ind.name), norm_text(ind.value)), [])
-                if len(sharing) < min_projects or _families(sharing) < min_projects:
-                    continue  # funding streams of one programme may share their indicators
-                names = [c.project.name for c in sharing if c is not ctx]
-                out.append(make_finding(
-                    ctx, "R23", s.severity_of("R23"),
-                    f"指标「{ind.name}：{ind.value}」在本部门{len(sharing)}个项目中完全相同，属于照搬套用。",
-                    evidence=(("projects", len(sharing)), ("department", dept),
-                              ("also_in", "；".join(names[:5]) + ("…" if len(names) > 5 else ""))),
-                    indicator=ind, cells=("name", "value"),
-                    suggestion="按本项目的具体内容和资金量设置指标和目标值。",
-                ))
+        by_dept[department_of(ctx)].append(ctx)
+    for ctxs in by_dept.values():
+        keysets = [frozenset(group_of.get((c.pid, i.line), f"{c.pid}:{i.line}") for i in c.project.indicators) for c in ctxs]
         for a in range(len(ctxs)):
             for b in range(a + 1, len(ctxs)):
                 ka, kb = keysets[a], keysets[b]
                 if len(ka) < min_rows or len(kb) < min_rows:
                     continue
                 jac = len(ka & kb) / len(ka | kb)
-                if jac < table_sim or _same_programme(ctxs[a], ctxs[b]):
+                if jac < table_sim or same_programme(ctxs[a], ctxs[b]):
                     continue
                 for me, other in ((ctxs[a], ctxs[b]), (ctxs[b], ctxs[a])):
                     out.append(make_finding(
@@ -179,3 +242,4 @@ def r23_copy_paste(contexts: Sequence[ProjectContext], s: AuditSettings) -> list
                         suggestion="两个项目资金用途不同时，应分别设置反映各自产出和效益的指标。",
                     ))
     return out
+

@@ -73,7 +73,10 @@ def test_same_name_and_value_in_three_projects_is_copy_paste_but_satisfaction_is
                         seq=i) for i in (1, 2, 3)]
     found = r23_copy_paste(contexts(*projects), DEFAULT)
     assert sorted((f.project_seq, f.line) for f in found) == [(1, 101), (2, 201), (3, 301)]
-    assert found[0].message == "指标「节约成本：节约水、电等资源，降低能耗，实现绿色办公」在本部门3个项目中完全相同，属于照搬套用。"
+    first = min(found, key=lambda f: f.line)
+    assert first.message == "指标「节约成本：节约水、电等资源，降低能耗，实现绿色办公」在本部门3个项目中完全相同，属于照搬套用（本行是最早出现处）。"
+    later = max(found, key=lambda f: f.line)
+    assert later.message.endswith("属于照搬套用（最早见于「项目1」第101行）。")
 
 
 def test_whole_table_copied_between_two_projects():

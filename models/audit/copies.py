@@ -1,0 +1,130 @@
+"""Copied rows for the audit: near-duplicate clusters (:mod:`models.dupes`) inside each department.
+
+R23 (copy-paste) and R21 (relevance) both ask "which other projects carry this row?". The answer
+comes from :func:`models.dupes.find_clusters` run over one department's rows at a time (a
+department's projects may span several documents and years), plus rows whose name and value are
+identical while their descriptions differ — both are copies for a reviewer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Sequence
+
+from rapidfuzz import fuzz
+
+from models.audit.findings import ProjectContext
+from models.audit.lexicon import norm_text
+from models.dupes import ClusterMember, DupeCluster, DupeRow, Scope, find_clusters, match_text
+
+__all__ = ["RowKey", "CopyGroup", "copy_groups", "department_of"]
+
+#: an indicator row: (project id, first source line)
+RowKey = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class CopyGroup:
+    """Rows of one department that are copies of each other (≥ 2 projects)."""
+
+    department: str
+    rows: tuple[DupeRow, ...]  #: sorted by year, document, line: ``rows[0]`` is where it was first seen
+    shared_wording: bool  #: every row is a satisfaction row (wording every project legitimately needs)
+    similarity: dict[RowKey, float]  #: fuzz.ratio of each row's name|desc|value with the first one
+    members: dict[RowKey, ClusterMember]  #: the near-duplicate cluster member (with its project fit), if any
+    clusters: tuple[DupeCluster, ...]
+
+    @property
+    def first_seen(self) -> DupeRow:
+        return self.rows[0]
+
+    @property
+    def project_ids(self) -> set[str]:
+        return {r.project_id for r in self.rows}
+
+
+def department_of(ctx: ProjectContext) -> str:
+    return ctx.document.department or ctx.document.file
+
+
+def _rows(ctx: ProjectContext) -> list[DupeRow]:
+    d, p = ctx.document, ctx.project
+    text = f"{p.name} {p.funds_use} {p.targets}"
+    return [
+        DupeRow(doc=d.file, department=d.department, year=d.year, project_id=ctx.pid, project_name=p.name,
+                project_text=text, line=i.line, tier=i.tier, sub=i.sub, name=i.name, desc=i.desc, value=i.value)
+        for i in p.indicators
+    ]
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict[RowKey, RowKey] = {}
+
+    def find(self, x: RowKey) -> RowKey:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: RowKey, b: RowKey) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def copy_groups(
+    contexts: Sequence[ProjectContext], *, threshold: float, misfit_margin: float
+) -> list[CopyGroup]:
+    """Groups of copied rows per department: near-duplicates (name|desc|value, fuzz.ratio ≥ ``threshold``)
+    joined with rows whose normalised name and value are identical.
+
+    :param misfit_margin: passed to :func:`models.dupes.find_clusters` (when a member does not fit its project).
+    """
+    by_dept: dict[str, list[DupeRow]] = defaultdict(list)
+    for ctx in contexts:
+        by_dept[department_of(ctx)].extend(_rows(ctx))
+    out: list[CopyGroup] = []
+    for dept, rows in by_dept.items():
+        index = {(r.project_id, r.line): r for r in rows}
+        uf = _Union()
+        members: dict[RowKey, ClusterMember] = {}
+        cluster_of: dict[RowKey, DupeCluster] = {}
+        for c in find_clusters(rows, scope=Scope.ALL, threshold=threshold, misfit_margin=misfit_margin):
+            keys = [(m.row.project_id, m.row.line) for m in c.members]
+            for m, k in zip(c.members, keys):
+                members[k], cluster_of[k] = m, c
+                uf.union(keys[0], k)
+        exact: dict[tuple[str, str], list[RowKey]] = defaultdict(list)
+        for k, r in index.items():
+            name = norm_text(r.name)
+            if name:
+                exact[(name, norm_text(r.value))].append(k)
+        for keys in exact.values():
+            for k in keys[1:]:
+                uf.union(keys[0], k)
+        groups: dict[RowKey, list[RowKey]] = defaultdict(list)
+        for k in index:
+            groups[uf.find(k)].append(k)
+        for keys in groups.values():
+            grows = sorted((index[k] for k in keys), key=lambda r: (r.year or 0, r.doc, r.line))
+            if len({r.project_id for r in grows}) < 2:
+                continue
+            first = match_text(grows[0].name, grows[0].desc, grows[0].value)
+            sims = {(r.project_id, r.line): round(fuzz.ratio(first, match_text(r.name, r.desc, r.value)), 1) for r in grows}
+            clusters = {id(cluster_of[k]): cluster_of[k] for k in keys if k in cluster_of}
+            out.append(CopyGroup(
+                department=dept,
+                rows=tuple(grows),
+                shared_wording=all(_is_satisfaction_row(r) for r in grows),
+                similarity=sims,
+                members={k: members[k] for k in keys if k in members},
+                clusters=tuple(clusters.values()),
+            ))
+    return out
+
+
+def _is_satisfaction_row(r: DupeRow) -> bool:
+    return r.tier == "满意度" or r.sub == "服务对象满意度" or "满意" in r.name

@@ -1,0 +1,67 @@
+"""Programmes and funding streams: which projects are the same programme, what a text is funded for.
+
+A department often budgets one programme as several projects — one per funding stream
+(中央 / 省级 / 县级配套, two batches of one year). Those projects legitimately share their
+indicators, so the copy-paste rule (R23) counts *programmes*, not projects. Two projects are
+streams of one programme when their names agree once years, levels of government and fund words
+are removed, or when the money is spent on the same thing (their 资金用途 agree the same way):
+「中等职业教育免学费县级配套资金」 and 「提前下达2021年省级现代职业教育发展专项资金（免学费）」 have
+different names but both pay 「中等职业学校免学费补助」.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from rapidfuzz import fuzz
+
+from models.audit.findings import ProjectContext
+
+__all__ = ["programme_terms", "programme_key", "same_programme", "count_programmes"]
+
+#: named funds, benefits and programmes (what money is paid for); an indicator naming one that its
+#: project never mentions, while another project of the same document does, was likely copied from there
+_PROGRAMME = re.compile(
+    r"养老金|保险费|待遇|学费|住宿费|教科书费|贷款|贴息|低保|救助金|抚恤金|公积金|工资|津贴|补贴|补助|资助|奖金|"
+    r"培训|招聘|档案|考核|仲裁|监察|车辆|公益岗|见习|代课|社保卡"
+)
+
+_GENERIC = re.compile(
+    r"关于|提前下达|预下达|下达|中央|省级|市级|县级|财政|配套|负担的?|预算|资金|经费|专项|补助|通知|项目|直达|第.批|"
+    r"[0-9]+|年|[\s（）()〔〕【】\[\]《》、，,。.号-]"
+)
+
+
+def programme_terms(text: str) -> set[str]:
+    """The named funds/programmes a text mentions (养老金, 保险费, 待遇, 补贴 …)."""
+    return set(_PROGRAMME.findall(text))
+
+
+def programme_key(name: str) -> str:
+    """A project name (or use of funds) without years, levels of government and fund words."""
+    return _GENERIC.sub("", name)
+
+
+def _keys_agree(a: str, b: str, *, ratio: float) -> bool:
+    if not a or not b:
+        return False
+    return fuzz.ratio(a, b) >= ratio or (min(len(a), len(b)) >= 4 and fuzz.partial_ratio(a, b) >= 90)
+
+
+def same_programme(a: ProjectContext, b: ProjectContext) -> bool:
+    """True when two projects are funding streams of one programme (same name or same use of funds)."""
+    if _keys_agree(programme_key(a.project.name), programme_key(b.project.name), ratio=70):
+        return True
+    # the use of funds must say what is paid for: a key of a few characters (「就业」) proves nothing
+    fa, fb = programme_key(a.project.funds_use), programme_key(b.project.funds_use)
+    return min(len(fa), len(fb)) >= 6 and _keys_agree(fa, fb, ratio=90)
+
+
+def count_programmes(ctxs: Sequence[ProjectContext]) -> int:
+    """How many distinct programmes a set of projects covers (greedy grouping by :func:`same_programme`)."""
+    heads: list[ProjectContext] = []
+    for c in ctxs:
+        if not any(same_programme(c, h) for h in heads):
+            heads.append(c)
+    return len(heads)
