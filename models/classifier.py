@@ -115,7 +115,7 @@ def make_pipeline(estimator: str = DEFAULT_ESTIMATOR, *, C: float = 4.0, words: 
     """An unfitted sub-tier Pipeline: features then a linear model with probabilities.
 
     ``logistic`` is a multinomial logistic regression (its probabilities are
-    calibrated by its loss); ``svm`` is a linear SVM wrapped in sigmoid calibration
+    calibrated by its loss); ``svm`` is a linear SVM wrapped in temperature-scaling calibration
     (3-fold); ``baseline`` is the keyword rules (no features).
     """
     if estimator.endswith("+rules"):
@@ -123,9 +123,9 @@ def make_pipeline(estimator: str = DEFAULT_ESTIMATOR, *, C: float = 4.0, words: 
     if estimator == "baseline":
         return Pipeline([("clf", KeywordBaseline())])
     if estimator == "logistic":
-        clf = LogisticRegression(C=C, solver="saga", tol=1e-3, max_iter=1000, class_weight="balanced", random_state=0)
+        clf = LogisticRegression(C=C, solver="saga", tol=5e-3, max_iter=1000, class_weight="balanced", random_state=0)
     elif estimator == "svm":
-        clf = CalibratedClassifierCV(LinearSVC(C=C / 8, class_weight="balanced"), method="sigmoid", cv=3)
+        clf = CalibratedClassifierCV(LinearSVC(C=C / 8, class_weight="balanced"), method="temperature", cv=3)
     else:
         raise ValueError(f"unknown estimator {estimator!r}; expected one of {', '.join(ESTIMATORS)}")
     return Pipeline([("features", make_features(words=words)), ("clf", clf)])
