@@ -426,49 +426,92 @@ def bundled_samples_dir() -> Path:
     raise AssertionError  # unreachable: fail() exits
 
 
+DEMO_QUERY = "创业担保贷款"
+
+
 @dataclass(frozen=True)
 class DemoSummary:
-    """What ``jixiao demo`` did. Later steps (audit, search) add their own fields here."""
+    """What ``jixiao demo`` did: the ingest, an audit of what was stored and one search."""
 
     samples: Path
     data_dir: Path
     outcomes: tuple[IngestOutcome, ...]  #: one per sample file
     totals: IngestSummary
+    audit: Any  #: models.audit.AuditResult over the stored samples (default profile)
+    search: Any  #: index.search.SearchResult of :data:`DEMO_QUERY`
 
 
-def demo_summary(data_dir: Path) -> DemoSummary:
-    """Ingest the bundled samples into ``data_dir`` and return what happened (no printing)."""
+def demo_summary(data_dir: Path, *, query: str = DEMO_QUERY) -> DemoSummary:
+    """Ingest the bundled samples into ``data_dir``, audit them and run one search (no printing)."""
     from index.ingest import summarize
+    from index.search import search_projects
+    from index.store import Store
+    from models.audit import audit_documents, load_settings, load_tier_model
 
     samples = bundled_samples_dir()
     outcomes = _ingest_with_progress([samples], data_dir)
-    return DemoSummary(samples=samples, data_dir=data_dir, outcomes=tuple(outcomes), totals=summarize(outcomes))
+    _update_search_index(outcomes)
+    stems = {o.doc for o in outcomes if o.ok}
+    with Store.open(data_dir) as store:
+        docs = [d for d in store.iter_documents() if d.document.file in stems]
+    settings = load_settings("default", None)
+    result = audit_documents(docs, settings, model=load_tier_model(data_dir))
+    hits = search_projects(data_dir / "index", query, limit=3)
+    return DemoSummary(samples=samples, data_dir=data_dir, outcomes=tuple(outcomes), totals=summarize(outcomes),
+                       audit=result, search=hits)
 
 
 @app.command()
 def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Ingest the bundled sample disclosures into the data directory and print a summary.
+    """Ingest the bundled sample disclosures, audit them and run one search; print a summary.
 
     Example: jixiao --data-dir /tmp/jx demo
     """
     from dataclasses import asdict
 
+    from models.report import audit_to_dict
+
     with reported():
         summary = demo_summary(state.data_dir)
+    audit_summary = audit_to_dict(summary.audit)["summary"]
     if as_json:
         print_json({
             "samples": str(summary.samples),
             "data_dir": str(summary.data_dir),
             "documents": [_outcome_json(o) for o in summary.outcomes],
             "summary": asdict(summary.totals),
+            "audit": audit_summary,
+            "search": _search_json(summary.search),
         })
     else:
-        typer.echo(f"ingested the bundled samples ({summary.samples}) into {summary.data_dir}")
+        typer.echo(f"1. ingested the bundled samples ({summary.samples}) into {summary.data_dir}")
         _print_outcomes(list(summary.outcomes), show_warnings=False)
-        typer.echo("next: jixiao projects · jixiao show PROJECT · jixiao export --format csv")
+        typer.echo("")
+        typer.echo(f"2. audit (profile default): {len(summary.audit.findings)} findings on {len(summary.audit.projects)} projects")
+        _print_demo_audit(summary.audit)
+        typer.echo("")
+        typer.echo(f"3. jixiao search {summary.search.query} --limit {summary.search.limit}")
+        _print_search(summary.search)
+        typer.echo("")
+        typer.echo("next: jixiao audit --format html -o audit.html · jixiao search QUERY · jixiao dupes · "
+                   "jixiao show PROJECT · jixiao export --format csv")
     _report_failures(list(summary.outcomes))
+
+
+def _print_demo_audit(result: Any) -> None:
+    """One line per document (findings by severity, grades), then the most frequent problems overall."""
+    from collections import Counter
+
+    problems: Counter[tuple[str, str]] = Counter()
+    for s in result.summaries:
+        sev = ", ".join(f"{k} {n}" for k, n in s.by_severity if n)
+        grades = " ".join(f"{g}{n}" for g, n in s.grades if n)
+        typer.echo(f"  {s.doc}  {s.department or '?'} {s.year or '?'}: {s.projects} projects, {s.findings} findings ({sev}); grades {grades}")
+        for rule, topic, n, _k in s.by_rule:
+            problems[(rule, topic)] += n
+    typer.echo("  most frequent problems: " + "; ".join(f"{r} {t} ×{n}" for (r, t), n in problems.most_common(5)))
 
 
 # ---------------------------------------------------------------- audit (issue 5)

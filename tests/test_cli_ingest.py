@@ -224,3 +224,25 @@ def test_demo_ingests_the_bundled_samples(data_dir: Path) -> None:
     assert [d["projects"] for d in report["documents"]] == [21, 29, 14, 35, 23]
     assert report["summary"]["n_failed"] == 0
     assert (data_dir / DB_NAME).is_file()
+
+
+def test_demo_audits_what_it_ingested_and_runs_one_search(data_dir: Path) -> None:
+    report = json.loads(jx(data_dir, "demo", "--json").stdout)
+    audited = report["audit"]
+    assert audited["projects"] == 122
+    assert [d["projects"] for d in audited["documents"]] == [21, 29, 14, 35, 23]
+    assert {r["rule"] for d in audited["documents"] for r in d["by_rule"]} >= {"R05", "R09", "R23"}
+    found = report["search"]
+    assert found["query"] == "创业担保贷款"
+    assert len(found["hits"]) == 3 and found["total"] >= 3
+    assert "创业" in found["hits"][0]["project_name"]
+    # the search index was filled by the demo's ingest, so a plain search now works too
+    again = json.loads(jx(data_dir, "search", "创业担保贷款", "--json").stdout)
+    assert again["total"] == found["total"]
+
+
+def test_demo_prints_the_three_steps_for_people(data_dir: Path) -> None:
+    out = jx(data_dir, "demo").stdout
+    assert "1. ingested the bundled samples" in out
+    assert "2. audit (profile default): " in out and "most frequent problems: R" in out
+    assert "3. jixiao search 创业担保贷款 --limit 3" in out
