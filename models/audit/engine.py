@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from models.audit import rules_relevance, rules_structure, rules_values
+from models.audit import rules_relevance, rules_structure, rules_targets, rules_values
 from models.audit.findings import SEVERITY_RANK, AuditedProject, Finding, ProjectContext, Severity
 from models.audit.grade import DocumentSummary, grade_for, summarise
 from models.audit.model_check import ModelStatus, m01_model_mismatch, model_unavailable_finding
@@ -37,6 +37,7 @@ PROJECT_RULES: dict[str, ProjectRule] = {
     "R16": rules_values.r16_units,
     "R17": rules_values.r17_basis,
     "R19": rules_values.r19_cost_budget,
+    "R22": rules_targets.r22_target_figures,
     "R24": rules_structure.r24_duplicates,
     "R25": rules_values.r25_long_term,
 }
