@@ -14,6 +14,7 @@ Pure functions over a batch of :class:`DupeRow`. The pipeline is
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -184,10 +185,11 @@ def _bigrams(text: str) -> set[str]:
 
 def _fit(row: DupeRow, project_text: str) -> float:
     """Share of the row's name+description character bigrams that occur in a project's text (0–1)."""
-    grams = _bigrams(row.name + row.desc)
-    if not grams:
-        return 0.0
-    return len(grams & _bigrams(project_text)) / len(grams)
+    return _share(_bigrams(row.name + row.desc), _bigrams(project_text))
+
+
+def _share(grams: set[str], text_grams: set[str]) -> float:
+    return len(grams & text_grams) / len(grams) if grams else 0.0
 
 
 class _UnionFind:
@@ -280,12 +282,22 @@ def _make_cluster(
     shared = all(
         r.sub == "服务对象满意度" or r.tier == "满意度" or _SATISFACTION.search(r.name) for r in member_rows
     )
-    fits = [_fit(r, r.project_text) for r in member_rows]
-    project_texts = {r.project_text for r in member_rows}
+    # bigram sets computed once per distinct wording and project text: a cluster of n rows over m
+    # projects costs O(wordings × m) set intersections, not O(n × m) bigram extractions
+    text_grams = {t: _bigrams(t) for t in dict.fromkeys(r.project_text for r in member_rows)}
+    row_grams = {w: _bigrams(w) for w in dict.fromkeys(r.name + r.desc for r in member_rows)}
+    best_two: dict[str, list[tuple[float, str]]] = {}  # wording → its two best-fitting project texts
+
+    def best_other(wording: str, own_text: str, own: float) -> float:
+        if wording not in best_two:
+            best_two[wording] = heapq.nlargest(2, ((_share(row_grams[wording], g), t) for t, g in text_grams.items()))
+        other = [f for f, t in best_two[wording] if t != own_text]
+        return other[0] if other else own
+
     members = []
-    for r, own in zip(member_rows, fits):
-        best_other = max((_fit(r, t) for t in project_texts if t != r.project_text), default=own)
-        ok = shared or own >= floor or best_other - own <= margin
+    for r in member_rows:
+        own = _share(row_grams[r.name + r.desc], text_grams[r.project_text])
+        ok = shared or own >= floor or best_other(r.name + r.desc, r.project_text, own) - own <= margin
         members.append(ClusterMember(row=r, fit=round(own, 3), fits_project=ok))
     return DupeCluster(
         scope=scope,
