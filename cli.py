@@ -729,6 +729,7 @@ def _search_json(result: Any) -> dict[str, Any]:
     return {
         "query": result.query,
         "total": result.total,
+        "total_exact": result.total_exact,
         "hits": [
             {**{k: getattr(h, k) for k in keys}, "highlights": [{"field": x.field, "text": x.text} for x in h.highlights]}
             for h in result.hits
@@ -748,7 +749,8 @@ def _print_search(result: Any) -> None:
         console.print(f"no projects match {result.query!r}" if result.total == 0 else
                       f"{result.total} projects match; page {result.page} is past the last one")
         return
-    console.print(f"{result.total} projects match {result.query!r}; showing {first + 1}-{first + len(result.hits)}")
+    total = result.total if result.total_exact else f"up to {result.total}"
+    console.print(f"{total} projects match {result.query!r}; showing {first + 1}-{first + len(result.hits)}")
     for n, h in enumerate(result.hits, start=first + 1):
         budget = f"{h.budget_wan:g} 万元" if h.budget_wan is not None else "budget ?"
         console.print(f"[bold]{n}. {escape(h.project_name)}[/bold]  {h.project_id}  {escape(h.department or '?')} "

@@ -33,7 +33,7 @@ from nlp.tokenize import STOPWORDS_ZH, SegmentMode, token_spans
 __all__ = ["ANALYZER_VERSION", "ZhTokenizer", "ZhStopFilter", "make_analyzer", "nonspace_offsets"]
 
 #: recorded in the index; a different value means the index must be rebuilt
-ANALYZER_VERSION = "zh-2"
+ANALYZER_VERSION = "zh-3"
 
 
 def nonspace_offsets(text: str) -> list[int]:

@@ -2,10 +2,15 @@
 
 Query language (whoosh's, with our analyzer): words are ANDed (``创业 担保``),
 ``OR`` / ``NOT`` / parentheses combine them, ``"quoted text"`` is an exact phrase,
-``field:word`` searches one field (``name``, ``targets``, ``funds_use``,
-``indicators``, ``department``, ``code``). A run of Chinese without spaces is cut
-into words that must all appear (in any field); the same run kept whole also
-scores, and matches a project code exactly.
+``field:word`` searches one field (``name``, ``code``, ``department`` or ``text``,
+which holds everything). A run of Chinese without spaces is cut into words that must
+all appear; the same run kept whole also scores, and matches a project code exactly.
+
+Speed: :class:`ProjectSearcher` keeps the index open between searches; scoring uses
+whoosh's block-max collector (posting blocks that cannot reach the top N are skipped),
+so the number of matches is counted exactly only for queries that may match at most
+:data:`EXACT_COUNT_MAX` projects; snippets tokenise only the stored lines that contain
+a query word, for the shown hits only.
 """
 
 from __future__ import annotations
@@ -18,32 +23,37 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from whoosh import index as whoosh_index
-from whoosh.highlight import ContextFragmenter, Formatter, Highlighter, get_text
+from whoosh.highlight import ContextFragmenter, Formatter, Highlighter, get_text, top_fragments
 from whoosh.qparser import MultifieldParser, syntax
 from whoosh.qparser.plugins import Plugin
-from whoosh.query import And, NullQuery, NumericRange, Or, Query, Term
+from whoosh.query import And, AndMaybe, AndNot, Not, NullQuery, NumericRange, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 
-from index.analyzer import nonspace_offsets
+from index.analyzer import make_analyzer, nonspace_offsets
 from index.build import current_generation, read_info
 from index.phrase import AdjacentPhrase
-from index.schema import FIELD_BOOSTS, FULLTEXT_FIELDS
+from index.schema import FIELD_BOOSTS, FULLTEXT_FIELDS, QUERY_FIELDS
 from nlp.errors import JixiaoError
-from nlp.tokenize import STOPWORDS_ZH, SegmentMode, token_spans
+from nlp.tokenize import STOPWORDS_ZH, SegmentMode, normalize_text, token_spans
 
 __all__ = [
     "HIGHLIGHT_END",
     "HIGHLIGHT_START",
     "TIERS",
+    "EXACT_COUNT_MAX",
     "Highlight",
+    "ProjectSearcher",
     "QueryError",
     "SearchHit",
     "SearchResult",
     "SortKey",
     "YearRange",
+    "parse_query",
     "parse_years",
+    "query_words",
     "search_projects",
+    "snippet",
 ]
 
 #: marks around a matched word inside a highlight snippet
@@ -51,6 +61,10 @@ HIGHLIGHT_START = "«"
 HIGHLIGHT_END = "»"
 
 TIERS = ("产出", "效益", "满意度", "成本")
+
+#: a query that may match more projects than this gets an estimated total (``total_exact`` false):
+#: counting means visiting every match again, which costs more than the ranked search itself
+EXACT_COUNT_MAX = 1000
 
 
 class QueryError(JixiaoError):
@@ -95,7 +109,8 @@ class SearchHit:
 @dataclass(frozen=True)
 class SearchResult:
     query: str
-    total: int  #: matching projects (all pages)
+    total: int  #: matching projects (all pages); when not ``total_exact``, whoosh's upper estimate
+    total_exact: bool
     page: int
     limit: int
     hits: tuple[SearchHit, ...]
@@ -118,7 +133,7 @@ def parse_years(text: str) -> YearRange:
 
 # ---------------------------------------------------------------- query parsing
 
-_SEARCH_FIELDS = tuple(FIELD_BOOSTS)
+_SEARCH_FIELDS = tuple(FIELD_BOOSTS)  # searched when a word names no field
 _FIELD_PREFIX_RE = re.compile(r'(?:^|[\s(])([A-Za-z_]+):(?!//)')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
@@ -163,17 +178,20 @@ class _PiecesPhrase(syntax.TextNode):
     def query(self, parser: Any) -> Query:
         fieldname = self.fieldname or parser.fieldname
         field = parser.schema[fieldname]
-        if not field.format.supports("positions"):
-            return parser.term_query(fieldname, self.text, Term, boost=self.boost)
+        if fieldname != "name":
+            # the phrase is checked in the (short) name only: checking it in the long text field
+            # for every project that has the pieces was most of the time of a search
+            return None
         return AdjacentPhrase(fieldname, self.pieces, self.offsets, boost=self.boost)
 
 
 class _SplitWords(Plugin):
-    """Turn a word made of several (创业担保贷款) into ``创业担保贷款-as-a-phrase OR (创业 AND 担保 AND 贷款)``.
+    """Turn a word made of several (创业担保贷款) into ``(创业 AND 担保 AND 贷款) ANDMAYBE "创业担保贷款"``,
+    or ``code:创业担保贷款``.
 
     Runs before the words are spread over the fields, so each piece may match in a
-    different field; the phrase scores extra where the word appears as written
-    (and matches a project code exactly).
+    different field; the phrase scores extra where the word appears as written, and
+    the whole word matches a project code exactly.
     """
 
     def filters(self, parser: Any) -> list[tuple[Any, int]]:
@@ -187,9 +205,12 @@ class _SplitWords(Plugin):
                 pieces, offsets = _pieces(node.text)
                 if len(pieces) > 1:
                     whole = _PiecesPhrase(node.text, pieces, offsets)
-                    each = syntax.AndGroup([_word(w, node) for w in pieces])
                     whole.startchar, whole.endchar = node.startchar, node.endchar
-                    group[i] = syntax.OrGroup([whole, each], boost=node.boost)
+                    each = syntax.AndGroup([_word(w, node) for w in pieces])
+                    code = _word(node.text, node)
+                    code.set_fieldname("code")
+                    # the phrase is only tried on projects that have every piece: far cheaper than an OR
+                    group[i] = syntax.OrGroup([syntax.AndMaybeGroup([each, whole]), code], boost=node.boost)
         return group
 
 
@@ -226,9 +247,9 @@ def _check_syntax(qstring: str) -> None:
         raise QueryError(f"{qstring!r}: unbalanced parentheses; every ( needs a matching )")
     outside = re.sub(r'"[^"]*"', " ", qstring)
     for name in _FIELD_PREFIX_RE.findall(outside):
-        if name not in _SEARCH_FIELDS:
+        if name not in QUERY_FIELDS:
             raise QueryError(
-                f"{qstring!r}: unknown field {name!r}; use one of {', '.join(_SEARCH_FIELDS)} (or no field)"
+                f"{qstring!r}: unknown field {name!r}; use one of {', '.join(QUERY_FIELDS)} (or no field)"
             )
     words = outside.replace("(", " ").replace(")", " ").split()
     plain = _FIELD_PREFIX_RE.sub(" ", qstring.replace('"', " "))
@@ -251,14 +272,67 @@ def parse_query(qstring: str, schema: Any) -> Query:
     q = parser.parse(qstring)
     if q is NullQuery or not list(q.leaves()) or _only_null(q):
         raise QueryError(f"{qstring!r}: no searchable words (only punctuation or stop words such as 的, 和)")
-    return q
+    return _name_as_bonus(q)
+
+
+def _words_of(q: Query) -> tuple[str, ...] | None:
+    if isinstance(q, Term):
+        return (str(q.text),)
+    if isinstance(q, Phrase):
+        return tuple(q.words)
+    return None
+
+
+def _name_as_bonus(q: Query) -> Query:
+    """Move the ``name`` clauses that the parser spread a word into out of the matching part.
+
+    ``text`` holds the name too, so ``name:w OR text:w`` matches exactly the projects
+    ``text:w`` matches: the query becomes ``<query over text and code> ANDMAYBE (name
+    clauses)``. The scores are the same (a name match still adds its boosted score) but
+    the name postings are only read for projects that already match, which keeps the
+    matcher tree of a long query half as deep.
+    """
+    bonus: list[Query] = []
+
+    def is_name(node: Query) -> bool:
+        return all(getattr(leaf, "fieldname", None) == "name" for leaf in node.leaves())
+
+    def walk(node: Query, positive: bool) -> Query:
+        if isinstance(node, Or):
+            texts = {_words_of(sub) for sub in node.subqueries if getattr(sub, "fieldname", None) == "text"}
+            keep = []
+            for sub in node.subqueries:
+                if getattr(sub, "fieldname", None) == "name" and _words_of(sub) in texts:
+                    if positive:
+                        bonus.append(sub)
+                else:
+                    keep.append(walk(sub, positive))
+            return keep[0] if len(keep) == 1 else node.__class__(keep, boost=node.boost)
+        if isinstance(node, AndMaybe) and is_name(node.b):
+            if positive:
+                bonus.append(node.b)
+            return walk(node.a, positive)
+        if isinstance(node, AndNot):
+            return node.__class__(walk(node.a, positive), walk(node.b, False))
+        if isinstance(node, Not):
+            return node.__class__(walk(node.query, False))
+        if isinstance(node, (And, AndMaybe)):
+            if isinstance(node, And):
+                return node.__class__([walk(sub, positive) for sub in node.subqueries], boost=node.boost)
+            return node.__class__(walk(node.a, positive), walk(node.b, positive))
+        return node
+
+    core = walk(q, True)
+    if not bonus:
+        return core
+    return AndMaybe(core, bonus[0] if len(bonus) == 1 else Or(bonus))
 
 
 def _only_null(q: Query) -> bool:
     return all(leaf is NullQuery for leaf in q.leaves())
 
 
-# ---------------------------------------------------------------- searching
+# ---------------------------------------------------------------- snippets
 
 
 class _MarkFormatter(Formatter):
@@ -266,6 +340,58 @@ class _MarkFormatter(Formatter):
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
         return f"{HIGHLIGHT_START}{get_text(text, token, replace)}{HIGHLIGHT_END}"
+
+
+_HIGHLIGHTER = Highlighter(fragmenter=ContextFragmenter(maxchars=80, surround=24), formatter=_MarkFormatter())
+_SNIPPET_ANALYZER = make_analyzer()
+_TEXT_FIELDS = ("name", "text", "department")
+
+
+def query_words(q: Query) -> frozenset[str]:
+    """The words a hit may be highlighted for: every word of ``q`` outside a ``NOT``."""
+    words: set[str] = set()
+
+    def walk(node: Query) -> None:
+        if isinstance(node, Not):
+            return
+        if isinstance(node, AndNot):
+            walk(node.a)
+            return
+        if isinstance(node, Term) and node.fieldname in _TEXT_FIELDS:
+            words.add(str(node.text))
+        elif isinstance(node, Phrase) and node.fieldname in _TEXT_FIELDS:
+            words.update(node.words)
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return frozenset(words)
+
+
+def snippet(text: str, words: frozenset[str], *, top: int = 2) -> str:
+    """Up to ``top`` fragments of ``text`` with the tokens in ``words`` marked; ``""`` if none matches.
+
+    Only the lines that contain one of the words are tokenised (a word is a token of the
+    normalised text, so a line without it as a substring cannot match).
+    """
+    tokens: list[Any] = []
+    start = 0
+    for line in text.split("\n"):
+        folded = normalize_text(line).lower()
+        if any(w in folded for w in words):
+            for t in _SNIPPET_ANALYZER(line, positions=True, chars=True, mode="index", removestops=False,
+                                       start_char=start):
+                t.matched = t.text in words
+                tokens.append(t.copy())
+        start += len(line) + 1
+    if not any(t.matched for t in tokens):
+        return ""
+    fragments = _HIGHLIGHTER.fragmenter.fragment_tokens(text, _HIGHLIGHTER._merge_matched_tokens(tokens))
+    fragments = top_fragments(fragments, top, _HIGHLIGHTER.scorer, _HIGHLIGHTER.order, minscore=1)
+    return " ".join(_HIGHLIGHTER.formatter.format(fragments).split())
+
+
+# ---------------------------------------------------------------- searching
 
 
 def _filter(searcher: Searcher, years: YearRange | None, dept: str | None, tier: str | None) -> Query | None:
@@ -295,11 +421,11 @@ def _relevance(score: Any) -> float:
     return float(score or 0.0)
 
 
-def _hit(hit: Any) -> SearchHit:
+def _hit(hit: Any, words: frozenset[str]) -> SearchHit:
     f = hit.fields()
     highlights = []
     for name in FULLTEXT_FIELDS:
-        text = " ".join(hit.highlights(name, top=2).split())
+        text = snippet(f.get(name) or "", words)
         if text:
             highlights.append(Highlight(name, text))
     return SearchHit(
@@ -317,16 +443,95 @@ def _hit(hit: Any) -> SearchHit:
     )
 
 
-def _open(index_dir: Path, attempts: int = 3) -> whoosh_index.Index:
+def _open(index_dir: Path, attempts: int = 3) -> tuple[Path, whoosh_index.Index]:
     for attempt in range(attempts):
         generation = current_generation(index_dir)
         read_info(generation)
         try:
-            return whoosh_index.open_dir(str(generation))
+            return generation, whoosh_index.open_dir(str(generation))
         except (OSError, whoosh_index.EmptyIndexError):
             if attempt == attempts - 1:  # swapped and removed by a rebuild between the two reads
                 raise
     raise AssertionError("unreachable")
+
+
+class ProjectSearcher:
+    """The project index opened once for many searches (a service, a benchmark, a REPL).
+
+    Each :meth:`search` first checks that the index is still the live one: a rebuild
+    (new generation) or an update (new segments) since the last search reopens it, so
+    results are never staler than one search. Use as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self._generation: Path | None = None
+        self._ix: whoosh_index.Index | None = None
+        self._searcher: Searcher | None = None
+
+    def __enter__(self) -> ProjectSearcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        if self._ix is not None:
+            self._ix.close()
+        self._generation = self._ix = self._searcher = None
+
+    def _live(self) -> Searcher:
+        if self._searcher is not None and current_generation(self.index_dir) == self._generation:
+            if not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+            return self._searcher
+        self.close()
+        self._generation, self._ix = _open(self.index_dir)
+        self._searcher = self._ix.searcher()
+        return self._searcher
+
+    def search(
+        self,
+        query: str,
+        *,
+        years: YearRange | None = None,
+        dept: str | None = None,
+        tier: str | None = None,
+        limit: int = 10,
+        page: int = 1,
+        sort: SortKey = SortKey.SCORE,
+    ) -> SearchResult:
+        """One page of ranked hits for ``query``; see :func:`search_projects`."""
+        if limit < 1 or page < 1:
+            raise QueryError("--limit and --page must be at least 1")
+        searcher = self._live()
+        q = parse_query(query, searcher.schema)
+        flt = _filter(searcher, years, dept, tier)
+        if flt is NullQuery:
+            return SearchResult(query=query, total=0, total_exact=True, page=page, limit=limit, hits=())
+        kwargs: dict[str, Any] = {"filter": flt} if flt is not None else {}
+        if sort is not SortKey.SCORE:
+            key = "year" if sort is SortKey.YEAR else "budget_wan"
+            kwargs["sortedby"] = MultiFacet([FieldFacet(key, reverse=True), ScoreFacet()])
+        # block-max scoring: blocks of postings that cannot reach the current top N are skipped
+        # (not search_page: it always counts every match)
+        results = searcher.search(q, limit=page * limit, **kwargs)
+        total, exact = _total(results)
+        words = query_words(q)
+        hits = tuple(_hit(h, words) for h in results[(page - 1) * limit:page * limit])
+        return SearchResult(query=query, total=total, total_exact=exact, page=page, limit=limit, hits=hits)
+
+
+def _total(results: Any) -> tuple[int, bool]:
+    """(matching projects, exact?) — counted exactly unless the query may match more than :data:`EXACT_COUNT_MAX`."""
+    if results.has_exact_length():
+        return len(results), True
+    estimate = results.estimated_length()
+    if estimate <= EXACT_COUNT_MAX:
+        return len(results), True
+    return estimate, False
 
 
 def search_projects(
@@ -342,28 +547,11 @@ def search_projects(
 ) -> SearchResult:
     """Projects matching ``query`` in the index at ``index_dir``, one page of ranked hits.
 
+    Opens the index, searches once and closes it (a command line call); keep a
+    :class:`ProjectSearcher` open to search many times.
+
     :param dept: keep projects whose department name contains this text.
     :param tier: keep projects with at least one indicator of this 一级 tier.
     """
-    if limit < 1 or page < 1:
-        raise QueryError("--limit and --page must be at least 1")
-    ix = _open(index_dir)
-    try:
-        q = parse_query(query, ix.schema)
-        with ix.searcher() as searcher:
-            flt = _filter(searcher, years, dept, tier)
-            if flt is NullQuery:
-                return SearchResult(query=query, total=0, page=page, limit=limit, hits=())
-            kwargs: dict[str, Any] = {"filter": flt} if flt is not None else {}
-            if sort is not SortKey.SCORE:
-                key = "year" if sort is SortKey.YEAR else "budget_wan"
-                kwargs["sortedby"] = MultiFacet([FieldFacet(key, reverse=True), ScoreFacet()])
-            results = searcher.search_page(q, page, pagelen=limit, terms=True, **kwargs)
-            results.results.highlighter = Highlighter(
-                fragmenter=ContextFragmenter(maxchars=80, surround=24), formatter=_MarkFormatter()
-            )
-            total = len(results.results)
-            hits = tuple(_hit(h) for h in results) if page <= results.pagecount else ()  # whoosh clamps the page
-    finally:
-        ix.close()
-    return SearchResult(query=query, total=total, page=page, limit=limit, hits=hits)
+    with ProjectSearcher(index_dir) as searcher:
+        return searcher.search(query, years=years, dept=dept, tier=tier, limit=limit, page=page, sort=sort)

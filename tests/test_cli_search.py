@@ -32,9 +32,9 @@ def test_ingest_indexes_and_search_json_has_the_documented_fields(data: Path) ->
     r = jx(data, "search", "创业担保贷款", "--limit", "2", "--json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert list(out) == ["query", "total", "hits"] and out["query"] == "创业担保贷款" and out["total"] >= 2
+    assert list(out) == ["query", "total", "total_exact", "hits"] and out["total_exact"] is True and out["query"] == "创业担保贷款" and out["total"] >= 2
     assert [list(h) for h in out["hits"]] == [HIT_FIELDS, HIT_FIELDS]
-    assert out["hits"][0]["highlights"][0] == {"field": "name", "text": "«创业担保贷款»贴息资金"}
+    assert out["hits"][0]["highlights"][0] == {"field": "name", "text": "补充«创业担保贷款»«担保»基金"}
 
 
 def test_reingest_replaces_without_duplicates(data: Path) -> None:
