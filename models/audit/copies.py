@@ -8,6 +8,7 @@ identical while their descriptions differ — both are copies for a reviewer.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Sequence
@@ -15,10 +16,11 @@ from typing import Sequence
 from rapidfuzz import fuzz
 
 from models.audit.findings import ProjectContext
-from models.audit.lexicon import norm_text
+from models.audit.lexicon import is_vague, norm_text
+from models.audit.programmes import same_programme
 from models.dupes import ClusterMember, DupeCluster, DupeRow, Scope, find_clusters, match_text
 
-__all__ = ["RowKey", "CopyGroup", "copy_groups", "department_of"]
+__all__ = ["RowKey", "CopyGroup", "copy_groups", "department_of", "adapted_rows"]
 
 #: an indicator row: (project id, first source line)
 RowKey = tuple[str, int]
@@ -128,3 +130,37 @@ def copy_groups(
 
 def _is_satisfaction_row(r: DupeRow) -> bool:
     return r.tier == "满意度" or r.sub == "服务对象满意度" or "满意" in r.name
+
+
+def _han_bigrams(text: str) -> set[str]:
+    han = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return {han[i:i + 2] for i in range(len(han) - 1)}
+
+
+def adapted_rows(group: CopyGroup, contexts: dict[str, ProjectContext]) -> set[RowKey]:
+    """Rows of a copy group whose description was rewritten for their own project.
+
+    「计划生育特困家庭保障对象认定准确人数占全部保障对象人数的比率」 shares its name and value with
+    「生活困难人员保障对象认定准确人数…」 of another programme, but the words only it has (计划生育特困家庭)
+    come from its own project's text: the indicator type is shared, the row was not copied. A row
+    whose description another programme's row repeats verbatim, or whose value measures nothing
+    (「可持续期限：长期」, 「有效保障」), is never adapted (docs/domain.md R23: exempt shared indicators
+    only when the value is specific).
+    """
+    out: set[RowKey] = set()
+    for r in group.rows:
+        ctx = contexts.get(r.project_id)
+        if ctx is None:
+            continue
+        desc = norm_text(r.desc)
+        others = [o for o in group.rows if o.project_id != r.project_id and o.project_id in contexts
+                  and not same_programme(ctx, contexts[o.project_id])]
+        if not re.search(r"\d", r.value) or is_vague(r.value):
+            continue  # a shared value that measures nothing (长期, 有效保障) is boilerplate however it is described
+        if not desc or desc == norm_text(r.name) or any(norm_text(o.desc) == desc for o in others):
+            continue
+        distinctive = _han_bigrams(desc) - set().union(*(_han_bigrams(o.desc) for o in others))
+        own_text = _han_bigrams(ctx.text)
+        if len(distinctive) >= 3 and len(distinctive & own_text) >= 0.5 * len(distinctive):
+            out.add((r.project_id, r.line))
+    return out

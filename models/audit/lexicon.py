@@ -119,9 +119,12 @@ def unit_class(unit: str | None) -> str | None:
         return None
     if unit in ("%", "‰"):
         return "percent"
-    head = unit.split("/", 1)[0]
+    parts = unit.split("/")
+    head = parts[0]
     if head in _MONEY_UNITS:
         return "money_rate" if "/" in unit else "money"
+    if any(p in _MONEY_UNITS for p in parts[1:]):
+        return "money_rate"  # printed the wrong way round: 「2200 人/元/月」
     if head in _COUNT_UNITS:
         return "count"
     if head in _TIME_UNITS:
@@ -166,4 +169,4 @@ def basis_type(basis: str) -> str | None:
 
 def basis_has_evidence(basis: str) -> bool:
     """True when the basis cites something checkable: a 文号, a standard code, a document title or a figure."""
-    return bool(_BASIS_EVIDENCE.search(to_halfwidth(basis)))
+    return bool(_BASIS_EVIDENCE.search(re.sub(r"\s+", "", to_halfwidth(basis))))  # 「冀财社 2020 年（67）号文」

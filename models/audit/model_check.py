@@ -54,7 +54,10 @@ def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, mod
     """M01: one finding per indicator whose filed (tier, sub) the classifier confidently rejects."""
     from models.classifier import IndicatorText  # the model exists, so the module does
 
-    rows = [(ctx, ind) for ctx in contexts for ind in ctx.project.indicators if ind.sub is not None]
+    # the classifier reads name, description and value: rows whose cells the parser could not assign
+    # with confidence (garbled layout) would be judged on another row's words
+    rows = [(ctx, ind) for ctx in contexts for ind in ctx.project.indicators
+            if ind.sub is not None and not {"name", "desc"} & set(ind.uncertain)]
     if not rows:
         return []
     preds = model.predict([IndicatorText(ind.name, ind.desc, ind.value) for _, ind in rows])

@@ -4,7 +4,8 @@ A department often budgets one programme as several projects — one per funding
 (中央 / 省级 / 县级配套, two batches of one year). Those projects legitimately share their
 indicators, so the copy-paste rule (R23) counts *programmes*, not projects. Two projects are
 streams of one programme when their names agree once years, levels of government and fund words
-are removed, or when the money is spent on the same thing (their 资金用途 agree the same way):
+are removed, when the money is spent on the same thing (their 资金用途 agree the same way), or when
+their targets list the same tasks, each with its own figures:
 「中等职业教育免学费县级配套资金」 and 「提前下达2021年省级现代职业教育发展专项资金（免学费）」 have
 different names but both pay 「中等职业学校免学费补助」.
 """
@@ -17,6 +18,7 @@ from typing import Sequence
 from rapidfuzz import fuzz
 
 from models.audit.findings import ProjectContext
+from models.audit.promises import promises_in
 
 __all__ = ["programme_terms", "programme_key", "same_programme", "count_programmes"]
 
@@ -28,7 +30,7 @@ _PROGRAMME = re.compile(
 )
 
 _GENERIC = re.compile(
-    r"关于|提前下达|预下达|下达|中央|省级|市级|县级|财政|配套|负担的?|预算|资金|经费|专项|补助|通知|项目|直达|第.批|"
+    r"关于|目标内容|提前下达|预下达|下达|中央|省级|市级|县级|财政|配套|负担的?|预算|资金|经费|专项|补助|通知|项目|直达|第.批|"
     r"[0-9]+|年|[\s（）()〔〕【】\[\]《》、，,。.号-]"
 )
 
@@ -55,7 +57,15 @@ def same_programme(a: ProjectContext, b: ProjectContext) -> bool:
         return True
     # the use of funds must say what is paid for: a key of a few characters (「就业」) proves nothing
     fa, fb = programme_key(a.project.funds_use), programme_key(b.project.funds_use)
-    return min(len(fa), len(fb)) >= 6 and _keys_agree(fa, fb, ratio=90)
+    if min(len(fa), len(fb)) >= 6 and _keys_agree(fa, fb, ratio=90):
+        return True
+    # the same tasks with their own figures (「发放小微企业贷款 4 笔…」 / 「… 3 笔…」): the county's and the
+    # province's money for one programme. Targets without figures prove nothing: generic targets are
+    # themselves copied between unrelated projects (「确保我县各项就业创业政策的落实…」)
+    if not (promises_in(a.project.targets) and promises_in(b.project.targets)):
+        return False
+    ta, tb = programme_key(a.project.targets), programme_key(b.project.targets)
+    return min(len(ta), len(tb)) >= 20 and fuzz.ratio(ta, tb) >= 90
 
 
 def count_programmes(ctxs: Sequence[ProjectContext]) -> int:

@@ -26,7 +26,7 @@ from typing import Sequence
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from models.audit.copies import CopyGroup, RowKey, copy_groups, department_of
+from models.audit.copies import CopyGroup, RowKey, adapted_rows, copy_groups, department_of
 from models.audit.findings import Finding, ProjectContext, make_finding
 from models.audit.programmes import count_programmes, programme_terms, same_programme
 from models.audit.settings import AuditSettings
@@ -187,13 +187,15 @@ def r23_copy_paste(contexts: Sequence[ProjectContext], s: AuditSettings) -> list
             group_of[(r.project_id, r.line)] = gi
         if g.shared_wording:
             continue  # every project needs a satisfaction row; shared wording is legitimate there
-        ctxs = [by_pid[pid] for pid in dict.fromkeys(r.project_id for r in g.rows) if pid in by_pid]
+        adapted = adapted_rows(g, by_pid)  # the indicator type is shared, the description written for the project
+        copied = [r for r in g.rows if (r.project_id, r.line) not in adapted]
+        ctxs = [by_pid[pid] for pid in dict.fromkeys(r.project_id for r in copied) if pid in by_pid]
         if len(ctxs) < min_projects or count_programmes(ctxs) < min_projects:
             continue  # funding streams of one programme may share their indicators
         n_prog = count_programmes(ctxs)
-        first = g.first_seen
-        identical = all(v == 100 for v in g.similarity.values())
-        for r in g.rows:
+        first = copied[0]
+        identical = all(g.similarity[(r.project_id, r.line)] == 100 for r in copied)
+        for r in copied:
             key = (r.project_id, r.line)
             if key not in index:
                 continue

@@ -115,3 +115,16 @@ def test_html_is_self_contained_and_highlights_the_offending_cell():
     assert "<script" not in html and "http" not in html and "<link" not in html
     assert '<td class="error">效果指标</td>' in html
     assert "满意度指标「学生抽样调查满意度」放在了「效果指标」下" in html
+
+
+def test_classifier_is_not_asked_about_rows_whose_cells_are_uncertain():
+    # samples/000 line 786 (garbled layout): name and description uncertain (the name cell was read as 「率」;
+    # here 「满意率」 so that the stub model, which knows 满意, would disagree with the filed tier)
+    from dataclasses import replace
+
+    garbled = replace(row("满意度指标", "服务对象满意度指标", "满意率", "招聘派遣人员在工作中发挥的作用", "≥98%", "调查问卷", 786),
+                      uncertain=("name", "desc", "value", "basis"))
+    moved = replace(garbled, tier="效益", sub="社会效益", line=790)  # the same row filed under 效益
+    result = audit_documents([document("000_test.txt", [project("事业单位公开招聘经费", [moved], budget=20.0)])], DEFAULT,
+                             model=ModelStatus(_Model()))
+    assert [f for f in result.findings if f.rule == "M01"] == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from models.audit import load_settings
 from models.audit.findings import ProjectContext
+from models.audit.programmes import same_programme
 from models.audit.rules_relevance import r21_relevance, r23_copy_paste
 from tests.models.audit.helpers import document, project, row
 
@@ -96,3 +97,54 @@ def test_funding_streams_of_one_programme_may_share_a_table():
                                     project("提前下达2021年中央就业补助资金", rows(50), seq=13),
                                     project("就业补助资金县级配套", rows(90), seq=14)), DEFAULT)
     assert found == []
+
+
+# samples/003 tables 12, 24 and 25: one indicator type, its description written for each subsidy
+SUBSIDY = [
+    ("建档立卡人员就业扶贫公益岗资金", "建档立卡贫困劳动力公益岗人员发放待遇",
+     "1.为顺利脱贫和防返贫提供了有力的收入保障2.为确保公益岗人员按时足额领取工资待遇。", 12, 1338,
+     "贫困劳动力对象认定准确人数占全部贫困劳动力对象人数的比率"),
+    ("计划生育特困家庭生活补助", "计划生育特困家庭生活补贴",
+     "1.进一步完善人口和计划生育利益导向政策体系，深化“计划生育惠民工程”。2.保持社会稳定。", 24, 2643,
+     "计划生育特困家庭保障对象认定准确人数占全部保障对象人数的比率"),
+    ("生活困难人员财政代缴城乡居民基本养老保险费县级配套", "生活困难人员财政代缴城乡居民基本养老保险费",
+     "1.提高社会保险待遇水平，助力参保贫困人员精准脱贫，有效巩固脱贫攻坚成果，全面推进社会保险扶贫工作。", 25, 2752,
+     "生活困难人员保障对象认定准确人数占全部保障对象人数的比率"),
+]
+
+
+def test_shared_indicator_type_with_a_description_written_for_each_project_is_not_copy_paste():
+    projects = [project(name, [row("产出指标", "质量指标", "补贴对象认定准确率", desc, "100百分比", "全年工作计划", line)],
+                        seq=seq, funds=funds, targets=targets)
+                for name, funds, targets, seq, line, desc in SUBSIDY]
+    assert r23_copy_paste(contexts(*projects), DEFAULT) == []
+
+
+def test_vague_shared_value_is_copy_paste_even_with_a_tailored_description():
+    # samples/003 tables 3, 4 and 22: 「可持续期限：长期」, each description prefixed with its project's subject
+    subjects = [("机关综合事务管理经费", "机关综合事务管理工作可持续期限", 3, 399), ("劳动监察办案经费", "劳动监察办案可持续期限", 4, 508),
+                ("清偿失地保险欠费", "清偿失地保险费可持续期限", 22, 2467)]
+    projects = [project(name, [row("效益指标", "可持续影响指标", "可持续期限", desc, "长期", "全年工作计划", line)], seq=seq)
+                for name, desc, seq, line in subjects]
+    found = r23_copy_paste(contexts(*projects), DEFAULT)
+    assert [(f.project_seq, f.line) for f in found] == [(3, 399), (4, 508), (22, 2467)]
+
+
+def test_targets_with_the_same_tasks_and_their_own_figures_are_one_programme():
+    # samples/001 tables 13 and 14: the county's 创业担保贷款贴息资金 and the province's 普惠金融 money for it
+    county = project("创业担保贷款贴息资金", [], seq=13,
+                     funds="根据冀人社规[2019]1号文等相关规定，为符合条件的创业者或者小微企业申请的创业担保贷款进行贴息。",
+                     targets="1. 目标内容 1 发放小微企业贷款 4 笔，扶持小微企业 4 个，带动就业 160 人 2. 目标内容 2 "
+                             "全年发放个人创业担保贷款 46 笔，促进 46 人创业，实现 210 人就业")
+    province = project("关于提前下达 2023 年省级普惠金融发展专项资金预算的通知（冀财金[2022]55 号）", [], seq=14,
+                       funds="2023 年度共计发放创业担保贷款 1000 万元",
+                       targets="1. 发放小微企业贷款 3 笔，扶持小微企业 3 个，带动就业 90 人 2. 全年发放个人创业担保贷款 30 笔，"
+                               "促进 30 人创业，实现 150 人就业")
+    a, b = contexts(county, province)
+    assert same_programme(a, b)
+    # generic targets without figures, copied between unrelated projects, prove nothing (samples/003 tables 5 and 15)
+    c, d = contexts(project("创业贷款担保基金", [], seq=5,
+                            targets="1.确保我县各项就业创业政策的落实，促进全县就业形势稳定。2.做好促进创业就业工作。"),
+                    project("公共就业服务经费", [], seq=15,
+                            targets="1.确保我县各项就业创业政策的落实，促进全县就业形势稳定。2.做好促进就业工作。"))
+    assert not same_programme(c, d)

@@ -140,3 +140,16 @@ def test_every_rule_result_carries_location_and_message():
 def test_packaged_profiles_resolve(profile):
     s = load_settings(profile)
     assert s.profile == profile and s.is_enabled("R01") and s.threshold("table_similarity") > 0
+
+
+def test_money_per_person_printed_the_wrong_way_round_is_still_money():
+    # samples/001 line 1065: 「2200 人/元/月」 has a money unit, only in the wrong order
+    r = row("", "成本指标", "就业见习补贴发放标准", "就业见习发放标准", "2200 人/元/月", "历史标准 (霸人社 [2023]63 号)", 1065)
+    assert rv.r16_units(ctx_of([r]), DEFAULT) == []
+
+
+def test_document_number_with_spaces_is_evidence_for_the_basis():
+    # samples/000 table 21: 「冀财社 2020 年（67）号文」 cites a document; only 「调查问卷」 rows would be weak
+    rows = [row("产出指标", "数量指标", "享受保险基金补助人数(人)", "享受保险基金补助人数", "≥500 人", "冀财社 2020 年（67）号文", 2446),
+            row("满意度指标", "服务对象满意度指标", "服务对象满意度指标", "服务对象满意度", "≥98%", "调查问卷", 2535)]
+    assert rv.r17_basis(ctx_of(rows), DEFAULT) == []
