@@ -133,6 +133,8 @@ def r05_satisfaction_placement(ctx: ProjectContext, s: AuditSettings) -> list[Fi
     out = []
     sev = s.severity_of("R05")
     for ind in ctx.project.indicators:
+        if "name" in ind.uncertain:
+            continue  # garbled layout: a name split across rows (「领取补贴人员的满意」 + 「度」) sits under the wrong tier
         sat = is_satisfaction(ind.name)
         if sat and ind.tier is not None and ind.tier != "满意度":
             out.append(make_finding(

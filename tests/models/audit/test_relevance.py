@@ -148,3 +148,15 @@ def test_targets_with_the_same_tasks_and_their_own_figures_are_one_programme():
                     project("公共就业服务经费", [], seq=15,
                             targets="1.确保我县各项就业创业政策的落实，促进全县就业形势稳定。2.做好促进就业工作。"))
     assert not same_programme(c, d)
+
+
+def test_county_province_and_central_streams_named_by_document_number_are_one_programme():
+    # samples/001 tables 25 and 27: the same 城乡居民养老保险 money from two levels of government
+    county, province = contexts(
+        project("城乡居民养老保险县级补贴资金", [], seq=25),
+        project("关于提前下达 2024 年省级城乡居民养老保险补助资金预算指标的通知(冀财社[2023]219 号)", [], seq=27))
+    assert same_programme(county, province)
+    # samples/003 tables 9 and 21: two insurance schemes' expansion work are different programmes
+    pension, injury = contexts(project("推进企业职工基本养老保险扩面工作经费", [], seq=9),
+                               project("推进工伤保险扩面工作经费", [], seq=21))
+    assert not same_programme(pension, injury)

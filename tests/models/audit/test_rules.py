@@ -153,3 +153,13 @@ def test_document_number_with_spaces_is_evidence_for_the_basis():
     rows = [row("产出指标", "数量指标", "享受保险基金补助人数(人)", "享受保险基金补助人数", "≥500 人", "冀财社 2020 年（67）号文", 2446),
             row("满意度指标", "服务对象满意度指标", "服务对象满意度指标", "服务对象满意度", "≥98%", "调查问卷", 2535)]
     assert rv.r17_basis(ctx_of(rows), DEFAULT) == []
+
+
+def test_satisfaction_name_split_by_a_garbled_layout_is_not_misplaced():
+    # samples/000 line 1622: 「领取补贴人员的满意」 + 「度」 wrapped into the row above the 满意度 tier
+    from dataclasses import replace
+
+    split = replace(row("效果指标", "可持续影响指标", "领取补贴人员的满意", "就业服务工作长期稳定性", "", "", 1622),
+                    uncertain=("name", "desc", "value", "basis"))
+    assert rs.r05_satisfaction_placement(ctx_of([split]), DEFAULT) == []
+    assert rs.r05_satisfaction_placement(ctx_of([replace(split, uncertain=())]), DEFAULT) != []
