@@ -137,6 +137,22 @@ def _han_bigrams(text: str) -> set[str]:
     return {han[i:i + 2] for i in range(len(han) - 1)}
 
 
+def _numbers(value: str) -> set[str]:
+    return set(re.findall(r"\d+(?:\.\d+)?", value))
+
+
+def _own_figure(r: DupeRow, others: list[DupeRow]) -> bool:
+    """No other programme's copy carries the same figure (units aside: 「113百分比」 and 「≥113元」 are one figure)."""
+    mine = _numbers(r.value)
+    return bool(mine) and not any(_numbers(o.value) & mine for o in others)
+
+
+def _fits(r: DupeRow, own_text: set[str], floor: float = 0.25) -> bool:
+    """At least ``floor`` of the row's wording (name + description bigrams) occurs in its project's text."""
+    grams = _han_bigrams(r.name + r.desc)
+    return bool(grams) and len(grams & own_text) >= floor * len(grams)
+
+
 def adapted_rows(group: CopyGroup, contexts: dict[str, ProjectContext]) -> set[RowKey]:
     """Rows of a copy group whose description was rewritten for their own project.
 
@@ -157,10 +173,13 @@ def adapted_rows(group: CopyGroup, contexts: dict[str, ProjectContext]) -> set[R
                   and not same_programme(ctx, contexts[o.project_id])]
         if not re.search(r"\d", r.value) or is_vague(r.value):
             continue  # a shared value that measures nothing (长期, 有效保障) is boilerplate however it is described
+        own_text = _han_bigrams(ctx.text)
+        if _own_figure(r, others) and _fits(r, own_text):
+            out.add((r.project_id, r.line))  # its figure was set for its project (整理档案的数量 ≥3000份 / ≥4000份)
+            continue
         if not desc or desc == norm_text(r.name) or any(norm_text(o.desc) == desc for o in others):
             continue
         distinctive = _han_bigrams(desc) - set().union(*(_han_bigrams(o.desc) for o in others))
-        own_text = _han_bigrams(ctx.text)
         if len(distinctive) >= 3 and len(distinctive & own_text) >= 0.5 * len(distinctive):
             out.add((r.project_id, r.line))
     return out

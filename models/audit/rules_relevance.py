@@ -89,7 +89,10 @@ def r21_relevance(contexts: Sequence[ProjectContext], s: AuditSettings) -> list[
         foreign = foreign_terms(ci, ind)
         if not foreign:
             continue
-        others = [j for j in by_doc[ctx.document.file] if j != ci]
+        # streams of one programme (the county's 贴息 money and the province's 普惠金融 money for it) share rows
+        others = [j for j in by_doc[ctx.document.file] if j != ci and not same_programme(ctx, contexts[j])]
+        if not others:
+            continue
         own = float(sims[k, ci])
         best_j = max(others, key=lambda j: sims[k, j])
         best = float(sims[k, best_j])

@@ -29,6 +29,7 @@ __all__ = ["r08_vague_values", "r09_description", "r10_sub_fit", "r13_polarity",
            "r16_units", "r17_basis", "r19_cost_budget", "r25_long_term"]
 
 _NOT_COST = re.compile(r"收入|征缴|收益|增收")  # money coming in, misfiled under 成本: not a cost to compare
+_GRADE_BAND = re.compile(r"^(优秀?|良好?|中等?|合格|较差|差)$")
 _QUALITY_RATE = re.compile(r"合格率|达标率|验收|准确率|完好率|优良率|故障率|差错率|出勤率")
 
 
@@ -117,6 +118,8 @@ def r13_polarity(ctx: ProjectContext, s: AuditSettings) -> list[Finding]:
         op = ind.parsed.op
         if op is None or ind.parsed.num is None:
             continue
+        if ind.parsed.text and _GRADE_BAND.match(ind.parsed.text.strip()):
+            continue  # one band of a graded scale (≥95优 / ≥85良 / <70差): 「<」 bounds the lowest band
         pol = polarity(ind.name)
         if "率" in ind.name and unit_class(ind.parsed.unit) not in ("percent", None):
             continue  # a rate measured in hours/days: the name and the value disagree, not the operator

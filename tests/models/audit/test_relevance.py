@@ -99,6 +99,11 @@ def test_funding_streams_of_one_programme_may_share_a_table():
     assert found == []
 
 
+LOAN_TARGETS_13 = ("1. 目标内容 1 发放小微企业贷款 4 笔，扶持小微企业 4 个，带动就业 160 人 2. 目标内容 2 "
+                   "全年发放个人创业担保贷款 46 笔，促进 46 人创业，实现 210 人就业")
+LOAN_TARGETS_14 = ("1. 发放小微企业贷款 3 笔，扶持小微企业 3 个，带动就业 90 人 2. 全年发放个人创业担保贷款 30 笔，"
+                   "促进 30 人创业，实现 150 人就业")
+
 # samples/003 tables 12, 24 and 25: one indicator type, its description written for each subsidy
 SUBSIDY = [
     ("建档立卡人员就业扶贫公益岗资金", "建档立卡贫困劳动力公益岗人员发放待遇",
@@ -134,12 +139,9 @@ def test_targets_with_the_same_tasks_and_their_own_figures_are_one_programme():
     # samples/001 tables 13 and 14: the county's 创业担保贷款贴息资金 and the province's 普惠金融 money for it
     county = project("创业担保贷款贴息资金", [], seq=13,
                      funds="根据冀人社规[2019]1号文等相关规定，为符合条件的创业者或者小微企业申请的创业担保贷款进行贴息。",
-                     targets="1. 目标内容 1 发放小微企业贷款 4 笔，扶持小微企业 4 个，带动就业 160 人 2. 目标内容 2 "
-                             "全年发放个人创业担保贷款 46 笔，促进 46 人创业，实现 210 人就业")
+                     targets=LOAN_TARGETS_13)
     province = project("关于提前下达 2023 年省级普惠金融发展专项资金预算的通知（冀财金[2022]55 号）", [], seq=14,
-                       funds="2023 年度共计发放创业担保贷款 1000 万元",
-                       targets="1. 发放小微企业贷款 3 笔，扶持小微企业 3 个，带动就业 90 人 2. 全年发放个人创业担保贷款 30 笔，"
-                               "促进 30 人创业，实现 150 人就业")
+                       funds="2023 年度共计发放创业担保贷款 1000 万元", targets=LOAN_TARGETS_14)
     a, b = contexts(county, province)
     assert same_programme(a, b)
     # generic targets without figures, copied between unrelated projects, prove nothing (samples/003 tables 5 and 15)
@@ -160,3 +162,14 @@ def test_county_province_and_central_streams_named_by_document_number_are_one_pr
     pension, injury = contexts(project("推进企业职工基本养老保险扩面工作经费", [], seq=9),
                                project("推进工伤保险扩面工作经费", [], seq=21))
     assert not same_programme(pension, injury)
+
+
+def test_archive_count_with_each_projects_own_figure_is_not_copy_paste():
+    # samples/003 tables 6, 7 and 8: three archive projects, each with its own number of files
+    archives = [("干部人事档案整理专项经费", "干部人事档案的整理", 6, 677, "≥3000份"),
+                ("社会保险业务档案整理资金", "社会保险业务档案的整理", 7, 786, ">30000份"),
+                ("流动档案管理专项经费", "流动人事档案的整理及相关设备购置", 8, 895, "≥4000份")]
+    projects = [project(name, [row("产出指标", "数量指标", "整理档案的数量", "反映档案整理完成的数量", value, "全年工作计划", line)],
+                        seq=seq, funds=funds) for name, funds, seq, line, value in archives]
+    assert r23_copy_paste(contexts(*projects), DEFAULT) == []
+

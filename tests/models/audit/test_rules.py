@@ -163,3 +163,10 @@ def test_satisfaction_name_split_by_a_garbled_layout_is_not_misplaced():
                     uncertain=("name", "desc", "value", "basis"))
     assert rs.r05_satisfaction_placement(ctx_of([split]), DEFAULT) == []
     assert rs.r05_satisfaction_placement(ctx_of([replace(split, uncertain=())]), DEFAULT) != []
+
+
+def test_lowest_band_of_a_graded_scale_is_not_an_operator_error():
+    # samples/004 lines 341-355: 资助单位数量 ≥95优 / ≥85良 / <70差
+    bands = [row("产出指标", "数量指标", "资助单位数量", "毛入学率（%）在校生数占相应学龄人口总数比", v, "", line)
+             for v, line in (("≥95优", 341), ("≥85良", 348), ("<70差", 355))]
+    assert rv.r13_polarity(ctx_of(bands), DEFAULT) == []

@@ -41,3 +41,10 @@ def test_target_figures_no_indicator_carries_in_sample_001(audited: AuditResult)
     # the other tables' promises (95%, 6场, 400件, 96%, 700 人) are all carried by an indicator
     found = findings(audited, "001", "R22")
     assert sorted((f.project_seq, f.severity) for f in found) == [(s, Severity.INFO) for s in (13, 14, 17, 19, 20)]
+
+
+def test_streams_of_one_programme_do_not_lend_their_rows_to_each_other(audited: AuditResult):
+    # samples/001 tables 14 and 20 (普惠金融 money for 贴息) carry the 贴息 rows of table 13 (the county's 贴息 money):
+    # one programme, so neither R21 (belongs elsewhere) nor a copied-table R23 is reported for them
+    assert findings(audited, "001", "R21", seq=14) == findings(audited, "001", "R21", seq=20) == []
+    assert [f for f in findings(audited, "001", "R23", seq=13) if f.line is None] == []
