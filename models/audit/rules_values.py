@@ -30,6 +30,16 @@ __all__ = ["r08_vague_values", "r09_description", "r10_sub_fit", "r13_polarity",
 
 _NOT_COST = re.compile(r"收入|征缴|收益|增收")  # money coming in, misfiled under 成本: not a cost to compare
 _GRADE_BAND = re.compile(r"^(优秀?|良好?|中等?|合格|较差|差)$")
+_COUNTING_WORD = re.compile(r"^[\u4e00-\u9fff]{1,2}$")
+
+
+def _counting_word(text: str | None) -> str | None:
+    """A unit the value parser does not know (「≥5 卷」), but not a grade (「≤5良」)."""
+    if text is None or _GRADE_BAND.match(text.strip()) or not _COUNTING_WORD.match(text.strip()):
+        return None
+    return text.strip()
+
+
 _QUALITY_RATE = re.compile(r"合格率|达标率|验收|准确率|完好率|优良率|故障率|差错率|出勤率")
 
 
@@ -148,8 +158,8 @@ def r14_rates(ctx: ProjectContext, s: AuditSettings) -> list[Finding]:
     sat_max, rate_max = s.threshold("satisfaction_max"), s.threshold("rate_max")
     for ind in ctx.project.indicators:
         num, op = ind.parsed.num, ind.parsed.op
-        if num is None or not is_rate(ind):
-            continue
+        if num is None or not is_rate(ind) or {"name", "value"} & set(ind.uncertain):
+            continue  # garbled layout: the value may belong to another row
         sat = is_satisfaction(ind.name)
         if num > rate_max or (num >= rate_max and op in ("≥", ">")):
             out.append(make_finding(
@@ -179,7 +189,7 @@ def r16_units(ctx: ProjectContext, s: AuditSettings) -> list[Finding]:
         p = ind.parsed
         if p.num is None or "value" in ind.uncertain:
             continue
-        unit = p.unit or unit_in_name(ind.name)
+        unit = p.unit or unit_in_name(ind.name) or _counting_word(p.text)
         uc = unit_class(unit)
         if unit is None and re.search(r"\d\s*[-~～至到]\s*\d", ind.value):
             continue  # a range such as 「10-180 元不等」: the parser keeps only its first number

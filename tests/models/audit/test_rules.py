@@ -170,3 +170,20 @@ def test_lowest_band_of_a_graded_scale_is_not_an_operator_error():
     bands = [row("产出指标", "数量指标", "资助单位数量", "毛入学率（%）在校生数占相应学龄人口总数比", v, "", line)
              for v, line in (("≥95优", 341), ("≥85良", 348), ("<70差", 355))]
     assert rv.r13_polarity(ctx_of(bands), DEFAULT) == []
+
+
+def test_counting_word_the_value_parser_does_not_know_is_a_unit_but_a_grade_is_not():
+    # samples/001 line 1192 (≥5 卷) and samples/004 line 369 (≤5良)
+    rolls = row("产出指标", "数量指标", "向廊坊人社局组卷数量", "向廊坊人社局组卷数量", "≥5 卷", "历史标准", 1192)
+    band = row("效果指标", "可持续影响指标", "长期使用性", "辍学学生人数占应在校学生人数", "≤5良", "", 369)
+    assert [f.line for f in rv.r16_units(ctx_of([rolls, band]), DEFAULT)] == [369]
+
+
+def test_satisfaction_value_of_a_garbled_row_is_not_judged():
+    # samples/000 line 1684: 「领取补贴人员的满意」 with 100% read from a neighbouring cell
+    from dataclasses import replace
+
+    r = replace(row("效果指标", "社会效益指标", "领取补贴人员的满意", "实际领取补贴占领取补贴的比例", "100%", "冀财社【2018】21号文件", 1684),
+                uncertain=("name", "desc", "value", "basis"))
+    assert rv.r14_rates(ctx_of([r]), DEFAULT) == []
+    assert rv.r14_rates(ctx_of([replace(r, uncertain=())]), DEFAULT) != []
