@@ -188,11 +188,19 @@ def r24_duplicates(ctx: ProjectContext, s: AuditSettings) -> list[Finding]:
             seen[key] = ind
             continue
         same_value = norm_text(first.value) == norm_text(ind.value)
-        what = "重复" if same_value else "重复且指标值不一致"
+        other_scope = not same_value and norm_text(first.desc) and norm_text(ind.desc) \
+            and norm_text(first.desc) != norm_text(ind.desc)
+        if other_scope:  # 缴费补贴 20元/人 and 50元/人 for two contribution grades: one name for two things
+            message = f"指标「{ind.name}」在同一张表中重名，只有描述（「{ind.desc}」）说明它与第{first.line}行衡量的对象不同。"
+            suggestion = "在指标名称中写明区别（如档次、对象），使每个指标名称唯一。"
+        else:
+            message = f"指标「{ind.name}」在同一张表中{'重复' if same_value else '重复且指标值不一致'}。"
+            suggestion = "删除重复的指标，或改为衡量不同内容的指标。"
         out.append(make_finding(
-            ctx, "R24", s.severity_of("R24"), f"指标「{ind.name}」在同一张表中{what}。",
-            evidence=(("first_line", first.line), ("first_value", first.value), ("value", ind.value)),
-            indicator=ind, cells=("name", "value"),
-            suggestion="删除重复的指标，或改为衡量不同内容的指标。",
+            ctx, "R24", s.severity_of("R24"), message,
+            evidence=(("first_line", first.line), ("first_value", first.value), ("value", ind.value),
+                      ("first_desc", first.desc), ("desc", ind.desc)),
+            indicator=ind, cells=("name", "desc", "value") if other_scope else ("name", "value"),
+            suggestion=suggestion,
         ))
     return out

@@ -100,7 +100,8 @@ def r10_sub_fit(ctx: ProjectContext, s: AuditSettings) -> list[Finding]:
     sev = s.severity_of("R10")
     for ind in ctx.project.indicators:
         uc = unit_class(ind.parsed.unit)
-        if ind.sub in ("质量", "时效") and uc == "count" and is_count_name(ind.name):
+        # a count of faults, errors or complaints (故障次数 0次) measures quality: not misfiled
+        if ind.sub in ("质量", "时效") and uc == "count" and is_count_name(ind.name) and polarity(ind.name) >= 0:
             out.append(make_finding(
                 ctx, "R10", sev, f"「{ind.name}」是数量，却放在了{ind.sub}指标下。",
                 evidence=(("sub", ind.sub), ("value", ind.value)), indicator=ind, cells=("sub", "name"),

@@ -187,3 +187,19 @@ def test_satisfaction_value_of_a_garbled_row_is_not_judged():
                 uncertain=("name", "desc", "value", "basis"))
     assert rv.r14_rates(ctx_of([r]), DEFAULT) == []
     assert rv.r14_rates(ctx_of([replace(r, uncertain=())]), DEFAULT) != []
+
+
+def test_a_count_of_faults_is_a_quality_indicator():
+    # samples/001 line 760: 故障次数 0 次 under 质量指标; a count of people under 质量 stays misfiled
+    faults = row("产出指标", "质量指标", "故障次数", "单位办理业务故障次数", "0 次", "历史标准", 760)
+    people = row("", "质量指标", "培训人数", "参加培训的人数", "≥100人", "计划标准", 761)
+    assert [f.line for f in rv.r10_sub_fit(ctx_of([faults, people]), DEFAULT)] == [761]
+
+
+def test_one_name_for_two_contribution_grades_is_reported_as_a_naming_problem():
+    # samples/001 lines 1275 and 1279: 政府对参保缴费人员缴费补贴, 20元/人 (100元档次) and 50元/人 (1000元档次)
+    a = row("产出指标", "成本指标", "政府对参保缴费人员缴费补贴", "省级政府对参保缴费100元档次缴费补贴标准", "20元/人", "预算支出标准", 1275)
+    b = row("", "成本指标", "政府对参保缴费人员缴费补贴", "省级政府对参保缴费1000元档次缴费补贴标准", "50元/人", "预算支出标准", 1279)
+    found = rs.r24_duplicates(ctx_of([a, b]), DEFAULT)
+    assert [f.message for f in found] == [
+        "指标「政府对参保缴费人员缴费补贴」在同一张表中重名，只有描述（「省级政府对参保缴费1000元档次缴费补贴标准」）说明它与第1275行衡量的对象不同。"]
