@@ -16,7 +16,9 @@ R23 flags copies — near-duplicate rows (name | description | value, fuzz.ratio
 with identical name and value — found in ≥ N projects of ≥ N different programmes of a department
 (funding streams of one programme may share their indicators, see :mod:`models.audit.programmes`),
 and whole tables whose rows nearly coincide. Satisfaction rows every project needs
-(``shared-wording``) are not copy-paste. Thresholds: bench/audit_precision.md.
+(``shared-wording``) are not copy-paste, nor are rows adapted to their project (:func:`models.audit.copies.adapted_rows`:
+a description rewritten for the project, or a figure of its own on a row the project text supports) unless their
+value measures nothing (长期, 有效保障). Thresholds and the hand-judged draws: bench/audit_precision.md.
 """
 
 from __future__ import annotations
