@@ -25,6 +25,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from models.minhash import lsh_candidate_pairs, minhash_signatures
+from models.unionfind import UnionFind
 from nlp.normalize import to_halfwidth
 from nlp.records import ParsedDocument, project_id
 
@@ -192,22 +193,6 @@ def _share(grams: set[str], text_grams: set[str]) -> float:
     return len(grams & text_grams) / len(grams) if grams else 0.0
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def find_clusters(
     rows: Sequence[DupeRow],
     *,
@@ -256,7 +241,7 @@ def _cluster_part(
         r = rows[i]
         by_text[match_text(r.name, r.desc, r.value)].append(i)
     uniq = list(by_text)
-    uf = _UnionFind(len(uniq))
+    uf = UnionFind(len(uniq))
     min_score = [100.0] * len(uniq)
     for a, b, score in _verified_text_pairs(uniq, threshold=threshold, num_perm=num_perm, bands=bands):
         uf.union(a, b)

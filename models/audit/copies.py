@@ -19,6 +19,7 @@ from models.audit.findings import ProjectContext
 from models.audit.lexicon import is_vague, norm_text
 from models.audit.programmes import same_programme
 from models.dupes import ClusterMember, DupeCluster, DupeRow, Scope, find_clusters, match_text
+from models.unionfind import UnionFind
 
 __all__ = ["RowKey", "CopyGroup", "copy_groups", "department_of", "adapted_rows"]
 
@@ -60,23 +61,6 @@ def _rows(ctx: ProjectContext) -> list[DupeRow]:
     ]
 
 
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[RowKey, RowKey] = {}
-
-    def find(self, x: RowKey) -> RowKey:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: RowKey, b: RowKey) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def copy_groups(
     contexts: Sequence[ProjectContext], *, threshold: float, misfit_margin: float
 ) -> list[CopyGroup]:
@@ -91,14 +75,15 @@ def copy_groups(
     out: list[CopyGroup] = []
     for dept, rows in by_dept.items():
         index = {(r.project_id, r.line): r for r in rows}
-        uf = _Union()
+        pos = {k: n for n, k in enumerate(index)}
+        uf = UnionFind(len(pos))
         members: dict[RowKey, ClusterMember] = {}
         cluster_of: dict[RowKey, DupeCluster] = {}
         for c in find_clusters(rows, scope=Scope.ALL, threshold=threshold, misfit_margin=misfit_margin):
             keys = [(m.row.project_id, m.row.line) for m in c.members]
             for m, k in zip(c.members, keys):
                 members[k], cluster_of[k] = m, c
-                uf.union(keys[0], k)
+                uf.union(pos[keys[0]], pos[k])
         exact: dict[tuple[str, str], list[RowKey]] = defaultdict(list)
         for k, r in index.items():
             name = norm_text(r.name)
@@ -106,10 +91,10 @@ def copy_groups(
                 exact[(name, norm_text(r.value))].append(k)
         for keys in exact.values():
             for k in keys[1:]:
-                uf.union(keys[0], k)
-        groups: dict[RowKey, list[RowKey]] = defaultdict(list)
+                uf.union(pos[keys[0]], pos[k])
+        groups: dict[int, list[RowKey]] = defaultdict(list)
         for k in index:
-            groups[uf.find(k)].append(k)
+            groups[uf.find(pos[k])].append(k)
         for keys in groups.values():
             grows = sorted((index[k] for k in keys), key=lambda r: (r.year or 0, r.doc, r.line))
             if len({r.project_id for r in grows}) < 2:
