@@ -75,20 +75,36 @@ class RuleBlend(ClassifierMixin, BaseEstimator):
         self.estimator = estimator
         self.rule_weight = rule_weight
 
-    def fit(self, X: Sequence[IndicatorText], y: Sequence[str]) -> "RuleBlend":
+    def fit(self, X: Sequence[IndicatorText], y: Sequence[str], sample_weight: Any = None) -> "RuleBlend":
         if not 0.0 <= self.rule_weight <= 1.0:
             raise ValueError(f"rule_weight must be in [0, 1], not {self.rule_weight}")
-        self.estimator_ = clone(self.estimator).fit(X, y)
+        self.estimator_ = clone(self.estimator)
+        if sample_weight is None:
+            self.estimator_.fit(X, y)
+        else:
+            self.estimator_.fit(X, y, clf__sample_weight=sample_weight)
         self.rules_ = KeywordBaseline().fit(X, y)
         self.classes_ = np.array(SUB_TIERS, dtype=object)
         return self
 
     def predict_proba(self, X: Sequence[IndicatorText]) -> np.ndarray:
+        """The blend; where the rules name a sub-tier the model never saw in training, the rules alone.
+
+        A model gives probability 0 to a class absent from its training data by
+        construction, which is no evidence against it; e.g. 生态效益 occurs in one sample
+        document only, so with that document held out only the rules know it.
+        """
         model_p = np.zeros((len(X), len(SUB_TIERS)))
         raw = self.estimator_.predict_proba(X)
+        seen = np.zeros(len(SUB_TIERS), dtype=bool)
         for j, cls in enumerate(self.estimator_.classes_):
             model_p[:, _SUB_INDEX[str(cls)]] = raw[:, j]
-        return (1.0 - self.rule_weight) * model_p + self.rule_weight * self.rules_.predict_proba(X)
+            seen[_SUB_INDEX[str(cls)]] = True
+        rules_p = self.rules_.predict_proba(X)
+        blend = (1.0 - self.rule_weight) * model_p + self.rule_weight * rules_p
+        unseen = rules_p[:, ~seen].sum(axis=1) > 0
+        blend[unseen] = rules_p[unseen]
+        return blend
 
     def predict(self, X: Sequence[IndicatorText]) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
@@ -125,7 +141,7 @@ def make_pipeline(estimator: str = DEFAULT_ESTIMATOR, *, C: float = 4.0, words: 
     if estimator == "logistic":
         clf = LogisticRegression(C=C, solver="saga", tol=5e-3, max_iter=1000, class_weight="balanced", random_state=0)
     elif estimator == "svm":
-        clf = CalibratedClassifierCV(LinearSVC(C=C / 8, class_weight="balanced"), method="temperature", cv=3)
+        clf = CalibratedClassifierCV(LinearSVC(C=C / 8, class_weight="balanced", dual=False, tol=1e-3), method="temperature", cv=3)
     else:
         raise ValueError(f"unknown estimator {estimator!r}; expected one of {', '.join(ESTIMATORS)}")
     return Pipeline([("features", make_features(words=words)), ("clf", clf)])
@@ -141,18 +157,76 @@ class TierModel:
         self.dropped = dropped  #: indices of training rows left out as label noise
 
     def sub_proba(self, records: Sequence[IndicatorText]) -> np.ndarray:
-        """Probabilities over all nine sub-tiers, columns in ``SUB_TIERS`` order."""
-        proba = self.pipeline.predict_proba(list(records))
+        """Probabilities over all nine sub-tiers, columns in ``SUB_TIERS`` order.
+
+        Identical records (tables copy indicators across projects, R23) are scored once.
+        """
+        distinct, inverse = _distinct(records)
+        proba = self.pipeline.predict_proba(distinct)
         out = np.zeros((proba.shape[0], len(SUB_TIERS)))
         for j, cls in enumerate(self.pipeline.classes_):
             out[:, _SUB_INDEX[str(cls)]] = proba[:, j]
-        return out
+        return out[inverse]
 
     def predict(self, records: Sequence[IndicatorText], *, n_alternatives: int = 3) -> list[Prediction]:
         """One :class:`Prediction` per record, in input order."""
         if len(records) == 0:
             return []
         return predictions_from_proba(self.sub_proba(records), n_alternatives=n_alternatives)
+
+
+def _distinct(records: Sequence[IndicatorText]) -> tuple[list[IndicatorText], np.ndarray]:
+    """The distinct records in first-seen order, and for each input record the index of its distinct one."""
+    index: dict[IndicatorText, int] = {}
+    inverse = np.fromiter((index.setdefault(r, len(index)) for r in records), dtype=np.int64, count=len(records))
+    return list(index), inverse
+
+
+def _collapse(rows: Sequence[LabelledIndicator]) -> tuple[list[LabelledIndicator], np.ndarray, list[list[int]]]:
+    """Distinct ``(text, sub)`` rows, their sample weights, and the input indices of each.
+
+    The weight of a distinct row is its number of copies scaled so that the weights
+    average 1: copies keep their relative weight, while the regularisation strength (C)
+    stays that of the distinct rows, so a corpus of copy-pasted tables neither
+    over-fits nor slows the solver down; the IDF is counted over distinct texts.
+    """
+    index: dict[tuple[IndicatorText, str], int] = {}
+    members: list[list[int]] = []
+    distinct: list[LabelledIndicator] = []
+    for i, r in enumerate(rows):
+        k = index.setdefault((r.text, r.sub), len(index))
+        if k == len(members):
+            members.append([])
+            distinct.append(r)
+        members[k].append(i)
+    counts = np.array([len(m) for m in members], dtype=np.float64)
+    return distinct, counts * (len(counts) / max(len(rows), 1)), members
+
+
+def _fit(pipeline: Any, rows: Sequence[LabelledIndicator], weights: np.ndarray) -> Any:
+    """Fit a pipeline from :func:`make_pipeline` with per-row sample weights.
+
+    The calibration of the SVM needs every class in each of its folds: it uses
+    ``min(3, rows of the rarest class)`` folds, and a class with a single distinct row
+    gets that row twice at half the weight each (the same loss).
+    """
+    rows, weights = list(rows), np.asarray(weights, dtype=np.float64)
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.sub] = counts.get(r.sub, 0) + 1
+    single = [i for i, r in enumerate(rows) if counts[r.sub] == 1]
+    if single:
+        weights = weights.copy()
+        weights[single] /= 2
+        rows += [rows[i] for i in single]
+        weights = np.concatenate([weights, weights[single]])
+    inner = pipeline.estimator if isinstance(pipeline, RuleBlend) else pipeline
+    if isinstance(inner, Pipeline) and isinstance(inner.named_steps.get("clf"), CalibratedClassifierCV):
+        inner.set_params(clf__cv=min(3, max(2, min(counts.values()))))
+    X, y = [r.text for r in rows], [r.sub for r in rows]
+    if isinstance(pipeline, RuleBlend):
+        return pipeline.fit(X, y, sample_weight=weights)
+    return pipeline.fit(X, y, clf__sample_weight=weights)
 
 
 def predictions_from_proba(sub_p: np.ndarray, *, n_alternatives: int = 3) -> list[Prediction]:
@@ -201,20 +275,20 @@ def noisy_rows(
     """
     if estimator == "baseline" or len(rows) < 2 * folds:
         return []
-    names = np.array([fold_text(r.text.name) for r in rows], dtype=object)
+    distinct, weights, members = _collapse(rows)
+    names = np.array([fold_text(r.text.name) for r in distinct], dtype=object)
     n_groups = len(set(names))
     if n_groups < folds:
         return []
-    sub_p = np.zeros((len(rows), len(SUB_TIERS)))
+    sub_p = np.zeros((len(distinct), len(SUB_TIERS)))
     for train, test in GroupKFold(n_splits=folds).split(names, groups=names):
-        if len({rows[i].sub for i in train}) < 2:
+        if len({distinct[i].sub for i in train}) < 2:
             continue
-        model = TierModel(make_pipeline(estimator, C=C, words=words).fit([rows[i].text for i in train], [rows[i].sub for i in train]))
-        sub_p[test] = model.sub_proba([rows[i].text for i in test])
+        pipeline = _fit(make_pipeline(estimator, C=C, words=words), [distinct[i] for i in train], weights[train])
+        sub_p[test] = TierModel(pipeline).sub_proba([distinct[i].text for i in test])
     preds = predictions_from_proba(sub_p, n_alternatives=0)
-    return [
-        i for i, (r, p) in enumerate(zip(rows, preds)) if p.tier != r.tier and p.tier_confidence >= NOISE_CONFIDENCE
-    ]
+    noisy = [k for k, (r, p) in enumerate(zip(distinct, preds)) if p.tier != r.tier and p.tier_confidence >= NOISE_CONFIDENCE]
+    return sorted(i for k in noisy for i in members[k])
 
 
 def fit_tier_model(
@@ -232,9 +306,8 @@ def fit_tier_model(
     """
     dropped = noisy_rows(rows, estimator=estimator, C=C, words=words) if drop_noise else []
     skip = set(dropped)
-    kept = [r for i, r in enumerate(rows) if i not in skip]
-    pipeline = make_pipeline(estimator, C=C, words=words)
-    pipeline.fit([r.text for r in kept], [r.sub for r in kept])
+    distinct, weights, _ = _collapse([r for i, r in enumerate(rows) if i not in skip])
+    pipeline = _fit(make_pipeline(estimator, C=C, words=words), distinct, weights)
     return TierModel(pipeline, estimator=estimator, dropped=tuple(dropped))
 
 
@@ -244,7 +317,7 @@ def load_default(data_dir: Path | None) -> TierModel:
     A model trained with ``jixiao train`` (``<data_dir>/models/classifier.joblib``)
     wins; it is refused with :class:`models.persist.ModelVersionError` if it was made
     by another scikit-learn. Otherwise the default model is fitted from the bundled
-    sample indicators (about a second) and cached as ``<data_dir>/models/default.joblib``;
+    sample indicators with the reviewers' corrections applied (a few seconds) and cached as ``<data_dir>/models/default.joblib``;
     the cache is rebuilt when the bundled data or scikit-learn changed. With
     ``data_dir=None`` nothing is written.
     """
@@ -254,7 +327,7 @@ def load_default(data_dir: Path | None) -> TierModel:
         trained = persist.model_path(data_dir, persist.TRAINED)
         if trained.exists():
             return persist.load_model(trained)
-    rows = load_bundled_training()
+    rows = load_bundled_training(adjudicated=True)
     sha = training_sha256(rows)
     cache = persist.model_path(data_dir, persist.DEFAULT) if data_dir is not None else None
     if cache is not None and persist.cache_is_current(cache, data_sha256=sha):

@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from models.classifier import DEFAULT_ESTIMATOR, ESTIMATORS, TIER_LABELS, TierModel, fit_tier_model, predictions_from_proba
-from models.labels import LabelledIndicator
+from models.labels import Correction, LabelledIndicator, apply_corrections
 from nlp.normalize import SUB_TIERS
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "cross_validate",
     "evaluate_model",
     "score_predictions",
+    "Adjudication",
     "EvaluationRun",
     "evaluation_run",
 ]
@@ -190,13 +191,33 @@ def evaluate_model(model: TierModel, rows: Sequence[LabelledIndicator], *, name:
 
 
 @dataclass(frozen=True)
+class Adjudication:
+    """The reviewers' verdicts used by an evaluation run and what they changed."""
+
+    n_adjudicated: int  #: rows a reviewer judged
+    n_corrected: int  #: of which the filed label was replaced
+    n_disagree: int  #: rows judged because the out-of-fold model disagreed with the filed label
+    n_agree_sample: int  #: rows judged as a random check among rows where model and label agreed
+    n_agree_sample_corrected: int  #: of which corrected (estimates the error rate on the agreeing side)
+
+
+@dataclass(frozen=True)
 class EvaluationRun:
-    """What ``jixiao evaluate`` reports: CV on the training rows, plus a held-out labelled set if given."""
+    """What ``jixiao evaluate`` reports.
+
+    ``cv`` scores against the labels AS FILED (models trained on filed labels);
+    ``adjudicated`` (if corrections were given) trains each fold on the adjudicated
+    labels of the training documents and scores against the adjudicated labels of the
+    held-out document. ``heldout`` scores models fitted on all training rows (adjudicated
+    ones when corrections were given) on a separate labelled set.
+    """
 
     cv: CrossValidation
     shipped: str  #: the estimator the default model uses
     heldout_name: str | None
     heldout: tuple[EstimatorResult, ...]  #: every estimator fitted on all training rows, scored on the held-out set
+    adjudicated: CrossValidation | None = None
+    adjudication: Adjudication | None = None
 
 
 def evaluation_run(
@@ -205,11 +226,34 @@ def evaluation_run(
     heldout: Sequence[LabelledIndicator] | None = None,
     heldout_name: str | None = None,
     estimators: Sequence[str] = ESTIMATORS,
+    corrections: Sequence[Correction] | None = None,
+    corrections_name: str = "corrections",
 ) -> EvaluationRun:
-    """Document-held-out CV of every estimator, and (if given) their scores on a separate labelled set."""
+    """Document-held-out CV of every estimator against the filed labels and, with
+    ``corrections``, against the adjudicated labels; plus (if given) scores on a separate labelled set."""
     cv = cross_validate(training, estimators=estimators)
+    adjudicated = adjudication = None
+    fit_rows = training
+    if corrections:
+        fit_rows = apply_corrections(training, corrections, source=corrections_name)
+        adjudicated = cross_validate(fit_rows, estimators=estimators)
+        sample = [c for c in corrections if c.selected_by == "agree_sample"]
+        adjudication = Adjudication(
+            n_adjudicated=len(corrections),
+            n_corrected=sum(c.verdict == "corrected" for c in corrections),
+            n_disagree=sum(c.selected_by == "disagree" for c in corrections),
+            n_agree_sample=len(sample),
+            n_agree_sample_corrected=sum(c.verdict == "corrected" for c in sample),
+        )
     scored: list[EstimatorResult] = []
     if heldout:
         for est in estimators:
-            scored.append(evaluate_model(fit_tier_model(training, estimator=est), heldout, name=est))
-    return EvaluationRun(cv=cv, shipped=DEFAULT_ESTIMATOR, heldout_name=heldout_name, heldout=tuple(scored))
+            scored.append(evaluate_model(fit_tier_model(fit_rows, estimator=est), heldout, name=est))
+    return EvaluationRun(
+        cv=cv,
+        shipped=DEFAULT_ESTIMATOR,
+        heldout_name=heldout_name,
+        heldout=tuple(scored),
+        adjudicated=adjudicated,
+        adjudication=adjudication,
+    )

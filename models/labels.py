@@ -33,10 +33,19 @@ __all__ = [
     "training_sha256",
     "write_labels_csv",
     "BUNDLED_TRAINING",
+    "BUNDLED_CORRECTIONS",
+    "Correction",
+    "read_corrections",
+    "apply_corrections",
+    "load_bundled_corrections",
 ]
 
 #: file name of the bundled training set (indicators of samples/*.txt, as filed) in models/data/
 BUNDLED_TRAINING = "sample_indicators.csv"
+
+#: file name of the reviewer-adjudicated labels of the bundled training rows (a copy of
+#: samples/labels/sample_corrections.csv made by models/data/regenerate.py)
+BUNDLED_CORRECTIONS = "sample_corrections.csv"
 
 #: how many bad rows an error message lists before it says "… and N more"
 MAX_LISTED = 20
@@ -67,6 +76,7 @@ class LabelledIndicator:
     tier: str
     sub: str
     group: str = ""  #: the document (or sector) it comes from; CV holds out one group at a time
+    line: int | None = None  #: first line of the row in its source document, when known (joins reviewer corrections)
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
@@ -154,7 +164,10 @@ def _labelled(row: dict[str, Any]) -> LabelledIndicator:
         if tier != SUB_PARENT[sub] and not (tier == "成本" and sub == "成本"):
             raise ValueError(f"sub-tier {sub} does not belong to tier {tier} (it belongs to {SUB_PARENT[sub]})")
     group = _text_field(row, "group") or _text_field(row, "doc") or ""
-    return LabelledIndicator(text=text, tier=SUB_PARENT[sub], sub=sub, group=group)
+    line_raw = _text_field(row, "line")
+    if line_raw is not None and not line_raw.isdigit():
+        raise ValueError(f"'line' must be a line number, not {line_raw!r}")
+    return LabelledIndicator(text=text, tier=SUB_PARENT[sub], sub=sub, group=group, line=int(line_raw) if line_raw else None)
 
 
 def read_labels(path: Path) -> list[LabelledIndicator]:
@@ -191,11 +204,13 @@ def labels_from_documents(documents: Iterable[ParsedDocument]) -> list[LabelledI
                 if ind.tier is not None and ind.tier != SUB_PARENT[ind.sub] and ind.tier != "成本":
                     continue
                 text = IndicatorText(name=ind.name, desc=ind.desc or None, value=ind.value or None)
-                out.append(LabelledIndicator(text=text, tier=SUB_PARENT[ind.sub], sub=ind.sub, group=doc.document.file))
+                out.append(
+                    LabelledIndicator(text=text, tier=SUB_PARENT[ind.sub], sub=ind.sub, group=doc.document.file, line=ind.line)
+                )
     return out
 
 
-_CSV_FIELDS = ("group", "name", "desc", "value", "tier", "sub")
+_CSV_FIELDS = ("group", "line", "name", "desc", "value", "tier", "sub")
 
 
 def write_labels_csv(rows: Iterable[LabelledIndicator], out: io.TextIOBase | Any) -> None:
@@ -203,14 +218,19 @@ def write_labels_csv(rows: Iterable[LabelledIndicator], out: io.TextIOBase | Any
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(_CSV_FIELDS)
     for r in rows:
-        writer.writerow([r.group, r.text.name, r.text.desc or "", r.text.value or "", r.tier, r.sub])
+        line = "" if r.line is None else str(r.line)
+        writer.writerow([r.group, line, r.text.name, r.text.desc or "", r.text.value or "", r.tier, r.sub])
 
 
-def load_bundled_training() -> list[LabelledIndicator]:
-    """The bundled training set: indicators of the five sample disclosures, labelled as filed."""
+def load_bundled_training(*, adjudicated: bool = False) -> list[LabelledIndicator]:
+    """The bundled training set: indicators of the five sample disclosures, labelled as filed,
+    or with the reviewers' corrections applied (``adjudicated=True``)."""
     ref = resources.files("models") / "data" / BUNDLED_TRAINING
     with resources.as_file(ref) as path:
-        return read_labels(Path(path))
+        rows = read_labels(Path(path))
+    if adjudicated:
+        rows = apply_corrections(rows, load_bundled_corrections(), source=BUNDLED_CORRECTIONS)
+    return rows
 
 
 def training_sha256(rows: Sequence[LabelledIndicator]) -> str:
@@ -222,3 +242,112 @@ def training_sha256(rows: Sequence[LabelledIndicator]) -> str:
         )
         h.update(b"\n")
     return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A reviewer's verdict on one labelled row, found by ``(doc, line)``.
+
+    ``verdict`` is ``kept`` (the filed label stands) or ``corrected`` (``sub`` replaces
+    ``filed_sub``); ``reason`` cites the definition it rests on (docs/domain.md §3).
+    """
+
+    doc: str
+    line: int
+    name: str
+    filed_sub: str
+    sub: str
+    verdict: str
+    reason: str
+    selected_by: str = ""  #: why the row was adjudicated (``disagree``: the out-of-fold model disagreed; ``agree_sample``: random check)
+
+
+_VERDICTS = ("kept", "corrected")
+
+
+def _correction(row: dict[str, Any]) -> Correction:
+    doc = _text_field(row, "doc")
+    line_raw = _text_field(row, "line")
+    name = _text_field(row, "name")
+    if not doc or not line_raw or not name:
+        raise ValueError("'doc', 'line' and 'name' are required")
+    if not line_raw.isdigit():
+        raise ValueError(f"'line' must be a line number, not {line_raw!r}")
+    subs = []
+    for key in ("filed_sub", "sub"):
+        raw = _text_field(row, key) or ""
+        sub = canonical_sub(raw)
+        if sub is None:
+            raise ValueError(f"unknown sub-tier {raw!r} in '{key}' (expected one of {', '.join(SUB_PARENT)})")
+        subs.append(sub)
+    tier_raw = _text_field(row, "tier")
+    if tier_raw and canonical_tier(tier_raw) != SUB_PARENT[subs[1]]:
+        raise ValueError(f"sub-tier {subs[1]} does not belong to tier {tier_raw} (it belongs to {SUB_PARENT[subs[1]]})")
+    verdict = _text_field(row, "verdict") or ""
+    if verdict not in _VERDICTS:
+        raise ValueError(f"verdict must be kept or corrected, not {verdict!r}")
+    if (verdict == "kept") != (subs[0] == subs[1]):
+        raise ValueError(f"verdict {verdict} but filed {subs[0]} and adjudicated {subs[1]}")
+    reason = _text_field(row, "reason")
+    if not reason:
+        raise ValueError("'reason' is empty: say which definition the verdict rests on")
+    return Correction(doc, int(line_raw), name, subs[0], subs[1], verdict, reason, _text_field(row, "selected_by") or "")
+
+
+def read_corrections(path: Path) -> list[Correction]:
+    """Reviewer verdicts from a CSV/JSONL file; any bad row rejects the whole file (:class:`LabelFileError`)."""
+    out: list[Correction] = []
+    problems: list[tuple[int, str]] = []
+    seen: dict[tuple[str, int], int] = {}
+    for lineno, row in _rows(path):
+        if isinstance(row, str):
+            problems.append((lineno, row))
+            continue
+        try:
+            c = _correction(row)
+        except ValueError as exc:
+            problems.append((lineno, str(exc)))
+            continue
+        if (c.doc, c.line) in seen:
+            problems.append((lineno, f"{c.doc}:{c.line} already adjudicated on line {seen[(c.doc, c.line)]}"))
+            continue
+        seen[(c.doc, c.line)] = lineno
+        out.append(c)
+    if problems:
+        raise LabelFileError(str(path), problems, what="corrections file")
+    return out
+
+
+def apply_corrections(
+    rows: Sequence[LabelledIndicator], corrections: Sequence[Correction], *, source: str = "corrections"
+) -> list[LabelledIndicator]:
+    """``rows`` with the adjudicated sub-tier (and its tier) wherever a correction names the row.
+
+    Every correction must match a row by ``(group, line)`` with the same name and filed
+    sub-tier; otherwise the corrections are stale (the data was re-parsed) and a
+    :class:`LabelFileError` lists them, so no label is silently moved onto another row.
+    """
+    index = {(r.group, r.line): i for i, r in enumerate(rows) if r.line is not None}
+    out = list(rows)
+    problems: list[tuple[int, str]] = []
+    for k, c in enumerate(corrections):
+        i = index.get((c.doc, c.line))
+        if i is None:
+            problems.append((k + 2, f"no labelled row at {c.doc}:{c.line}"))
+            continue
+        row = rows[i]
+        if row.text.name != c.name or row.sub != c.filed_sub:
+            problems.append((k + 2, f"{c.doc}:{c.line} is {row.text.name!r} filed {row.sub}, not {c.name!r} filed {c.filed_sub}"))
+            continue
+        if c.verdict == "corrected":
+            out[i] = LabelledIndicator(text=row.text, tier=SUB_PARENT[c.sub], sub=c.sub, group=row.group, line=row.line)
+    if problems:
+        raise LabelFileError(source, problems, what="corrections file (stale: re-adjudicate or regenerate)")
+    return out
+
+
+def load_bundled_corrections() -> list[Correction]:
+    """The reviewer verdicts on the bundled training rows (see samples/labels/sample_corrections.csv)."""
+    ref = resources.files("models") / "data" / BUNDLED_CORRECTIONS
+    with resources.as_file(ref) as path:
+        return read_corrections(Path(path))

@@ -101,3 +101,29 @@ def test_train_from_labels_then_classify_uses_it(data_dir: Path, tmp_path: Path)
 def test_classify_needs_text_or_file(data_dir: Path) -> None:
     result = _run(data_dir, "classify")
     assert result.exit_code == 1 and "give either an indicator TEXT or --file FILE" in result.output
+
+
+def test_train_applies_reviewer_corrections_before_fitting(data_dir: Path, tmp_path: Path) -> None:
+    rows = ["name,value,sub,group,line"]
+    for i, (name, value, sub) in enumerate([("培训人数", "≥50人", "时效"), ("群众满意度", "≥90%", "服务对象满意度"), ("项目成本", "≤5万元", "成本")] * 4):
+        rows.append(f"{name},{value},{sub},g{i % 2},{i + 1}")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    fixes = ["doc,line,name,filed_sub,sub,verdict,reason"] + [
+        f"g{i % 2},{i + 1},培训人数,时效,数量,corrected,§3.3 数量: a count of people" for i in range(0, 12, 3)
+    ]
+    corr = tmp_path / "corrections.csv"
+    corr.write_text("\n".join(fixes) + "\n", encoding="utf-8")
+    result = _run(data_dir, "train", "--labels", str(labels), "--no-store", "--estimator", "logistic", "--corrections", str(corr))
+    assert result.exit_code == 0, result.output
+    assert f"corrected by {corr}" in result.output
+    result = _run(data_dir, "classify", "培训人数", "--value", "≥50人", "--format", "jsonl")
+    assert json.loads(result.output)["sub"] == "数量"
+
+
+def test_evaluate_refuses_a_malformed_corrections_file(data_dir: Path, tmp_path: Path) -> None:
+    corr = tmp_path / "corrections.csv"
+    corr.write_text("doc,line,name,filed_sub,sub,verdict,reason\na.txt,7,培训人数,数量,质量,maybe,x\n", encoding="utf-8")
+    result = _run(data_dir, "evaluate", "--corrections", str(corr))
+    assert result.exit_code == 1
+    assert f"{corr}:2: verdict must be kept or corrected, not 'maybe'" in result.output

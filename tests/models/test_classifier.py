@@ -60,3 +60,39 @@ def test_default_model_without_data_dir_writes_nothing(tmp_path: Path, monkeypat
     model = load_default(None)
     assert model.predict([IndicatorText("受益群众满意度")])[0].tier == "满意度"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rules_decide_a_sub_tier_the_model_never_saw() -> None:
+    # no 生态效益 row in training (as when the only document with one is held out):
+    # the model gives it probability 0 by construction, so the rules (R10 / §3.3) decide
+    from models.classifier import fit_tier_model
+
+    rows = [
+        LabelledIndicator(IndicatorText(n, None, v), SUB_PARENT[s], s, g)
+        for g in ("a", "b")
+        for n, v, s in [("培训人数", "≥50人", "数量"), ("群众满意度", "≥90%", "服务对象满意度"), ("受益人数", "≥100人", "社会效益"),
+                        ("项目成本", "≤5万元", "成本"), ("发放及时率", "100%", "时效")] * 3
+    ]
+    model = fit_tier_model(rows, drop_noise=False)
+    [p] = model.predict([IndicatorText("二氧化碳减排量", None, "≥50吨")])
+    assert (p.tier, p.sub) == ("效益", "生态效益")
+
+
+def test_copying_the_whole_training_set_does_not_change_the_model(sample_rows: list[LabelledIndicator]) -> None:
+    from models.classifier import fit_tier_model
+
+    rows = sample_rows[::3]
+    texts = [r.text for r in sample_rows[1::7]]
+    once = fit_tier_model(rows, drop_noise=False).sub_proba(texts)
+    thrice = fit_tier_model(list(rows) * 3, drop_noise=False).sub_proba(texts)
+    assert abs(once - thrice).max() < 1e-6
+
+
+def test_default_model_is_trained_on_the_reviewers_corrections(tmp_path: Path) -> None:
+    from models.labels import load_bundled_training, training_sha256
+    from models.persist import DEFAULT, model_path, read_metadata
+
+    load_default(tmp_path)
+    meta = read_metadata(model_path(tmp_path, DEFAULT))
+    assert meta.data_sha256 == training_sha256(load_bundled_training(adjudicated=True))
+    assert meta.data_sha256 != training_sha256(load_bundled_training())

@@ -48,3 +48,40 @@ def test_disagreements_count_rows_the_model_contradicts() -> None:
     assert (r.tier_disagreements, r.sub_disagreements) == (1, 1)
     assert r.examples[0].name == "学生满意度" and r.examples[0].tier == "效益"
     assert r.tier.confusion[2][1] == 1  # true 满意度 predicted 效益
+
+
+def test_evaluation_reports_filed_and_adjudicated_scores_side_by_side() -> None:
+    from models.evaluate import evaluation_run
+    from models.labels import Correction
+
+    # each document files one satisfaction row under 社会效益 (R05 says 服务对象满意度)
+    rows = [LabelledIndicator(r.text, r.tier, r.sub, r.group, line) for line, r in enumerate(ROWS)] + [
+        LabelledIndicator(IndicatorText(f"{who}调查满意度", None, "≥95%"), "效益", "社会效益", g, 100 + k)
+        for k, (g, who) in enumerate((("a", "学生"), ("b", "家长"), ("c", "居民")))
+    ]
+    fixes = [Correction(r.group, r.line, r.text.name, "社会效益", "服务对象满意度", "corrected", "R05", "disagree") for r in rows[-3:]]
+    fixes.append(Correction("a", 0, rows[0].text.name, rows[0].sub, rows[0].sub, "kept", "kept: §3.3", "agree_sample"))
+    run = evaluation_run(rows, estimators=("baseline",), corrections=fixes)
+    filed, adjudicated = run.cv.results[0], run.adjudicated.results[0]
+    # the rules say 满意度 for all three: disagreements against the filed labels, none against the adjudicated ones
+    assert (filed.tier_disagreements, adjudicated.tier_disagreements) == (3, 0)
+    assert adjudicated.tier.macro_f1 == 1.0 > filed.tier.macro_f1
+    a = run.adjudication
+    assert (a.n_adjudicated, a.n_corrected, a.n_disagree, a.n_agree_sample, a.n_agree_sample_corrected) == (4, 3, 3, 1, 0)
+
+
+def test_adjudicated_cross_validation_trains_on_the_corrected_labels() -> None:
+    from models.evaluate import evaluation_run
+    from models.labels import Correction
+
+    # 培训人数 filed as 时效 everywhere; corrected to 数量 in every document: only a model trained on
+    # the corrections (logistic, no rules) can predict 数量 for the held-out document
+    rows = [LabelledIndicator(IndicatorText(n, None, v), SUB_PARENT[s], s, g, i)
+            for i, (g, n, v, s) in enumerate([(g, n, v, s) for g in "abc" for n, v, s in
+                                               [("培训人数", "≥50人", "时效"), ("群众满意度", "≥90%", "服务对象满意度"),
+                                                ("项目成本", "≤5万元", "成本")] * 2])]
+    fixes = [Correction(r.group, r.line, r.text.name, "时效", "数量", "corrected", "§3.3 数量", "disagree")
+             for r in rows if r.sub == "时效"]
+    run = evaluation_run(rows, estimators=("logistic",), corrections=fixes)
+    assert run.adjudicated.results[0].sub.accuracy == 1.0
+    assert run.cv.results[0].sub.accuracy == 1.0  # consistent filed labels are learnt too: each run its own labels

@@ -64,3 +64,86 @@ def test_other_sector_set_is_valid_and_covers_all_sub_tiers() -> None:
     assert 150 <= len(rows) <= 300
     assert len({r.sub for r in rows}) == 9
     assert {"教育", "卫生", "农业", "交通", "环保", "文化"} <= {r.group for r in rows}
+
+
+# ---------------------------------------------------------------- reviewer corrections
+
+from models.labels import (  # noqa: E402
+    BUNDLED_CORRECTIONS,
+    LabelledIndicator,
+    apply_corrections,
+    load_bundled_corrections,
+    load_bundled_training,
+    read_corrections,
+)
+from models.features import IndicatorText  # noqa: E402
+from nlp.normalize import SUB_PARENT  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADER = "doc,line,name,filed_sub,sub,verdict,reason,selected_by\n"
+
+
+def test_malformed_corrections_file_lists_every_bad_row(tmp_path: Path) -> None:
+    f = tmp_path / "corr.csv"
+    f.write_text(
+        HEADER
+        + "a.txt,10,学生抽样调查满意度,社会效益,服务对象满意度,corrected,R05,disagree\n"
+        + "a.txt,x,培训人数,数量,数量,kept,fits §3.3,disagree\n"
+        + "a.txt,12,培训人数,数量,质量,kept,fits,disagree\n"
+        + "a.txt,13,培训人数,数量,速度,corrected,?,disagree\n"
+        + "a.txt,14,培训人数,数量,数量,kept,,agree_sample\n"
+        + "a.txt,10,学生抽样调查满意度,社会效益,服务对象满意度,corrected,R05,disagree\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LabelFileError) as err:
+        read_corrections(f)
+    assert str(err.value) == (
+        f"{f}: 5 bad rows in corrections file, nothing was used; fix them and retry:\n"
+        f"  {f}:3: 'line' must be a line number, not 'x'\n"
+        f"  {f}:4: verdict kept but filed 数量 and adjudicated 质量\n"
+        f"  {f}:5: unknown sub-tier '速度' in 'sub' (expected one of 数量, 质量, 时效, 成本, 经济效益, 社会效益, 生态效益, 可持续影响, 服务对象满意度)\n"
+        f"  {f}:6: 'reason' is empty: say which definition the verdict rests on\n"
+        f"  {f}:7: a.txt:10 already adjudicated on line 2"
+    )
+
+
+def _lab(name: str, sub: str, line: int) -> LabelledIndicator:
+    return LabelledIndicator(IndicatorText(name), SUB_PARENT[sub], sub, "a.txt", line)
+
+
+def test_corrections_replace_the_sub_tier_and_its_tier(tmp_path: Path) -> None:
+    f = tmp_path / "corr.csv"
+    f.write_text(HEADER + "a.txt,10,学生抽样调查满意度,社会效益,服务对象满意度,corrected,R05,disagree\n"
+                 "a.txt,11,培训人数,数量,数量,kept,fits §3.3,agree_sample\n", encoding="utf-8")
+    rows = [_lab("学生抽样调查满意度", "社会效益", 10), _lab("培训人数", "数量", 11), _lab("发放及时率", "时效", 12)]
+    fixed = apply_corrections(rows, read_corrections(f))
+    assert [(r.tier, r.sub) for r in fixed] == [("满意度", "服务对象满意度"), ("产出", "数量"), ("产出", "时效")]
+    assert rows[0].sub == "社会效益"  # the input is not changed
+
+
+def test_stale_corrections_are_refused_not_moved_onto_other_rows(tmp_path: Path) -> None:
+    f = tmp_path / "corr.csv"
+    f.write_text(HEADER + "a.txt,10,学生抽样调查满意度,社会效益,服务对象满意度,corrected,R05,disagree\n"
+                 "a.txt,99,培训人数,数量,质量,corrected,§3.3,disagree\n", encoding="utf-8")
+    rows = [_lab("培训人数", "数量", 10)]
+    with pytest.raises(LabelFileError) as err:
+        apply_corrections(rows, read_corrections(f), source=str(f))
+    assert [p for _, p in err.value.problems] == [
+        "a.txt:10 is '培训人数' filed 数量, not '学生抽样调查满意度' filed 社会效益",
+        "no labelled row at a.txt:99",
+    ]
+
+
+def test_bundled_corrections_are_the_reviewers_file_and_match_the_bundled_rows() -> None:
+    reviewers = ROOT / "samples" / "labels" / BUNDLED_CORRECTIONS
+    bundled = ROOT / "models" / "data" / BUNDLED_CORRECTIONS
+    assert reviewers.read_bytes() == bundled.read_bytes(), "run models/data/regenerate.py"
+    corrections = load_bundled_corrections()
+    filed, adjudicated = load_bundled_training(), load_bundled_training(adjudicated=True)
+    changed = [(a, b) for a, b in zip(filed, adjudicated) if a.sub != b.sub]
+    assert len(changed) == sum(c.verdict == "corrected" for c in corrections) > 0
+    # the brief's audit: every model disagreement plus a random sample of >= 100 agreeing rows
+    assert sum(c.selected_by == "agree_sample" for c in corrections) >= 100
+    assert all(c.reason.startswith("kept") or "§3" in c.reason or "R0" in c.reason or "R1" in c.reason for c in corrections)
+    by_name = {b.text.name: b for a, b in changed}
+    assert (by_name["学生抽样调查满意度"].tier, by_name["学生抽样调查满意度"].sub) == ("满意度", "服务对象满意度")
