@@ -859,6 +859,7 @@ def _training_rows(labels: Optional[Path], *, use_store: bool) -> tuple[list[Any
 def train(
     labels: Annotated[Optional[Path], typer.Option("--labels", help="A labelled CSV/JSONL file (name, desc, value, tier, sub[, group]).")] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the indicators of ingested documents.")] = False,
+    corrections: Annotated[Optional[Path], typer.Option("--corrections", help="Reviewer-adjudicated labels (doc, line, name, filed_sub, sub, verdict, reason) applied to the training rows first.")] = None,
     estimator: Annotated[str, typer.Option("--estimator", help="svm+rules (default), logistic+rules, svm, logistic.")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print the saved model's metadata as JSON.")] = False,
 ) -> None:
@@ -878,6 +879,11 @@ def train(
         rows, source = _training_rows(labels, use_store=not no_store)
         if not rows:
             fail(f"nothing to train on: no documents in {state.data_dir} and no --labels; run 'jixiao ingest PATH' or give --labels FILE")
+        if corrections is not None:
+            from models.labels import apply_corrections, read_corrections
+
+            rows = apply_corrections(rows, read_corrections(corrections), source=str(corrections))
+            source += f", corrected by {corrections}"
         model, path = train_and_save(rows, state.data_dir, estimator=estimator)
         meta = read_metadata(path)
     if as_json:
@@ -919,9 +925,13 @@ def _print_evaluation(run_: Any, source: str) -> None:
     console = Console()
     console.print(f"[bold]Document-held-out cross-validation[/bold] on {source}: "
                   f"{run_.cv.results[0].n_rows} indicators, {len(run_.cv.groups)} documents (one held out per fold)")
-    blocks = [("cross-validation", run_.cv.results)]
+    blocks = [("cross-validation, labels AS FILED (trained and scored on filed labels)", run_.cv.results)]
+    if run_.adjudicated is not None:
+        blocks.append(("cross-validation, ADJUDICATED labels (training folds' adjudicated labels; scored on the "
+                       "held-out document's adjudicated labels)", run_.adjudicated.results))
     if run_.heldout:
-        blocks.append((f"held-out set {run_.heldout_name} (fitted on all training rows)", run_.heldout))
+        fitted = "adjudicated" if run_.adjudicated is not None else "filed"
+        blocks.append((f"held-out set {run_.heldout_name} (fitted on all training rows, {fitted} labels)", run_.heldout))
     for title, results in blocks:
         t = Table("estimator", "tier macro-F1", "sub macro-F1", "tier acc", "sub acc", "tier ECE", "tier disagree", "sub disagree",
                   title=title)
@@ -930,19 +940,32 @@ def _print_evaluation(run_: Any, source: str) -> None:
             t.add_row(r.estimator + mark, f"{r.tier.macro_f1:.3f}", f"{r.sub.macro_f1:.3f}", f"{r.tier.accuracy:.3f}",
                       f"{r.sub.accuracy:.3f}", f"{r.tier_ece:.3f}", str(r.tier_disagreements), str(r.sub_disagreements))
         console.print(t)
-    shipped = next(r for r in run_.cv.results if r.estimator == run_.shipped)
+        shipped_r = next((r for r in results if r.estimator == run_.shipped), None)
+        base_r = next((r for r in results if r.estimator == "baseline"), None)
+        if shipped_r is not None and base_r is not None:
+            console.print(f"  {run_.shipped} minus keyword baseline: tier macro-F1 {shipped_r.tier.macro_f1 - base_r.tier.macro_f1:+.3f}, "
+                          f"sub macro-F1 {shipped_r.sub.macro_f1 - base_r.sub.macro_f1:+.3f}")
+    if run_.adjudication is not None:
+        a = run_.adjudication
+        console.print(f"Adjudication: {a.n_adjudicated} rows judged by a reviewer ({a.n_disagree} where the out-of-fold model "
+                      f"disagreed with the filed label, {a.n_agree_sample} random rows where it agreed); "
+                      f"{a.n_corrected} filed labels corrected ({a.n_agree_sample_corrected} of them among the random agreeing rows).")
+    cv = run_.adjudicated if run_.adjudicated is not None else run_.cv
+    which = "adjudicated labels" if run_.adjudicated is not None else "filed labels"
+    shipped = next(r for r in cv.results if r.estimator == run_.shipped)
     for level in (shipped.tier, shipped.sub):
-        t = Table("true \\ predicted", *level.labels, title=f"{run_.shipped}: {level.level} confusion (cross-validation)")
+        t = Table("true \\ predicted", *level.labels, title=f"{run_.shipped}: {level.level} confusion (cross-validation, {which})")
         for lab, row in zip(level.labels, level.confusion):
             t.add_row(lab, *[str(v) for v in row])
         console.print(t)
-        t = Table("class", "precision", "recall", "F1", "support", title=f"{run_.shipped}: per-class {level.level}")
+        t = Table("class", "precision", "recall", "F1", "support", title=f"{run_.shipped}: per-class {level.level} ({which})")
         for c in level.per_class:
             t.add_row(c.label, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", str(c.support))
         console.print(t)
-    console.print(f"Filed labels the out-of-fold model disagrees with: {shipped.tier_disagreements} at tier level, "
-                  f"{shipped.sub_disagreements} at sub-tier level. Most confident tier disagreements:")
-    for d in shipped.examples[:10]:
+    filed = next(r for r in run_.cv.results if r.estimator == run_.shipped)
+    console.print(f"Filed labels the out-of-fold model disagrees with: {filed.tier_disagreements} at tier level, "
+                  f"{filed.sub_disagreements} at sub-tier level. Most confident tier disagreements:")
+    for d in filed.examples[:10]:
         console.print(f"  {escape(d.group)}  {escape(d.name)} {escape(d.value)}: filed {d.label_tier}/{d.label_sub}, "
                       f"model {d.tier}/{d.sub} ({d.confidence:.2f})")
 
@@ -950,31 +973,41 @@ def _print_evaluation(run_: Any, source: str) -> None:
 @app.command()
 def evaluate(
     labels: Annotated[Optional[Path], typer.Option("--labels", help="A labelled CSV/JSONL file to score on, never trained on (default: samples/labels/other_sectors.csv if present).")] = None,
+    corrections: Annotated[Optional[Path], typer.Option("--corrections", help="Reviewer-adjudicated labels (doc, line, name, filed_sub, sub, verdict, reason) for the training rows (default: the bundled ones when training on the bundled samples).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
 ) -> None:
-    """Document-held-out CV of every estimator (keyword baseline included) and scores on a held-out labelled set.
+    """Document-held-out CV of every estimator (keyword baseline included) against filed and adjudicated labels, and scores on a held-out labelled set.
 
     Trains on the ingested documents, or on the bundled samples when the store is empty.
     Example: jixiao evaluate --labels samples/labels/other_sectors.csv
     """
+    from dataclasses import asdict
+
     from models.evaluate import evaluation_run
-    from models.labels import load_bundled_training, read_labels
+    from models.labels import load_bundled_corrections, load_bundled_training, read_corrections, read_labels
 
     with reported():
         rows, source = _training_rows(None, use_store=True)
+        fixes = read_corrections(corrections) if corrections is not None else None
         if not rows:
             rows, source = load_bundled_training(), "the bundled samples"
+            if fixes is None:
+                fixes = load_bundled_corrections()
         if labels is None:
             default = Path(__file__).resolve().parent / "samples" / "labels" / "other_sectors.csv"
             labels = default if default.exists() else None
         heldout = read_labels(labels) if labels is not None else None
         try:
-            run_ = evaluation_run(rows, heldout=heldout, heldout_name=str(labels) if labels else None)
+            run_ = evaluation_run(rows, heldout=heldout, heldout_name=str(labels) if labels else None, corrections=fixes,
+                                  corrections_name=str(corrections) if corrections else "bundled corrections")
         except ValueError as exc:
             fail(f"{exc}; ingest more documents or label rows with a 'group' column")
     if as_json:
+        adjudicated = None if run_.adjudicated is None else [_result_json(r) for r in run_.adjudicated.results]
         print_json({"training": source, "groups": list(run_.cv.groups), "shipped": run_.shipped,
                     "cross_validation": [_result_json(r) for r in run_.cv.results],
+                    "adjudicated_cross_validation": adjudicated,
+                    "adjudication": None if run_.adjudication is None else asdict(run_.adjudication),
                     "heldout": {"file": run_.heldout_name, "results": [_result_json(r) for r in run_.heldout]}})
         return
     _print_evaluation(run_, source)
