@@ -22,6 +22,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
@@ -40,6 +41,8 @@ __all__ = [
     "make_pipeline",
     "predictions_from_proba",
     "fit_tier_model",
+    "choose_rule_weight",
+    "blend",
     "noisy_rows",
     "load_default",
     "train_and_save",
@@ -59,8 +62,12 @@ ESTIMATORS: tuple[str, ...] = ("baseline", "logistic", "svm", "logistic+rules", 
 #: the estimator the shipped model uses (chosen by ``jixiao evaluate``, see README "Model quality")
 DEFAULT_ESTIMATOR = "svm+rules"
 
-#: weight of the keyword rules in a ``+rules`` blend (chosen by document-held-out CV on the samples)
+#: weight of the keyword rules in a ``+rules`` blend when it cannot be chosen on the training
+#: data (fewer than two documents); see :func:`choose_rule_weight`
 RULE_WEIGHT = 0.35
+
+#: rule weights :func:`choose_rule_weight` tries; from 0.5 on the rules decide and the model breaks no ties
+RULE_WEIGHT_GRID: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.6)
 
 
 class RuleBlend(ClassifierMixin, BaseEstimator):
@@ -87,27 +94,35 @@ class RuleBlend(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array(SUB_TIERS, dtype=object)
         return self
 
-    def predict_proba(self, X: Sequence[IndicatorText]) -> np.ndarray:
-        """The blend; where the rules name a sub-tier the model never saw in training, the rules alone.
-
-        A model gives probability 0 to a class absent from its training data by
-        construction, which is no evidence against it; e.g. 生态效益 occurs in one sample
-        document only, so with that document held out only the rules know it.
-        """
+    def parts(self, X: Sequence[IndicatorText]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Model probabilities and rule one-hots (``SUB_TIERS`` columns), and which sub-tiers the model saw in training."""
         model_p = np.zeros((len(X), len(SUB_TIERS)))
         raw = self.estimator_.predict_proba(X)
         seen = np.zeros(len(SUB_TIERS), dtype=bool)
         for j, cls in enumerate(self.estimator_.classes_):
             model_p[:, _SUB_INDEX[str(cls)]] = raw[:, j]
             seen[_SUB_INDEX[str(cls)]] = True
-        rules_p = self.rules_.predict_proba(X)
-        blend = (1.0 - self.rule_weight) * model_p + self.rule_weight * rules_p
-        unseen = rules_p[:, ~seen].sum(axis=1) > 0
-        blend[unseen] = rules_p[unseen]
-        return blend
+        return model_p, self.rules_.predict_proba(X), seen
+
+    def predict_proba(self, X: Sequence[IndicatorText]) -> np.ndarray:
+        """The blend (see :func:`blend`)."""
+        return blend(*self.parts(X), self.rule_weight)
 
     def predict(self, X: Sequence[IndicatorText]) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def blend(model_p: np.ndarray, rules_p: np.ndarray, seen: np.ndarray, rule_weight: float) -> np.ndarray:
+    """``(1 - w) * model + w * rules``; where the rules name a sub-tier the model never saw in training, the rules alone.
+
+    A model gives probability 0 to a class absent from its training data by
+    construction, which is no evidence against it; e.g. 生态效益 occurs in one sample
+    document only, so with that document held out only the rules know it.
+    """
+    out = (1.0 - rule_weight) * model_p + rule_weight * rules_p
+    unseen = rules_p[:, ~seen].sum(axis=1) > 0
+    out[unseen] = rules_p[unseen]
+    return out
 
 
 @dataclass(frozen=True)
@@ -291,6 +306,60 @@ def noisy_rows(
     return sorted(i for k in noisy for i in members[k])
 
 
+#: above this many rows :func:`choose_rule_weight` works on a seeded sample of whole groups of about this size
+CHOOSE_MAX_ROWS = 50_000
+
+
+def _macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
+    labels = sorted(set(y_true))
+    return float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0))
+
+
+def choose_rule_weight(
+    rows: Sequence[LabelledIndicator], *, estimator: str = DEFAULT_ESTIMATOR, C: float = 4.0, words: bool = True, folds: int = 5
+) -> float:
+    """The weight of the rules in a ``+rules`` blend, chosen on ``rows`` alone.
+
+    Out-of-fold predictions over the rows' own groups (documents, at most ``folds``
+    folds) are blended with each weight of ``RULE_WEIGHT_GRID``; the weight with the best
+    mean of tier and sub-tier macro-F1 wins (the smallest on ties). Inside a
+    cross-validation this sees the training documents only, so the held-out document
+    never tunes it. ``RULE_WEIGHT`` when there are fewer than two groups. Above
+    ``CHOOSE_MAX_ROWS`` rows a seeded sample of whole groups is used.
+    """
+    if len(rows) > CHOOSE_MAX_ROWS:  # one scalar: a seeded sample of whole groups estimates it well enough
+        order = sorted({r.group for r in rows})
+        np.random.default_rng(0).shuffle(order)
+        size: dict[str, int] = {}
+        for r in rows:
+            size[r.group] = size.get(r.group, 0) + 1
+        picked, total = set(), 0
+        for g in order:
+            if total >= CHOOSE_MAX_ROWS:
+                break
+            picked.add(g)
+            total += size[g]
+        rows = [r for r in rows if r.group in picked]
+    groups = np.array([r.group for r in rows], dtype=object)
+    n_groups = len(set(groups))
+    if not estimator.endswith("+rules") or n_groups < 2:
+        return RULE_WEIGHT
+    blended = {w: np.zeros((len(rows), len(SUB_TIERS))) for w in RULE_WEIGHT_GRID}
+    for train, test in GroupKFold(n_splits=min(folds, n_groups)).split(groups, groups=groups):
+        distinct, weights, _ = _collapse([rows[i] for i in train])
+        fitted = _fit(make_pipeline(estimator, C=C, words=words), distinct, weights)
+        parts = fitted.parts([rows[i].text for i in test])
+        for w in RULE_WEIGHT_GRID:
+            blended[w][test] = blend(*parts, w)
+    tier_true, sub_true = [r.tier for r in rows], [r.sub for r in rows]
+    scores = {}
+    for w, proba in blended.items():
+        preds = predictions_from_proba(proba, n_alternatives=0)
+        scores[w] = _macro_f1(tier_true, [p.tier for p in preds]) + _macro_f1(sub_true, [p.sub for p in preds])
+    best = max(scores.values())
+    return min(w for w, v in scores.items() if v >= best - 1e-9)
+
+
 def fit_tier_model(
     rows: Sequence[LabelledIndicator],
     *,
@@ -298,16 +367,23 @@ def fit_tier_model(
     C: float = 4.0,
     words: bool = True,
     drop_noise: bool = True,
+    rule_weight: float | None = None,
 ) -> TierModel:
     """Fit a :class:`TierModel` on labelled indicators (the label is the sub-tier).
 
     With ``drop_noise`` the rows :func:`noisy_rows` finds are left out of the fit;
-    their indices are kept in ``TierModel.dropped``.
+    their indices are kept in ``TierModel.dropped``. For a ``+rules`` estimator the
+    rule weight is ``rule_weight`` or, if None, :func:`choose_rule_weight` on the kept rows.
     """
     dropped = noisy_rows(rows, estimator=estimator, C=C, words=words) if drop_noise else []
     skip = set(dropped)
-    distinct, weights, _ = _collapse([r for i, r in enumerate(rows) if i not in skip])
-    pipeline = _fit(make_pipeline(estimator, C=C, words=words), distinct, weights)
+    kept = [r for i, r in enumerate(rows) if i not in skip]
+    pipeline = make_pipeline(estimator, C=C, words=words)
+    if isinstance(pipeline, RuleBlend):
+        w = choose_rule_weight(kept, estimator=estimator, C=C, words=words) if rule_weight is None else rule_weight
+        pipeline.set_params(rule_weight=w)
+    distinct, weights, _ = _collapse(kept)
+    pipeline = _fit(pipeline, distinct, weights)
     return TierModel(pipeline, estimator=estimator, dropped=tuple(dropped))
 
 

@@ -96,3 +96,17 @@ def test_default_model_is_trained_on_the_reviewers_corrections(tmp_path: Path) -
     meta = read_metadata(model_path(tmp_path, DEFAULT))
     assert meta.data_sha256 == training_sha256(load_bundled_training(adjudicated=True))
     assert meta.data_sha256 != training_sha256(load_bundled_training())
+
+
+def test_rule_weight_is_chosen_on_the_training_documents() -> None:
+    from models.classifier import choose_rule_weight
+
+    def rows(pairs: list[tuple[str, str, str]]) -> list[LabelledIndicator]:
+        return [LabelledIndicator(IndicatorText(n, None, v), SUB_PARENT[s], s, g) for g in "abc" for n, v, s in pairs * 2]
+
+    # labels that contradict the keyword rules everywhere: the rules must get no weight
+    contrary = rows([("培训人数", "≥50人", "时效"), ("群众满意度", "≥90%", "成本"), ("项目成本", "≤5万元", "数量")])
+    assert choose_rule_weight(contrary, estimator="logistic+rules") == 0.0
+    # one document only: nothing to choose on, the fixed default
+    one_doc = [r for r in contrary if r.group == "a"]
+    assert choose_rule_weight(one_doc, estimator="logistic+rules") == 0.35
