@@ -17,23 +17,30 @@ How text becomes terms:
   other character by character, whatever the segmentation of the long word was;
 * ``startchar``/``endchar`` are offsets into the original text (for highlighting);
 * Latin letters are lower-cased; punctuation and function words
-  (:data:`nlp.tokenize.STOPWORDS_ZH`) are dropped; numbers, ``%`` and operators are kept.
+  (:data:`nlp.tokenize.STOPWORDS_ZH`) are dropped; numbers, ``%`` and operators are kept;
+* a value written as operator + number + ``%`` (``≥90%``, ``≥ 135``, ``100%``) is also
+  one token (:func:`value_runs`): at index time beside its pieces, at query time instead
+  of them, so ``≥90%`` is one term lookup and matches only where it is written so.
 
 Changing any of this changes the terms in the index: bump :data:`ANALYZER_VERSION`.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from whoosh.analysis import Composable, Token, Tokenizer
 
-from nlp.tokenize import STOPWORDS_ZH, SegmentMode, token_spans
+from nlp.tokenize import STOPWORDS_ZH, SegmentMode, TokenSpan, token_spans
 
-__all__ = ["ANALYZER_VERSION", "ZhTokenizer", "ZhStopFilter", "make_analyzer", "nonspace_offsets"]
+__all__ = ["ANALYZER_VERSION", "ZhTokenizer", "ZhStopFilter", "make_analyzer", "nonspace_offsets", "value_runs"]
 
 #: recorded in the index; a different value means the index must be rebuilt
-ANALYZER_VERSION = "zh-3"
+ANALYZER_VERSION = "zh-4"
+
+_VALUE_OPERATORS = frozenset("≥≤><=")
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
 def nonspace_offsets(text: str) -> list[int]:
@@ -46,6 +53,31 @@ def nonspace_offsets(text: str) -> list[int]:
             n += 1
     out[len(text)] = n
     return out
+
+
+def value_runs(spans: list[TokenSpan], offsets: list[int]) -> dict[int, tuple[int, TokenSpan]]:
+    """Runs ``operator? number %?`` of at least two tokens with nothing but spaces between them.
+
+    :param offsets: :func:`nonspace_offsets` of the text of ``spans``.
+    :returns: index of the run's first span → (index of its last span, the run as one token).
+    """
+    runs: dict[int, tuple[int, TokenSpan]] = {}
+
+    def adjacent(a: TokenSpan, b: TokenSpan) -> bool:
+        return offsets[a.end] == offsets[b.start]
+
+    for i, span in enumerate(spans):
+        if not _NUMBER_RE.fullmatch(span.text):
+            continue
+        first = last = i
+        if i > 0 and spans[i - 1].text in _VALUE_OPERATORS and adjacent(spans[i - 1], span):
+            first = i - 1
+        if i + 1 < len(spans) and spans[i + 1].text == "%" and adjacent(span, spans[i + 1]):
+            last = i + 1
+        if first < last:
+            text = "".join(s.text for s in spans[first:last + 1])
+            runs[first] = (last, TokenSpan(text, spans[first].start, spans[last].end))
+    return runs
 
 
 class ZhTokenizer(Tokenizer):
@@ -85,15 +117,27 @@ class ZhTokenizer(Tokenizer):
             yield token
             return
         seg_mode = SegmentMode.PRECISE if mode == "query" else SegmentMode.SEARCH
-        spans = token_spans(value, mode=seg_mode)
-        offsets = nonspace_offsets(value) if positions else None
+        raw = token_spans(value, mode=seg_mode)
+        offsets = nonspace_offsets(value)
+        runs = value_runs(raw, offsets)
+        spans: list[TokenSpan] = raw
+        if runs:
+            spans, skip_to = [], -1
+            for i, span in enumerate(raw):
+                if i in runs:
+                    last, whole = runs[i]
+                    spans.append(whole)
+                    if seg_mode is SegmentMode.PRECISE:
+                        skip_to = last  # the query looks the value up whole
+                if i > skip_to:
+                    spans.append(span)
         for span in spans:
             token.text = span.text
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
                 token.original = span.text
-            if offsets is not None:
+            if positions:
                 token.pos = start_pos + offsets[span.start]
             if chars:
                 token.startchar = start_char + span.start

@@ -30,7 +30,7 @@ from whoosh.query import And, AndMaybe, AndNot, Not, NullQuery, NumericRange, Or
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 
-from index.analyzer import make_analyzer, nonspace_offsets
+from index.analyzer import make_analyzer, nonspace_offsets, value_runs
 from index.build import current_generation, read_info
 from index.phrase import AdjacentPhrase
 from index.schema import FIELD_BOOSTS, FULLTEXT_FIELDS, QUERY_FIELDS
@@ -54,6 +54,7 @@ __all__ = [
     "query_words",
     "search_projects",
     "snippet",
+    "upper_estimate",
 ]
 
 #: marks around a matched word inside a highlight snippet
@@ -62,8 +63,9 @@ HIGHLIGHT_END = "»"
 
 TIERS = ("产出", "效益", "满意度", "成本")
 
-#: a query that may match more projects than this gets an estimated total (``total_exact`` false):
-#: counting means visiting every match again, which costs more than the ranked search itself
+#: a query that may match more projects than this (:func:`upper_estimate`) gets that estimate as its
+#: total (``total_exact`` false): counting means visiting every match again, which costs more than
+#: the ranked search itself
 EXACT_COUNT_MAX = 1000
 
 
@@ -109,7 +111,7 @@ class SearchHit:
 @dataclass(frozen=True)
 class SearchResult:
     query: str
-    total: int  #: matching projects (all pages); when not ``total_exact``, whoosh's upper estimate
+    total: int  #: matching projects (all pages); when not ``total_exact``, an upper estimate (:func:`upper_estimate`)
     total_exact: bool
     page: int
     limit: int
@@ -149,7 +151,16 @@ def _pieces(text: str) -> tuple[list[str], list[int]]:
     search = token_spans(text, mode=SegmentMode.SEARCH)
     words: list[str] = []
     starts: list[int] = []
-    for span in token_spans(text, mode=SegmentMode.PRECISE):
+    precise = token_spans(text, mode=SegmentMode.PRECISE)
+    runs = value_runs(precise, offsets)
+    spans, skip_to = [], -1
+    for i, span in enumerate(precise):
+        if i in runs:
+            skip_to, whole = runs[i]
+            spans.append(whole)  # a value (≥90%) stays one word
+        elif i > skip_to:
+            spans.append(span)
+    for span in spans:
         inner = [s for s in search if span.start <= s.start and s.end <= span.end and s.end - s.start == 2]
         if span.end - span.start <= 2 or not inner:
             cover = [span]
@@ -372,12 +383,12 @@ def snippet(text: str, words: frozenset[str], *, top: int = 2) -> str:
     """Up to ``top`` fragments of ``text`` with the tokens in ``words`` marked; ``""`` if none matches.
 
     Only the lines that contain one of the words are tokenised (a word is a token of the
-    normalised text, so a line without it as a substring cannot match).
+    normalised text without spaces, so a line without it as a substring cannot match).
     """
     tokens: list[Any] = []
     start = 0
     for line in text.split("\n"):
-        folded = normalize_text(line).lower()
+        folded = normalize_text(line).lower().replace(" ", "")  # a value token may span spaces (≥95 %)
         if any(w in folded for w in words):
             for t in _SNIPPET_ANALYZER(line, positions=True, chars=True, mode="index", removestops=False,
                                        start_char=start):
@@ -515,23 +526,52 @@ class ProjectSearcher:
         if sort is not SortKey.SCORE:
             key = "year" if sort is SortKey.YEAR else "budget_wan"
             kwargs["sortedby"] = MultiFacet([FieldFacet(key, reverse=True), ScoreFacet()])
-        # block-max scoring: blocks of postings that cannot reach the current top N are skipped
-        # (not search_page: it always counts every match)
-        results = searcher.search(q, limit=page * limit, **kwargs)
-        total, exact = _total(results)
+        # A query that may match few projects is scored in one pass that also counts them; otherwise
+        # block-max scoring skips the blocks of postings that cannot reach the top N, and the total is
+        # an upper estimate. (Not search_page: it always counts every match in a second pass.)
+        estimate = upper_estimate(q, searcher.reader())
+        exact = estimate <= EXACT_COUNT_MAX
+        collector = searcher.collector(limit=page * limit, optimize=not exact, **kwargs)
+        if exact:
+            _no_pruning(collector)
+        searcher.search_with_collector(q, collector)
+        results = collector.results()
+        total = len(results) if exact else estimate
         words = query_words(q)
         hits = tuple(_hit(h, words) for h in results[(page - 1) * limit:page * limit])
         return SearchResult(query=query, total=total, total_exact=exact, page=page, limit=limit, hits=hits)
 
 
-def _total(results: Any) -> tuple[int, bool]:
-    """(matching projects, exact?) — counted exactly unless the query may match more than :data:`EXACT_COUNT_MAX`."""
-    if results.has_exact_length():
-        return len(results), True
-    estimate = results.estimated_length()
-    if estimate <= EXACT_COUNT_MAX:
-        return len(results), True
-    return estimate, False
+def _no_pruning(collector: Any) -> None:
+    """Make the top-N collector visit (and so count) every match.
+
+    Without block quality whoosh still "replaces" matchers by cheaper ones that drop
+    documents unable to reach the current N-th score (an ANDMAYBE becomes an AND), so
+    its count would miss matches.
+    """
+    while hasattr(collector, "child"):
+        collector = collector.child
+    collector.replace = 0
+
+
+def upper_estimate(q: Query, reader: Any) -> int:
+    """At least as many projects as ``q`` matches, from document frequencies alone.
+
+    An AND matches at most what its rarest part matches, an OR at most the sum of its
+    parts, a phrase at most what its rarest word matches.
+    """
+    n = reader.doc_count_all()
+    if isinstance(q, Term):
+        return reader.doc_frequency(q.fieldname, q.text) if q.fieldname in reader.schema else 0
+    if isinstance(q, Phrase):
+        return min((reader.doc_frequency(q.fieldname, w) for w in q.words), default=0)
+    if isinstance(q, And):
+        return min((upper_estimate(sub, reader) for sub in q.subqueries if not isinstance(sub, Not)), default=n)
+    if isinstance(q, Or):
+        return min(n, sum(upper_estimate(sub, reader) for sub in q.subqueries))
+    if isinstance(q, (AndMaybe, AndNot)):
+        return upper_estimate(q.a, reader)
+    return min(n, q.estimate_size(reader))
 
 
 def search_projects(

@@ -12,8 +12,14 @@ def tokens(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
             for t in make_analyzer()(text, positions=True, chars=True, mode=mode)]
 
 
-def test_numbers_percent_and_operators_are_kept() -> None:
-    assert [t[0] for t in tokens("完成率≥95%", mode="query")] == ["完成率", "≥", "95", "%"]
+def test_numbers_percent_and_operators_are_kept_beside_the_whole_value() -> None:
+    assert [(t[0], t[1]) for t in tokens("完成率≥95%")] == [
+        ("完成", 0), ("完成率", 0), ("≥95%", 3), ("≥", 3), ("95", 4), ("%", 6)]
+
+
+def test_query_mode_looks_a_value_up_whole() -> None:
+    assert [t[0] for t in tokens("完成率≥95%", mode="query")] == ["完成率", "≥95%"]
+    assert [t[0] for t in tokens("≥ 135人 100% 达到90", mode="query")] == ["≥135", "人", "100%", "达到", "90"]
 
 
 def test_index_mode_adds_the_words_inside_long_words_at_their_own_offsets() -> None:
@@ -28,8 +34,8 @@ def test_query_mode_gives_one_token_per_word() -> None:
 def test_positions_skip_white_space_and_offsets_point_into_the_original() -> None:
     text = "参保 覆盖率\n≥ 95%"
     toks = tokens(text, mode="query")
-    assert [(t[0], t[1]) for t in toks] == [("参保", 0), ("覆盖率", 2), ("≥", 5), ("95", 6), ("%", 8)]
-    assert [text[s:e] for _, _, s, e in toks] == ["参保", "覆盖率", "≥", "95", "%"]
+    assert [(t[0], t[1]) for t in toks] == [("参保", 0), ("覆盖率", 2), ("≥95%", 5)]
+    assert [text[s:e] for _, _, s, e in toks] == ["参保", "覆盖率", "≥ 95%"]
 
 
 def test_stop_words_dropped_latin_lowercased_positions_not_renumbered() -> None:

@@ -128,7 +128,7 @@ def test_other_analyzer_version_asks_for_a_rebuild(tmp_path: Path, docs) -> None
     (gen / META_NAME).write_text(json.dumps({**meta, "analyzer_version": "zh-0"}))
     with pytest.raises(IndexVersionError) as exc:
         search_projects(index_dir, "养老")
-    assert str(exc.value).endswith("the search index was built with analyzer 'zh-0', this jixiao uses 'zh-3'; "
+    assert str(exc.value).endswith("the search index was built with analyzer 'zh-0', this jixiao uses 'zh-4'; "
                                    "run 'jixiao index rebuild'")
 
 
@@ -139,3 +139,28 @@ def test_update_replaces_a_document_without_duplicates(tmp_path: Path, docs) -> 
     assert again.n_projects == info.n_projects == len(docs[0].projects) + len(docs[1].projects)
     r = search_projects(index_dir, "补充创业担保贷款担保基金", limit=50)
     assert ids(r).count(f"{JULU}:10") == 1
+
+
+@pytest.mark.parametrize("query", ["创业担保贷款", "养老 OR 就业", "城乡居民养老保险", "≥95%", '"就业培训"'])
+def test_total_counts_every_match_not_only_the_shown_page(ix: Path, query: str) -> None:
+    every = search_projects(ix, query, limit=1000)
+    first = search_projects(ix, query, limit=1)
+    assert every.total_exact and first.total_exact
+    assert first.total == every.total == len(every.hits)
+
+
+def test_a_value_matches_only_where_it_is_written_whole(ix: Path) -> None:
+    value = search_projects(ix, "≥95%", limit=1000)
+    pieces = search_projects(ix, "≥ 95 %", limit=1000)  # three words anywhere
+    assert 0 < value.total < pieces.total
+    assert set(ids(value)) <= set(ids(pieces))
+    assert all(any("«≥95%»" in x.text.replace(" ", "") for x in h.highlights) for h in value.hits)
+
+
+def test_query_total_is_an_upper_estimate_above_the_exact_count_limit(ix: Path, monkeypatch) -> None:
+    import index.search as search
+
+    exact = search_projects(ix, "就业", limit=5).total
+    monkeypatch.setattr(search, "EXACT_COUNT_MAX", 0)
+    r = search_projects(ix, "就业", limit=5)
+    assert not r.total_exact and r.total >= exact and len(r.hits) == 5
