@@ -62,6 +62,8 @@ def ensure_store(projects: int, seed: int) -> Path:
 
 def make_queries(db: Path, n: int, seed: int) -> list[str]:
     """``n`` mixed queries drawn from the stored projects (deterministic for a seed)."""
+    from nlp.tokenize import tokenize_zh
+
     rng = random.Random(seed)
     conn = sqlite3.connect(db)
     projects = conn.execute("SELECT name, code, doc FROM projects").fetchall()
@@ -79,7 +81,9 @@ def make_queries(db: Path, n: int, seed: int) -> list[str]:
         if kind == "name":
             out.append(re.sub(r"[\s\"()]", "", name)[:20] or "经费")
         elif kind == "word":
-            out.append(rng.choice(han2))
+            word = rng.choice(han2)
+            if tokenize_zh(word):  # not a stop word alone (关于), which jixiao search rejects
+                out.append(word)
         elif kind == "phrase":
             out.append('"' + re.sub(r'[\s"()]', "", rng.choice(indicators))[:10] + '"')
         elif kind == "value" and values:
