@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional
 
 import typer
 
@@ -645,6 +645,23 @@ def _index_dir() -> Path:
     return state.data_dir / "index"
 
 
+def _findings_counter(data_dir: Path) -> Callable[[Any], dict[str, int]]:
+    """``n_findings`` for the index: each project's findings in a default-profile audit of its document
+    (what ``jixiao audit --doc DOC`` reports); the classifier for M01 is loaded on first use."""
+    from models.audit import audit_documents, load_settings, load_tier_model
+
+    settings = load_settings("default", None)
+    model: list[Any] = []
+
+    def count(parsed: Any) -> dict[str, int]:
+        if not model:
+            model.append(load_tier_model(data_dir) if settings.is_enabled("M01") else None)
+        result = audit_documents([parsed], settings, model=model[0])
+        return {ap.context.pid: len(ap.findings) for ap in result.projects}
+
+    return count
+
+
 def _update_search_index(outcomes: list[Any]) -> None:
     """After an ingest: add or replace the projects of the ingested documents in the search index."""
     from index.build import update_index
@@ -657,7 +674,7 @@ def _update_search_index(outcomes: list[Any]) -> None:
         with Store.open(state.data_dir) as store:
             docs = [d for d in (store.get_document(doc) for doc in ok) if d is not None]
         try:
-            update_index(_index_dir(), docs)
+            update_index(_index_dir(), docs, findings=_findings_counter(state.data_dir))
         except JixiaoError as exc:
             raise JixiaoError(f"{exc} (the store is updated; the search index is not: run 'jixiao index rebuild')")
 
@@ -685,6 +702,7 @@ def index_rebuild(
             with Progress(transient=True, disable=as_json or not sys.stderr.isatty()) as progress:
                 task = progress.add_task("indexing", total=total)
                 info = rebuild_index(_index_dir(), store.iter_documents(), total=total, procs=procs,
+                                     findings=_findings_counter(state.data_dir),
                                      on_progress=lambda done, _total: progress.update(task, completed=done))
     seconds = round(time.perf_counter() - started, 3)
     if as_json:
@@ -725,7 +743,7 @@ def search(
 
 def _search_json(result: Any) -> dict[str, Any]:
     keys = ("project_id", "doc", "department", "year", "section", "project_seq", "project_name", "project_code",
-            "budget_wan", "score")
+            "budget_wan", "score", "n_findings")
     return {
         "query": result.query,
         "total": result.total,
@@ -754,7 +772,7 @@ def _print_search(result: Any) -> None:
     for n, h in enumerate(result.hits, start=first + 1):
         budget = f"{h.budget_wan:g} 万元" if h.budget_wan is not None else "budget ?"
         console.print(f"[bold]{n}. {escape(h.project_name)}[/bold]  {h.project_id}  {escape(h.department or '?')} "
-                      f"{h.year or '?'}  {budget}  score {h.score:.2f}")
+                      f"{h.year or '?'}  {budget}  score {h.score:.2f}  findings {h.n_findings}")
         for x in h.highlights:
             text = escape(x.text.replace("\n", " ")).replace(HIGHLIGHT_START, "[reverse]").replace(HIGHLIGHT_END, "[/reverse]")
             console.print(f"    {x.field}: {text}")

@@ -20,7 +20,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from whoosh import index as whoosh_index
 from whoosh.query import Term
@@ -29,7 +29,7 @@ from index.analyzer import ANALYZER_VERSION
 from index.lock import write_lock
 from index.schema import make_schema, project_fields
 from nlp.errors import JixiaoError
-from nlp.records import ParsedDocument
+from nlp.records import ParsedDocument, project_id
 
 __all__ = [
     "CURRENT_NAME",
@@ -37,6 +37,7 @@ __all__ = [
     "IndexInfo",
     "IndexMissingError",
     "IndexVersionError",
+    "FindingsFn",
     "ProgressFn",
     "current_generation",
     "delete_documents",
@@ -50,6 +51,10 @@ META_NAME = "jixiao.json"
 
 #: called after each document with (documents done, total or None)
 ProgressFn = Callable[[int, "int | None"], None]
+
+#: the number of audit findings of each project of a document (project id → count); the caller
+#: supplies it (the audit lives in models/, which index/ does not import); missing ids count 0
+FindingsFn = Callable[[ParsedDocument], Mapping[str, int]]
 
 
 class IndexMissingError(JixiaoError):
@@ -123,13 +128,15 @@ def _remove_stale(index_dir: Path, keep: Path) -> None:
 
 
 def _add_documents(writer: object, documents: Iterable[ParsedDocument], on_progress: ProgressFn | None,
-                   total: int | None, *, replace: bool) -> int:
+                   total: int | None, *, replace: bool, findings: FindingsFn | None) -> int:
     done = 0
     for parsed in documents:
         if replace:
             writer.delete_by_term("doc", parsed.document.file)  # type: ignore[attr-defined]
+        counts = findings(parsed) if findings is not None else {}
         for project in parsed.projects:
-            writer.add_document(**project_fields(parsed.document, project))  # type: ignore[attr-defined]
+            n = counts.get(project_id(parsed.document.file, project.ordinal), 0)
+            writer.add_document(**project_fields(parsed.document, project, n_findings=n))  # type: ignore[attr-defined]
         done += 1
         if on_progress is not None:
             on_progress(done, total)
@@ -144,11 +151,13 @@ def rebuild_index(
     on_progress: ProgressFn | None = None,
     procs: int = 1,
     lock_timeout: float = 10.0,
+    findings: FindingsFn | None = None,
 ) -> IndexInfo:
     """Build a fresh index from ``documents`` in a new folder, then swap it in.
 
     :param total: number of documents, for progress reports only.
     :param procs: whoosh writer processes (2 helps on big corpora).
+    :param findings: audit finding counts per project, stored as ``n_findings`` (0 without it).
     """
     with write_lock(index_dir, timeout=lock_timeout):
         final = index_dir / f"gen-{time.time_ns()}"
@@ -158,7 +167,7 @@ def rebuild_index(
         kwargs = {"procs": procs, "multisegment": True, "limitmb": 128} if procs > 1 else {"limitmb": 128}
         writer = ix.writer(**kwargs)
         try:
-            _add_documents(writer, documents, on_progress, total, replace=False)
+            _add_documents(writer, documents, on_progress, total, replace=False, findings=findings)
         except BaseException:
             writer.cancel()
             shutil.rmtree(tmp, ignore_errors=True)
@@ -178,21 +187,25 @@ def update_index(
     *,
     on_progress: ProgressFn | None = None,
     lock_timeout: float = 10.0,
+    findings: FindingsFn | None = None,
 ) -> IndexInfo:
-    """Add or replace the projects of ``documents`` (keyed by file name); creates the index if needed."""
+    """Add or replace the projects of ``documents`` (keyed by file name); creates the index if needed.
+
+    :param findings: audit finding counts per project, stored as ``n_findings`` (0 without it).
+    """
     documents = list(documents)
     try:
         generation = current_generation(index_dir)
     except IndexMissingError:
         return rebuild_index(index_dir, documents, total=len(documents), on_progress=on_progress,
-                             lock_timeout=lock_timeout)
+                             lock_timeout=lock_timeout, findings=findings)
     with write_lock(index_dir, timeout=lock_timeout):
         generation = current_generation(index_dir)  # a rebuild may have swapped it while we waited
         read_info(generation)
         ix = whoosh_index.open_dir(str(generation))
         writer = ix.writer()
         try:
-            _add_documents(writer, documents, on_progress, len(documents), replace=True)
+            _add_documents(writer, documents, on_progress, len(documents), replace=True, findings=findings)
         except BaseException:
             writer.cancel()
             raise

@@ -106,6 +106,7 @@ class SearchHit:
     budget_wan: float | None
     score: float
     highlights: tuple[Highlight, ...]
+    n_findings: int = 0  #: audit findings of the project when it was indexed (default profile)
 
 
 @dataclass(frozen=True)
@@ -451,6 +452,7 @@ def _hit(hit: Any, words: frozenset[str]) -> SearchHit:
         budget_wan=f.get("budget_wan"),
         score=round(_relevance(hit.score), 4),
         highlights=tuple(highlights),
+        n_findings=int(f.get("n_findings") or 0),
     )
 
 

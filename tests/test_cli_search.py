@@ -14,7 +14,7 @@ runner = CliRunner()
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 JULU = next(SAMPLES.glob("000_*.txt"))
 HIT_FIELDS = ["project_id", "doc", "department", "year", "section", "project_seq", "project_name", "project_code",
-              "budget_wan", "score", "highlights"]
+              "budget_wan", "score", "n_findings", "highlights"]
 
 
 def jx(data_dir: Path, *args: str):
@@ -75,3 +75,10 @@ def test_search_without_an_index_says_what_to_run(tmp_path: Path) -> None:
     r = jx(tmp_path, "search", "养老")
     assert (r.exit_code, r.stderr.strip()) == (
         1, f"Error: {tmp_path / 'index'}: no search index yet; run 'jixiao ingest PATH' or 'jixiao index rebuild' first")
+
+
+def test_each_hit_carries_the_findings_the_audit_of_its_document_reports(data: Path) -> None:
+    hit = json.loads(jx(data, "search", "村级代办员", "--year", "2021", "--limit", "1", "--json").stdout)["hits"][0]
+    report = json.loads(jx(data, "audit", "--doc", hit["doc"], "--format", "json").stdout)
+    project = next(p for p in report["projects"] if p["project_id"] == hit["project_id"])
+    assert hit["n_findings"] == project["findings"] > 0

@@ -164,3 +164,20 @@ def test_query_total_is_an_upper_estimate_above_the_exact_count_limit(ix: Path, 
     monkeypatch.setattr(search, "EXACT_COUNT_MAX", 0)
     r = search_projects(ix, "就业", limit=5)
     assert not r.total_exact and r.total >= exact and len(r.hits) == 5
+
+
+def test_findings_counts_given_by_the_caller_are_stored_per_project(tmp_path: Path, docs) -> None:
+    index_dir = tmp_path / "index"
+    counted = []
+
+    def findings(parsed):  # stands in for the audit, which index/ does not import
+        counted.append(parsed.document.file)
+        return {f"{JULU}:10": 7}
+
+    rebuild_index(index_dir, docs[:2], findings=findings)
+    assert counted == [d.document.file for d in docs[:2]]
+    hits = {h.project_id: h.n_findings for h in search_projects(index_dir, "创业担保贷款", limit=50).hits}
+    assert hits[f"{JULU}:10"] == 7
+    assert all(n == 0 for pid, n in hits.items() if pid != f"{JULU}:10")
+    update_index(index_dir, docs[:1])  # without counts the document's projects go back to 0
+    assert search_projects(index_dir, "补充创业担保贷款担保基金", limit=1).hits[0].n_findings == 0
