@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from models.features import IndicatorText, unit_class
 from nlp.normalize import SUB_TIERS
 
-__all__ = ["KeywordBaseline", "keyword_sub"]
+__all__ = ["KeywordBaseline", "keyword_sub", "RULES", "BY_UNIT"]
 
 #: (sub-tier, pattern on the name), first match wins; order matters (满意 before 率…).
 #: Each pattern follows the "typical names" and "red flags" columns of docs/domain.md §3.3
@@ -38,6 +38,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 #: sub-tier implied by the unit class when no keyword matched
 _BY_UNIT = {"money": "成本", "time": "时效", "count": "数量", "percent": "质量", "qualitative": "社会效益"}
+
+
+#: public names of the rule tables (read by :mod:`models.stacking`)
+RULES = _RULES
+BY_UNIT = _BY_UNIT
 
 
 def keyword_sub(x: IndicatorText) -> str:

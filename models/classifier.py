@@ -30,6 +30,7 @@ from sklearn.svm import LinearSVC
 from models.baseline import KeywordBaseline
 from models.features import IndicatorText, fold_text, make_features
 from models.labels import LabelledIndicator, load_bundled_training, training_sha256
+from models.stacking import RuleStack
 from nlp.normalize import SUB_PARENT, SUB_TIERS
 
 __all__ = [
@@ -57,10 +58,10 @@ _SUB_INDEX = {s: i for i, s in enumerate(SUB_TIERS)}
 _TIER_OF_SUB = np.array([TIER_LABELS.index(SUB_PARENT[s]) for s in SUB_TIERS])
 
 #: estimator names accepted by :func:`make_pipeline`; ``+rules`` blends in the keyword rules
-ESTIMATORS: tuple[str, ...] = ("baseline", "logistic", "svm", "logistic+rules", "svm+rules")
+ESTIMATORS: tuple[str, ...] = ("baseline", "logistic", "svm", "logistic+rules", "svm+rules", "logistic+stack", "svm+stack")
 
 #: the estimator the shipped model uses (chosen by ``jixiao evaluate``, see README "Model quality")
-DEFAULT_ESTIMATOR = "svm+rules"
+DEFAULT_ESTIMATOR = "svm+stack"
 
 #: weight of the keyword rules in a ``+rules`` blend when it cannot be chosen on the training
 #: data (fewer than two documents); see :func:`choose_rule_weight`
@@ -149,6 +150,8 @@ def make_pipeline(estimator: str = DEFAULT_ESTIMATOR, *, C: float = 4.0, words: 
     calibrated by its loss); ``svm`` is a linear SVM wrapped in temperature-scaling calibration
     (3-fold); ``baseline`` is the keyword rules (no features).
     """
+    if estimator.endswith("+stack"):
+        return RuleStack(make_pipeline(estimator[: -len("+stack")], C=C, words=words), fit_base=fit_weighted)
     if estimator.endswith("+rules"):
         return RuleBlend(make_pipeline(estimator[: -len("+rules")], C=C, words=words), rule_weight=RULE_WEIGHT)
     if estimator == "baseline":
@@ -218,30 +221,51 @@ def _collapse(rows: Sequence[LabelledIndicator]) -> tuple[list[LabelledIndicator
     return distinct, counts * (len(counts) / max(len(rows), 1)), members
 
 
-def _fit(pipeline: Any, rows: Sequence[LabelledIndicator], weights: np.ndarray) -> Any:
-    """Fit a pipeline from :func:`make_pipeline` with per-row sample weights.
-
-    The calibration of the SVM needs every class in each of its folds: it uses
-    ``min(3, rows of the rarest class)`` folds, and a class with a single distinct row
-    gets that row twice at half the weight each (the same loss).
-    """
-    rows, weights = list(rows), np.asarray(weights, dtype=np.float64)
+def _double_singletons(
+    X: Sequence[IndicatorText], y: Sequence[str], weights: np.ndarray
+) -> tuple[list[IndicatorText], list[str], np.ndarray, int]:
+    """A class with a single row gets that row twice at half the weight each (the same loss),
+    so that the SVM calibration finds it in each of its folds; also returns the rarest class's count."""
+    X, y, weights = list(X), list(y), np.asarray(weights, dtype=np.float64)
     counts: dict[str, int] = {}
-    for r in rows:
-        counts[r.sub] = counts.get(r.sub, 0) + 1
-    single = [i for i, r in enumerate(rows) if counts[r.sub] == 1]
+    for label in y:
+        counts[label] = counts.get(label, 0) + 1
+    single = [i for i, label in enumerate(y) if counts[label] == 1]
     if single:
         weights = weights.copy()
         weights[single] /= 2
-        rows += [rows[i] for i in single]
+        X += [X[i] for i in single]
+        y += [y[i] for i in single]
         weights = np.concatenate([weights, weights[single]])
-    inner = pipeline.estimator if isinstance(pipeline, RuleBlend) else pipeline
-    if isinstance(inner, Pipeline) and isinstance(inner.named_steps.get("clf"), CalibratedClassifierCV):
-        inner.set_params(clf__cv=min(3, max(2, min(counts.values()))))
-    X, y = [r.text for r in rows], [r.sub for r in rows]
-    if isinstance(pipeline, RuleBlend):
-        return pipeline.fit(X, y, sample_weight=weights)
+    return X, y, weights, min(counts.values())
+
+
+def _set_calibration_folds(pipeline: Any, rarest: int) -> None:
+    if isinstance(pipeline, Pipeline) and isinstance(pipeline.named_steps.get("clf"), CalibratedClassifierCV):
+        pipeline.set_params(clf__cv=min(3, max(2, rarest)))
+
+
+def fit_weighted(pipeline: Any, X: Sequence[IndicatorText], y: Sequence[str], weights: np.ndarray) -> Any:
+    """Fit a plain feature Pipeline from :func:`make_pipeline` with per-row sample weights.
+
+    The calibration of the SVM needs every class in each of its folds: it uses
+    ``min(3, rows of the rarest class)`` folds (see :func:`_double_singletons`).
+    """
+    X, y, weights, rarest = _double_singletons(X, y, weights)
+    _set_calibration_folds(pipeline, rarest)
     return pipeline.fit(X, y, clf__sample_weight=weights)
+
+
+def _fit(pipeline: Any, rows: Sequence[LabelledIndicator], weights: np.ndarray) -> Any:
+    """Fit a pipeline from :func:`make_pipeline` on labelled rows with per-row sample weights (see :func:`fit_weighted`)."""
+    X, y = [r.text for r in rows], [r.sub for r in rows]
+    if isinstance(pipeline, RuleStack):
+        return pipeline.fit(X, y, sample_weight=weights, groups=[r.group for r in rows])
+    if isinstance(pipeline, RuleBlend):
+        X, y, weights, rarest = _double_singletons(X, y, weights)
+        _set_calibration_folds(pipeline.estimator, rarest)
+        return pipeline.fit(X, y, sample_weight=weights)
+    return fit_weighted(pipeline, X, y, weights)
 
 
 def predictions_from_proba(sub_p: np.ndarray, *, n_alternatives: int = 3) -> list[Prediction]:
@@ -375,7 +399,10 @@ def fit_tier_model(
     their indices are kept in ``TierModel.dropped``. For a ``+rules`` estimator the
     rule weight is ``rule_weight`` or, if None, :func:`choose_rule_weight` on the kept rows.
     """
-    dropped = noisy_rows(rows, estimator=estimator, C=C, words=words) if drop_noise else []
+    # the noise vote of a +stack model is its base model's (the stack's own out-of-fold pass inside
+    # each of noisy_rows' folds would cost five times the fits for a filter of confident contradictions)
+    noise_estimator = estimator[: -len("+stack")] if estimator.endswith("+stack") else estimator
+    dropped = noisy_rows(rows, estimator=noise_estimator, C=C, words=words) if drop_noise else []
     skip = set(dropped)
     kept = [r for i, r in enumerate(rows) if i not in skip]
     pipeline = make_pipeline(estimator, C=C, words=words)
