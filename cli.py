@@ -878,7 +878,7 @@ def train(
     labels: Annotated[Optional[Path], typer.Option("--labels", help="A labelled CSV/JSONL file (name, desc, value, tier, sub[, group]).")] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the indicators of ingested documents.")] = False,
     corrections: Annotated[Optional[Path], typer.Option("--corrections", help="Reviewer-adjudicated labels (doc, line, name, filed_sub, sub, verdict, reason) applied to the training rows first.")] = None,
-    estimator: Annotated[str, typer.Option("--estimator", help="svm+rules (default), logistic+rules, svm, logistic.")] = "",
+    estimator: Annotated[str, typer.Option("--estimator", help="svm+stack (default), logistic+stack, svm+rules, logistic+rules, svm, logistic.")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print the saved model's metadata as JSON.")] = False,
 ) -> None:
     """Train the classifier on ingested documents (tier/sub-tier as filed) and/or --labels; save it under <data-dir>/models.

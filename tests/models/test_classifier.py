@@ -110,3 +110,58 @@ def test_rule_weight_is_chosen_on_the_training_documents() -> None:
     # one document only: nothing to choose on, the fixed default
     one_doc = [r for r in contrary if r.group == "a"]
     assert choose_rule_weight(one_doc, estimator="logistic+rules") == 0.35
+
+
+def test_stack_evidence_marks_the_first_name_rule_and_description_rules() -> None:
+    import numpy as np
+
+    from models.stacking import EVIDENCE, evidence
+    from nlp.normalize import SUB_TIERS
+
+    x = IndicatorText("节约成本", "节约水、电等资源，降低能耗，实现绿色办公", "有效")
+    seen = np.ones(len(SUB_TIERS), dtype=bool)
+    F = evidence([x], np.full((1, len(SUB_TIERS)), 1 / len(SUB_TIERS)), seen)
+    col = {name: k for k, name in enumerate(EVIDENCE)}
+    assert F.shape == (1, len(SUB_TIERS), len(EVIDENCE))
+    assert [SUB_TIERS[c] for c in np.flatnonzero(F[0, :, col["name_first"]])] == ["成本"]
+    assert [SUB_TIERS[c] for c in np.flatnonzero(F[0, :, col["desc_first"]])] == ["生态效益"]
+
+
+def test_stack_gives_a_class_the_model_never_saw_an_uninformative_model_score() -> None:
+    import numpy as np
+
+    from models.stacking import evidence
+    from nlp.normalize import SUB_TIERS
+
+    seen = np.array([s != "生态效益" for s in SUB_TIERS])
+    p = np.where(seen, 1.0 / seen.sum(), 0.0)[None, :]
+    F = evidence([IndicatorText("x")], p, seen)
+    assert F[0, SUB_TIERS.index("生态效益"), 0] == np.log(1 / len(SUB_TIERS))
+
+
+def test_conditional_logit_learns_to_trust_the_evidence_that_predicts_the_label() -> None:
+    import numpy as np
+
+    from models.stacking import fit_conditional_logit
+
+    rng = np.random.default_rng(0)
+    n, s = 400, 4
+    y = rng.integers(0, s, n)
+    F = np.zeros((n, s, 2))
+    F[np.arange(n), y, 0] = 1.0  # feature 0 always points at the label
+    F[np.arange(n), rng.integers(0, s, n), 1] = 1.0  # feature 1 points anywhere
+    theta = fit_conditional_logit(F, y, np.ones(n), alpha=1e-3)
+    assert theta[0] > 2.0 and abs(theta[1]) < 0.5
+
+
+def test_stack_weights_are_fitted_out_of_fold_on_the_training_groups() -> None:
+    from models.classifier import fit_tier_model
+    from models.stacking import EVIDENCE
+
+    # labels that contradict the keyword rules in every document: the stack must learn to distrust them
+    pairs = [("培训人数", "≥50人", "时效"), ("群众满意度", "≥90%", "成本"), ("项目成本", "≤5万元", "数量"), ("发放及时率", "100%", "质量")]
+    rows = [LabelledIndicator(IndicatorText(n, None, v), SUB_PARENT[s], s, g) for g in "abc" for n, v, s in pairs * 2]
+    model = fit_tier_model(rows, estimator="svm+stack", drop_noise=False)
+    theta = dict(zip(EVIDENCE, model.pipeline.theta_))
+    assert theta["name_first"] < 0
+    assert theta["log_p_model"] > 0
