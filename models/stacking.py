@@ -17,7 +17,7 @@ sample document only, so with that document held out only the rules know it).
 groups (their documents; copies of a name otherwise) and each group is scored by a model
 fitted on the others, so the stacker learns how much to trust the model on documents it
 did not see — never on the rows the final model was fitted on. Above ``max_rows`` rows
-the out-of-fold pass uses a seeded sample of whole groups (θ is ~15 numbers).
+the out-of-fold pass uses a seeded sample of whole groups (θ is seven numbers).
 """
 
 from __future__ import annotations
@@ -129,6 +129,10 @@ def model_proba(fitted: Any, X: Sequence[IndicatorText]) -> tuple[np.ndarray, np
     return out, seen
 
 
+#: rows (distinct texts) of the out-of-fold pass at most: θ has seven numbers, and each out-of-fold
+#: fit costs about what the final fit does, so a large training set uses a seeded sample of whole groups
+STACK_MAX_ROWS = 10_000
+
 #: θ when there are too few groups to fit it out of fold: trust the model's probabilities and
 #: give the first name rule about the weight of a factor e^1.5 in odds (a prior, not fitted on any scores)
 DEFAULT_THETA = np.array([1.0, 1.5, 0.5, 0.5, 0.25, 0.5, 0.0])
@@ -150,7 +154,7 @@ class RuleStack(ClassifierMixin, BaseEstimator):
         fit_base: Callable[..., Any] | None = None,
         alpha: float = 1e-3,
         folds: int = 5,
-        max_rows: int = 50_000,
+        max_rows: int = STACK_MAX_ROWS,
     ) -> None:
         self.estimator = estimator
         self.fit_base = fit_base
