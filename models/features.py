@@ -98,13 +98,20 @@ def _operator(value: str) -> str:
     return parse_value(value).op or ""
 
 
+#: :func:`nlp.normalize.to_halfwidth` as a ``str.translate`` table (the same mapping, built from that
+#: function, several times faster per call; the classifier folds every name two or three times)
+_HALFWIDTH = str.maketrans(
+    {chr(c): to_halfwidth(chr(c)) for c in (*range(0xFF01, 0xFF5F), 0x3000) if to_halfwidth(chr(c)) != chr(c)}
+)
+
+
 def fold_text(text: str) -> str:
     """Preprocessor of the TF-IDF steps: half-width forms and every number folded to ``0``.
 
     >>> fold_text("举办１２场招聘会")
     '举办0场招聘会'
     """
-    return _DIGITS.sub("0", to_halfwidth(text))
+    return _DIGITS.sub("0", text.translate(_HALFWIDTH))
 
 
 def word_tokens(text: str) -> list[str]:

@@ -55,3 +55,12 @@ def test_fitted_features_pickle_and_ignore_labels() -> None:
     features = make_features().fit(X)
     again = pickle.loads(pickle.dumps(features))
     assert (again.transform(X) != features.transform(X)).nnz == 0
+
+
+def test_fold_text_half_width_mapping_is_that_of_the_normaliser() -> None:
+    import re
+
+    from nlp.normalize import to_halfwidth
+
+    every_wide = "".join(chr(c) for c in range(0xFF00, 0xFF70)) + "\u3000，；：！？（）满意度≥９５％"
+    assert fold_text(every_wide) == re.sub(r"\d+(?:\.\d+)?", "0", to_halfwidth(every_wide))
