@@ -429,7 +429,7 @@ def load_default(data_dir: Path | None) -> TierModel:
     wins; it is refused with :class:`models.persist.ModelVersionError` if it was made
     by another scikit-learn. Otherwise the default model is fitted from the bundled
     sample indicators with the reviewers' corrections applied (a few seconds) and cached as ``<data_dir>/models/default.joblib``;
-    the cache is rebuilt when the bundled data or scikit-learn changed. With
+    the cache is rebuilt when the bundled data, the default estimator or scikit-learn changed. With
     ``data_dir=None`` nothing is written.
     """
     from models import persist
@@ -441,7 +441,11 @@ def load_default(data_dir: Path | None) -> TierModel:
     rows = load_bundled_training(adjudicated=True)
     sha = training_sha256(rows)
     cache = persist.model_path(data_dir, persist.DEFAULT) if data_dir is not None else None
-    if cache is not None and persist.cache_is_current(cache, data_sha256=sha):
+    if (
+        cache is not None
+        and persist.cache_is_current(cache, data_sha256=sha)
+        and persist.read_metadata(cache).estimator == DEFAULT_ESTIMATOR
+    ):  # a cache of another default estimator (an older jixiao) is rebuilt
         return persist.load_model(cache)
     model = fit_tier_model(rows)
     if cache is not None:

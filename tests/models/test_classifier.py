@@ -165,3 +165,16 @@ def test_stack_weights_are_fitted_out_of_fold_on_the_training_groups() -> None:
     theta = dict(zip(EVIDENCE, model.pipeline.theta_))
     assert theta["name_first"] < 0
     assert theta["log_p_model"] > 0
+
+
+def test_default_model_cache_of_another_estimator_is_rebuilt(tmp_path: Path) -> None:
+    from models.classifier import DEFAULT_ESTIMATOR, fit_tier_model
+    from models.labels import load_bundled_training
+    from models.persist import DEFAULT, model_path, read_metadata, save_model
+
+    rows = load_bundled_training(adjudicated=True)
+    # what an older jixiao left in the data directory: a default model of the keyword baseline
+    save_model(fit_tier_model(rows, estimator="baseline"), model_path(tmp_path, DEFAULT), rows=rows)
+    model = load_default(tmp_path)
+    assert model.estimator == DEFAULT_ESTIMATOR
+    assert read_metadata(model_path(tmp_path, DEFAULT)).estimator == DEFAULT_ESTIMATOR
