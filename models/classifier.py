@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -28,6 +27,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from models.baseline import KeywordBaseline
+from models.blend import RULE_WEIGHT, RuleBlend, blend
 from models.features import IndicatorText, fold_text, make_features
 from models.labels import LabelledIndicator, load_bundled_training, training_sha256
 from models.stacking import RuleStack
@@ -63,68 +63,8 @@ ESTIMATORS: tuple[str, ...] = ("baseline", "logistic", "svm", "logistic+rules", 
 #: the estimator the shipped model uses (chosen by ``jixiao evaluate``, see README "Model quality")
 DEFAULT_ESTIMATOR = "svm+stack"
 
-#: weight of the keyword rules in a ``+rules`` blend when it cannot be chosen on the training
-#: data (fewer than two documents); see :func:`choose_rule_weight`
-RULE_WEIGHT = 0.35
-
 #: rule weights :func:`choose_rule_weight` tries; from 0.5 on the rules decide and the model breaks no ties
 RULE_WEIGHT_GRID: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.6)
-
-
-class RuleBlend(ClassifierMixin, BaseEstimator):
-    """A probabilistic classifier blended with the keyword rules: ``(1 - w) * P_model + w * onehot(rules)``.
-
-    The rules (:mod:`models.baseline`, from docs/domain.md R05/R10) carry domain
-    knowledge the samples cannot teach: a sub-tier seen in one document only (生态效益)
-    has no training example when that document is held out.
-    """
-
-    def __init__(self, estimator: Any = None, rule_weight: float = RULE_WEIGHT) -> None:
-        self.estimator = estimator
-        self.rule_weight = rule_weight
-
-    def fit(self, X: Sequence[IndicatorText], y: Sequence[str], sample_weight: Any = None) -> "RuleBlend":
-        if not 0.0 <= self.rule_weight <= 1.0:
-            raise ValueError(f"rule_weight must be in [0, 1], not {self.rule_weight}")
-        self.estimator_ = clone(self.estimator)
-        if sample_weight is None:
-            self.estimator_.fit(X, y)
-        else:
-            self.estimator_.fit(X, y, clf__sample_weight=sample_weight)
-        self.rules_ = KeywordBaseline().fit(X, y)
-        self.classes_ = np.array(SUB_TIERS, dtype=object)
-        return self
-
-    def parts(self, X: Sequence[IndicatorText]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Model probabilities and rule one-hots (``SUB_TIERS`` columns), and which sub-tiers the model saw in training."""
-        model_p = np.zeros((len(X), len(SUB_TIERS)))
-        raw = self.estimator_.predict_proba(X)
-        seen = np.zeros(len(SUB_TIERS), dtype=bool)
-        for j, cls in enumerate(self.estimator_.classes_):
-            model_p[:, _SUB_INDEX[str(cls)]] = raw[:, j]
-            seen[_SUB_INDEX[str(cls)]] = True
-        return model_p, self.rules_.predict_proba(X), seen
-
-    def predict_proba(self, X: Sequence[IndicatorText]) -> np.ndarray:
-        """The blend (see :func:`blend`)."""
-        return blend(*self.parts(X), self.rule_weight)
-
-    def predict(self, X: Sequence[IndicatorText]) -> np.ndarray:
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
-
-
-def blend(model_p: np.ndarray, rules_p: np.ndarray, seen: np.ndarray, rule_weight: float) -> np.ndarray:
-    """``(1 - w) * model + w * rules``; where the rules name a sub-tier the model never saw in training, the rules alone.
-
-    A model gives probability 0 to a class absent from its training data by
-    construction, which is no evidence against it; e.g. 生态效益 occurs in one sample
-    document only, so with that document held out only the rules know it.
-    """
-    out = (1.0 - rule_weight) * model_p + rule_weight * rules_p
-    unseen = rules_p[:, ~seen].sum(axis=1) > 0
-    out[unseen] = rules_p[unseen]
-    return out
-
 
 @dataclass(frozen=True)
 class Prediction:
