@@ -16,12 +16,14 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from models.features import IndicatorText
 from nlp.errors import JixiaoError
 from nlp.normalize import SUB_PARENT, canonical_sub, canonical_tier
 from nlp.records import ParsedDocument
+
+T = TypeVar("T")
 
 __all__ = [
     "LabelFileError",
@@ -131,18 +133,24 @@ def _indicator_text(row: dict[str, Any]) -> IndicatorText:
     return IndicatorText(name=name, desc=_text_field(row, "desc"), value=_text_field(row, "value"))
 
 
-def read_indicator_texts(path: Path) -> list[IndicatorText]:
-    """Indicators to classify from a CSV/JSONL file (fields name, desc, value), in file order."""
-    out: list[IndicatorText] = []
+def _read_valid(path: Path, parse: Callable[[dict[str, Any]], T]) -> tuple[list[T], list[tuple[int, str]]]:
+    """Every row of ``path`` through ``parse``, in file order, and the (line, why) of each row that failed."""
+    out: list[T] = []
     problems: list[tuple[int, str]] = []
     for line, row in _rows(path):
         if isinstance(row, str):
             problems.append((line, row))
             continue
         try:
-            out.append(_indicator_text(row))
+            out.append(parse(row))
         except ValueError as exc:
             problems.append((line, str(exc)))
+    return out, problems
+
+
+def read_indicator_texts(path: Path) -> list[IndicatorText]:
+    """Indicators to classify from a CSV/JSONL file (fields name, desc, value), in file order."""
+    out, problems = _read_valid(path, _indicator_text)
     if problems:
         raise LabelFileError(str(path), problems, what="input file")
     return out
@@ -172,16 +180,7 @@ def _labelled(row: dict[str, Any]) -> LabelledIndicator:
 
 def read_labels(path: Path) -> list[LabelledIndicator]:
     """Labelled indicators from a CSV/JSONL file; any bad row rejects the whole file (:class:`LabelFileError`)."""
-    out: list[LabelledIndicator] = []
-    problems: list[tuple[int, str]] = []
-    for line, row in _rows(path):
-        if isinstance(row, str):
-            problems.append((line, row))
-            continue
-        try:
-            out.append(_labelled(row))
-        except ValueError as exc:
-            problems.append((line, str(exc)))
+    out, problems = _read_valid(path, _labelled)
     if problems:
         raise LabelFileError(str(path), problems)
     if not out:
