@@ -37,15 +37,6 @@ def jx(data_dir: Path, *args: str):
     return runner.invoke(app, ["--data-dir", str(data_dir), *args])
 
 
-def snapshot(data_dir: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(data_dir / DB_NAME)
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
-    finally:
-        conn.close()
-
-
 # -- bad input: one line, the other files still ingest, the store is unchanged ------------------------
 
 
@@ -91,17 +82,17 @@ def test_newer_store_is_refused_with_one_line(data_dir: Path, small: Path) -> No
 
 
 def test_a_failed_file_leaves_the_store_unchanged_and_others_still_ingest(
-    data_dir: Path, tmp_path: Path, small: Path
+    data_dir: Path, tmp_path: Path, small: Path, store_snapshot
 ) -> None:
     assert jx(data_dir, "ingest", str(small)).exit_code == 0
-    before = snapshot(data_dir)
+    before = store_snapshot(data_dir)
     # the same document name, now broken: the stored version must survive
     broken_dir = tmp_path / "broken"
     broken_dir.mkdir()
     (broken_dir / small.name).write_bytes(b"\x00\x00")
     result = jx(data_dir, "ingest", str(broken_dir / small.name))
     assert result.exit_code == 1
-    assert snapshot(data_dir) == before
+    assert store_snapshot(data_dir) == before
 
 
 # -- the flow on real text ---------------------------------------------------------------------------

@@ -74,16 +74,6 @@ def store(data_dir: Path) -> Iterator[Store]:
     s.close()
 
 
-def snapshot(data_dir: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, read through a separate connection."""
-    conn = sqlite3.connect(data_dir / DB_NAME)
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
-    finally:
-        conn.close()
-
-
 def test_open_creates_the_data_dir_and_database(tmp_path: Path) -> None:
     with Store.open(tmp_path / "new" / "dir") as s:
         assert s.path == tmp_path / "new" / "dir" / DB_NAME
@@ -136,10 +126,10 @@ def test_replace_leaves_other_documents_alone(store: Store) -> None:
     assert store.get_document("002_b.txt") == other
 
 
-def test_failure_mid_write_leaves_store_exactly_as_it_was(store: Store, data_dir: Path) -> None:
+def test_failure_mid_write_leaves_store_exactly_as_it_was(store: Store, data_dir: Path, store_snapshot) -> None:
     store.replace_document(make_doc("002_b.txt"))
     store.replace_document(make_doc())
-    before = snapshot(data_dir)
+    before = store_snapshot(data_dir)
     good = make_doc(names=("甲", "乙", "丙"))
     # an indicator value sqlite cannot bind: the write fails after the old rows were deleted
     # and the document and project rows of the new version were inserted
@@ -148,16 +138,16 @@ def test_failure_mid_write_leaves_store_exactly_as_it_was(store: Store, data_dir
     bad = replace(good, projects=(*good.projects[:2], bad_project))
     with pytest.raises(sqlite3.Error):
         store.replace_document(bad)
-    assert snapshot(data_dir) == before
+    assert store_snapshot(data_dir) == before
     store.replace_document(good)  # the store is still writable afterwards
     assert store.get_document("001_a.txt") == good
 
 
 def test_failure_in_a_later_step_rolls_back_too(
-    store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch, store_snapshot
 ) -> None:
     store.replace_document(make_doc())
-    before = snapshot(data_dir)
+    before = store_snapshot(data_dir)
 
     def boom(self: Store, parsed: ParsedDocument) -> None:
         raise RuntimeError("disk full")
@@ -165,7 +155,7 @@ def test_failure_in_a_later_step_rolls_back_too(
     monkeypatch.setattr(Store, "_insert_issues", boom)
     with pytest.raises(RuntimeError):
         store.replace_document(make_doc(names=("新",)))
-    assert snapshot(data_dir) == before
+    assert store_snapshot(data_dir) == before
 
 
 def test_readers_see_the_old_version_during_a_write(store: Store, data_dir: Path) -> None:
