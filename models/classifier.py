@@ -28,6 +28,7 @@ from sklearn.svm import LinearSVC
 
 from models.baseline import KeywordBaseline
 from models.blend import RULE_WEIGHT, RuleBlend, blend
+from models.fast_tfidf import accelerate
 from models.features import IndicatorText, fold_text, make_features
 from models.labels import LabelledIndicator, load_bundled_training, training_sha256
 from models.stacking import RuleStack
@@ -113,6 +114,11 @@ class TierModel:
         self.pipeline = pipeline
         self.estimator = estimator
         self.dropped = dropped  #: indices of training rows left out as label noise
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # a model pickled before models.fast_tfidf holds plain TfidfVectorizers: same state, give them the fast transform
+        self.__dict__.update(state)
+        accelerate(self.pipeline)
 
     def sub_proba(self, records: Sequence[IndicatorText]) -> np.ndarray:
         """Probabilities over all nine sub-tiers, columns in ``SUB_TIERS`` order.
@@ -220,17 +226,20 @@ def predictions_from_proba(sub_p: np.ndarray, *, n_alternatives: int = 3) -> lis
     tiers = tier_p.argmax(axis=1)
     inside = np.where(_TIER_OF_SUB[None, :] == tiers[:, None], sub_p, -1.0)
     subs = inside.argmax(axis=1)
-    order = np.argsort(-sub_p, axis=1, kind="stable")
+    # the n + 1 most probable sub-tiers hold the n alternatives (the predicted sub-tier left out)
+    top = n_alternatives + 1 if n_alternatives >= 0 else None
+    order = np.argsort(-sub_p, axis=1, kind="stable")[:, :top].tolist()
+    tier_best = tier_p[np.arange(len(tiers)), tiers].tolist()
     out = []
-    for i in range(sub_p.shape[0]):
-        alts = tuple((SUB_TIERS[j], round(float(sub_p[i, j]), 4)) for j in order[i] if j != subs[i])
+    for p, o, t, s, tc in zip(sub_p.tolist(), order, tiers.tolist(), subs.tolist(), tier_best):
+        alts = tuple((SUB_TIERS[j], round(p[j], 4)) for j in o if j != s)
         out.append(
             Prediction(
-                tier=TIER_LABELS[tiers[i]],
-                sub=SUB_TIERS[subs[i]],
-                confidence=round(float(sub_p[i, subs[i]]), 4),
+                tier=TIER_LABELS[t],
+                sub=SUB_TIERS[s],
+                confidence=round(p[s], 4),
                 alternatives=alts[:n_alternatives],
-                tier_confidence=round(float(tier_p[i, tiers[i]]), 4),
+                tier_confidence=round(tc, 4),
             )
         )
     return out

@@ -25,9 +25,9 @@ from typing import Any, Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from models.fast_tfidf import FastTfidfVectorizer
 from nlp.normalize import parse_value, to_halfwidth
 
 __all__ = [
@@ -167,8 +167,8 @@ class ValueShape(TransformerMixin, BaseEstimator):
         return np.array([f"op={o or 'none'}" for o in OPERATORS] + [f"unit={u}" for u in UNIT_CLASSES], dtype=object)
 
 
-def _tfidf(**kwargs: Any) -> TfidfVectorizer:
-    return TfidfVectorizer(preprocessor=fold_text, sublinear_tf=True, dtype=np.float32, **kwargs)
+def _tfidf(**kwargs: Any) -> FastTfidfVectorizer:
+    return FastTfidfVectorizer(preprocessor=fold_text, sublinear_tf=True, dtype=np.float32, **kwargs)
 
 
 def make_features(*, words: bool = True, value_weight: float = 1.0) -> FeatureUnion:

@@ -66,6 +66,18 @@ def _rule_hits(text: str) -> tuple[int, np.ndarray, int]:
     return first, any_, first_rule
 
 
+def _hits(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """For each text, the class of its first matching rule (-1 if none) and which classes any rule names;
+    each distinct text is matched once."""
+    slot: dict[str, int] = {}
+    inverse = np.fromiter((slot.setdefault(t, len(slot)) for t in texts), dtype=np.int64, count=len(texts))
+    first = np.empty(len(slot), dtype=np.int64)
+    any_ = np.zeros((len(slot), _S), dtype=bool)
+    for k, text in enumerate(slot):
+        first[k], any_[k], _ = _rule_hits(text)
+    return first[inverse], any_[inverse]
+
+
 def evidence(X: Sequence[IndicatorText], model_p: np.ndarray, seen: np.ndarray) -> np.ndarray:
     """Evidence features, shape ``(len(X), n_sub_tiers, len(EVIDENCE))``.
 
@@ -77,21 +89,21 @@ def evidence(X: Sequence[IndicatorText], model_p: np.ndarray, seen: np.ndarray) 
     seen = np.broadcast_to(np.asarray(seen, dtype=bool), (n, _S))
     log_p = np.where(seen, np.log(model_p + _EPS), np.log(1.0 / _S))
     F[:, :, 0] = log_p
-    for i, x in enumerate(X):
-        first, any_, _ = _rule_hits(x.name or "")
-        if first >= 0:
-            F[i, first, 1] = 1.0
-        else:
-            F[i, :, 6] = log_p[i]
-            value = (x.value or "").strip()
-            default = BY_UNIT.get(unit_class(value)) if value else None
-            if default is not None:
-                F[i, _SUB_INDEX[default], 5] = 1.0
-        F[i, :, 2] = any_
-        d_first, d_any, _ = _rule_hits(x.desc or "")
-        if d_first >= 0:
-            F[i, d_first, 3] = 1.0
-        F[i, :, 4] = d_any
+    first, any_ = _hits([x.name or "" for x in X])
+    rows = np.flatnonzero(first >= 0)
+    F[rows, first[rows], 1] = 1.0
+    none = np.flatnonzero(first < 0)
+    F[none, :, 6] = log_p[none]
+    for i in none:
+        value = (X[i].value or "").strip()
+        default = BY_UNIT.get(unit_class(value)) if value else None
+        if default is not None:
+            F[i, _SUB_INDEX[default], 5] = 1.0
+    F[:, :, 2] = any_
+    d_first, d_any = _hits([x.desc or "" for x in X])
+    rows = np.flatnonzero(d_first >= 0)
+    F[rows, d_first[rows], 3] = 1.0
+    F[:, :, 4] = d_any
     return F
 
 
