@@ -11,8 +11,11 @@ bench/out/ if missing). One core (BLAS/OpenMP threads pinned to 1).
 * classify throughput = indicators per second of ``TierModel.predict`` with the default
   model already fitted, median of ``--runs`` runs, on two batches of ``--predict-n``:
   ``corpus`` = the first rows of the corpus as they come (copies included: the model scores
-  identical rows once, as real copy-pasted tables have them) and ``distinct`` = rows that are
-  all different (the worst case: nothing to share);
+  identical rows once, as real copy-pasted tables have them), ``distinct`` = rows that are
+  all different (their names and descriptions still repeat across rows, and the feature transform
+  analyses each distinct field value once), and ``unique text`` = the distinct rows with two
+  seeded random Han characters (from the corpus' own) inserted into every name and description, so
+  that no name or description repeats (nothing at all to share; harsher than real tables);
 * tokeniser MB/s = ``nlp.tokenize.tokenize_zh`` over the names + descriptions of the distinct batch;
 * training time = ``fit_tier_model`` on all N labelled rows (label-noise filter on, and off),
   median of ``--train-runs``.
@@ -48,6 +51,34 @@ def corpus(n: int) -> Path:
     return out
 
 
+def unique_text(texts: list, seed: int = 0) -> list:
+    """``texts`` with two seeded random Han characters (from their own) inserted into every name and
+    description, re-drawn until no name repeats: a batch in which no field value is shared."""
+    import random
+
+    from models.features import IndicatorText
+
+    rng = random.Random(seed)
+    chars = sorted({c for t in texts for c in t.name + (t.desc or "") if "\u4e00" <= c <= "\u9fff"})
+
+    def spliced(text: str) -> str:
+        k = rng.randrange(len(text) + 1)
+        return text[:k] + rng.choice(chars) + rng.choice(chars) + text[k:]
+
+    out, names, descs = [], set(), set()
+    for t in texts:
+        name = spliced(t.name)
+        while name in names:
+            name = spliced(t.name)
+        desc = spliced(t.desc or "")
+        while desc in descs:
+            desc = spliced(t.desc or "")
+        names.add(name)
+        descs.add(desc)
+        out.append(IndicatorText(name, desc, t.value))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000, help="training-set size")
@@ -76,12 +107,14 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(LabelledIndicator(text, SUB_PARENT[r["sub"]], r["sub"], r["doc"]))
     batch = [r.text for r in rows[: args.predict_n]]
     distinct = list(dict.fromkeys(r.text for r in rows))[: args.predict_n]
+    unique = unique_text(distinct)
 
     model = load_default(None)
     model.predict(batch[:100])  # warm the tokeniser
-    timings: dict[str, list[float]] = {"corpus": [], "distinct": [], "tokenise": []}
+    timings: dict[str, list[float]] = {"corpus": [], "distinct": [], "unique text": [], "tokenise": []}
+    batches = {"corpus": batch, "distinct": distinct, "unique text": unique}
     for _ in range(args.runs):
-        for key, texts in (("corpus", batch), ("distinct", distinct)):
+        for key, texts in batches.items():
             with stopwatch() as sw:
                 model.predict(texts)
             timings[key].append(sw.seconds)
@@ -108,8 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         "n": len(rows),
         "distinct_rows": len({(r.text, r.sub) for r in rows}),
         "estimator": estimator,
-        "predict_n": {"corpus": len(batch), "distinct": len(distinct), "distinct_in_corpus_batch": len(set(batch))},
-        "classify_per_s": {k: round(len(batch if k == "corpus" else distinct) / median(v)) for k, v in timings.items() if k != "tokenise"},
+        "predict_n": {"corpus": len(batch), "distinct": len(distinct), "distinct_in_corpus_batch": len(set(batch)),
+                      "distinct_names_in_distinct_batch": len({t.name for t in distinct}),
+                      "distinct_descs_in_distinct_batch": len({t.desc for t in distinct}),
+                      "unique text": len(unique)},
+        "classify_per_s": {k: round(len(batches[k]) / median(v)) for k, v in timings.items() if k != "tokenise"},
         "tokenise_mb_per_s": round(mb / median(timings["tokenise"]), 2),
         "train_s": {k: round(median(v), 1) for k, v in train.items()},
         "runs": args.runs,
@@ -126,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
             ["labelled rows (distinct text+label)", f"{len(rows):,} ({result['distinct_rows']:,})"],
             [f"classify/s, corpus batch of {len(batch):,} ({len(set(batch)):,} distinct), median of {args.runs}",
              f"{result['classify_per_s']['corpus']:,}"],
-            [f"classify/s, {len(distinct):,} all-distinct rows, median of {args.runs}", f"{result['classify_per_s']['distinct']:,}"],
+            [f"classify/s, {len(distinct):,} all-distinct rows ({len({t.name for t in distinct}):,} distinct names), median of {args.runs}",
+             f"{result['classify_per_s']['distinct']:,}"],
+            [f"classify/s, {len(unique):,} rows, every name and description unique, median of {args.runs}",
+             f"{result['classify_per_s']['unique text']:,}"],
             [f"tokenize_zh MB/s, median of {args.runs}", f"{result['tokenise_mb_per_s']:.2f}"],
             [f"train {estimator}, noise filter on, s (median of {args.train_runs})", f"{result['train_s']['noise filter on']:.1f}"],
             [f"train {estimator}, noise filter off, s (median of {args.train_runs})", f"{result['train_s']['noise filter off']:.1f}"],

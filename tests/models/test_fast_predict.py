@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 import models.features as features_module
 from models.classifier import TIER_LABELS, Prediction, TierModel, fit_tier_model, predictions_from_proba
-from models.fast_tfidf import FastTfidfVectorizer, accelerate, char_ngrams, count_matrix, plain
+from models.fast_tfidf import FastTfidfVectorizer, accelerate, char_count_matrix, char_ngrams, char_tables, count_matrix, plain
 from models.features import IndicatorText, unit_class
 from models.labels import LabelledIndicator
 from models.stacking import _SUB_INDEX, BY_UNIT, EVIDENCE, _rule_hits, evidence
@@ -188,3 +188,18 @@ def test_prediction_records_equal_the_per_row_definition(n_alternatives: int) ->
     sub_p[:20] = np.round(sub_p[:20], 1)  # ties
     sub_p[20] = 1.0 / len(SUB_TIERS)
     assert predictions_from_proba(sub_p, n_alternatives=n_alternatives) == _predictions_per_row(sub_p, n_alternatives)
+
+
+def test_integer_keyed_char_counts_equal_the_dict_lookup_ones() -> None:
+    rng = random.Random(2)
+    alphabet = "满意度培训人数合格率 \t0%≥😀ab"
+    docs = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12))) for _ in range(300)] + ["", "😀😀😀"]
+    for ngram_range in ((1, 3), (2, 3), (1, 1), (3, 3)):
+        grams = {g for d in docs[:100] for g in char_ngrams(d, *ngram_range)}
+        vocab = {g: i for i, g in enumerate(sorted(grams, key=lambda g: (g[::-1], len(g))))}
+        fast = char_count_matrix(docs, str, char_tables(vocab, ngram_range), len(vocab), np.float32)
+        slow = count_matrix(docs, lambda d: char_ngrams(d, *ngram_range), vocab, np.float32)
+        assert fast.nnz > 0
+        _assert_same_sparse(fast, slow)
+    empty = char_count_matrix(docs, str, {1: char_tables({}, (1, 1))[1]}, 4, np.float32)
+    assert empty.shape == (len(docs), 4) and empty.nnz == 0

@@ -64,3 +64,13 @@ def test_fold_text_half_width_mapping_is_that_of_the_normaliser() -> None:
 
     every_wide = "".join(chr(c) for c in range(0xFF00, 0xFF70)) + "\u3000，；：！？（）满意度≥９５％"
     assert fold_text(every_wide) == re.sub(r"\d+(?:\.\d+)?", "0", to_halfwidth(every_wide))
+
+
+def test_fold_text_translates_every_character_of_the_half_width_table() -> None:
+    import re
+
+    from models.features import _HALFWIDTH
+
+    for code in _HALFWIDTH:
+        wide = f"满{chr(code)}意"
+        assert fold_text(wide) == re.sub(r"\d+(?:\.\d+)?", "0", wide.translate(_HALFWIDTH)) != wide
