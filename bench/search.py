@@ -11,11 +11,13 @@ For each size: the corpus (``bench/corpus.py docs``) is ingested once into a sto
   project names, two-character words, quoted indicator phrases, values such as ``≥95%``, project
   codes, department + word — each through one open ``index.search.ProjectSearcher`` (as a service
   or a long CLI session would: parse, rank 10 hits, highlight them); p50/p95 per run, median over ``--runs``;
+* **whoosh only**: the same queries through a searcher with ``use_postings=False`` (whoosh's own
+  matchers rank them, as before the numpy postings), ``--whoosh-runs`` times; ratio whoosh-only / postings;
 * **cold CLI query**: ``jixiao search QUERY --json`` in a fresh process (interpreter start, imports,
   tokeniser load, index open, one search), ``--cold`` queries, median wall time;
 * **baseline**: the same queries as ``LIKE '%word%' AND …`` over the project text and its
   indicators joined in SQLite (unranked, no highlights), ``--like-runs`` times; p50/p95 and the
-  ratio LIKE / whoosh;
+  ratio LIKE / jixiao search (postings);
 * **size**: bytes of the live index generation.
 
 Results are printed and written to ``bench/out/search.json``.
@@ -129,7 +131,7 @@ def percentiles(latencies: list[float]) -> tuple[float, float]:
 
 
 def bench_size(projects: int, *, seed: int, runs: int, build_runs: int, like_runs: int, n_queries: int,
-               n_cold: int, procs: int) -> dict:
+               n_cold: int, procs: int, whoosh_runs: int) -> dict:
     from index.build import current_generation, read_info, rebuild_index
     from index.store import Store
 
@@ -155,6 +157,13 @@ def bench_size(projects: int, *, seed: int, runs: int, build_runs: int, like_run
         w50.append(p50)
         w95.append(p95)
         print(f"{projects}: loaded searcher p50 {p50:.1f} ms p95 {p95:.1f} ms", flush=True)
+    o50, o95 = [], []
+    for _ in range(whoosh_runs):
+        lat, _ = loaded_search(index_dir, queries, use_postings=False)
+        p50, p95 = percentiles(lat)
+        o50.append(p50)
+        o95.append(p95)
+        print(f"{projects}: whoosh only p50 {p50:.1f} ms p95 {p95:.1f} ms", flush=True)
     cold = cold_cli(data_dir, queries[:: max(1, len(queries) // n_cold)][:n_cold])
     l50, l95 = [], []
     conn = sqlite3.connect(data_dir / "jixiao.db")
@@ -180,6 +189,9 @@ def bench_size(projects: int, *, seed: int, runs: int, build_runs: int, like_run
         "loaded_p50_ms": _med(w50),
         "loaded_p95_ms": _med(w95),
         "loaded_runs_p95_ms": [round(x, 1) for x in w95],
+        "whoosh_only_p50_ms": _med(o50),
+        "whoosh_only_p95_ms": _med(o95),
+        "whoosh_only_over_postings_p95": _ratio(o95, w95),
         "cold_cli_median_ms": _med(cold, 1),
         "cold_cli_runs_ms": [round(x, 1) for x in cold],
         "like_p50_ms": _med(l50),
@@ -192,12 +204,12 @@ def bench_size(projects: int, *, seed: int, runs: int, build_runs: int, like_run
     }
 
 
-def loaded_search(index_dir: Path, queries: list[str]) -> tuple[list[float], list]:
+def loaded_search(index_dir: Path, queries: list[str], *, use_postings: bool = True) -> tuple[list[float], list]:
     """Latency of each query through one open :class:`index.search.ProjectSearcher` (warmed by one query)."""
     from index.search import ProjectSearcher
 
     lat, results = [], []
-    with ProjectSearcher(index_dir) as searcher:
+    with ProjectSearcher(index_dir, use_postings=use_postings) as searcher:
         searcher.search(queries[0], limit=10)
         for q in queries:
             t0 = time.perf_counter()
@@ -223,15 +235,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="query runs (loaded searcher)")
     parser.add_argument("--build-runs", type=int, default=3)
     parser.add_argument("--like-runs", type=int, default=3)
+    parser.add_argument("--whoosh-runs", type=int, default=1, help="runs with whoosh's matchers alone")
     parser.add_argument("--cold", type=int, default=5, help="cold CLI queries")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--procs", type=int, default=1, help="whoosh writer processes for the build")
     args = parser.parse_args(argv)
     results = [bench_size(n, seed=args.seed, runs=args.runs, build_runs=args.build_runs, like_runs=args.like_runs,
-                          n_queries=args.queries, n_cold=args.cold, procs=args.procs)
+                          n_queries=args.queries, n_cold=args.cold, procs=args.procs, whoosh_runs=args.whoosh_runs)
                for n in args.sizes]
-    cols = ["projects", "build_projects_per_s", "index_mb", "loaded_p50_ms", "loaded_p95_ms", "cold_cli_median_ms",
+    cols = ["projects", "build_projects_per_s", "index_mb", "loaded_p50_ms", "loaded_p95_ms", "whoosh_only_p95_ms",
+            "cold_cli_median_ms",
             "like_p50_ms", "like_p95_ms", "like_over_whoosh_p50", "like_over_whoosh_p95", "queries_with_hits",
             "queries_with_exact_total"]
     print(table(cols, [[r[c] for c in cols] for r in results]))

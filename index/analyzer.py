@@ -28,6 +28,7 @@ Changing any of this changes the terms in the index: bump :data:`ANALYZER_VERSIO
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 from whoosh.analysis import Composable, Token, Tokenizer
@@ -80,6 +81,31 @@ def value_runs(spans: list[TokenSpan], offsets: list[int]) -> dict[int, tuple[in
     return runs
 
 
+@lru_cache(maxsize=64)
+def _segment(value: str, query: bool) -> tuple[tuple[TokenSpan, ...], list[int]]:
+    """The spans of ``value`` (values whole, see :func:`value_runs`) and its non-space offsets.
+
+    Cached for the last few texts: an index build reads each field once for the numpy
+    postings and once more when whoosh indexes it.
+    """
+    seg_mode = SegmentMode.PRECISE if query else SegmentMode.SEARCH
+    raw = token_spans(value, mode=seg_mode)
+    offsets = nonspace_offsets(value)
+    runs = value_runs(raw, offsets)
+    spans: list[TokenSpan] = raw
+    if runs:
+        spans, skip_to = [], -1
+        for i, span in enumerate(raw):
+            if i in runs:
+                last, whole = runs[i]
+                spans.append(whole)
+                if query:
+                    skip_to = last  # the query looks the value up whole
+            if i > skip_to:
+                spans.append(span)
+    return tuple(spans), offsets
+
+
 class ZhTokenizer(Tokenizer):
     """Chinese-aware whoosh tokenizer: SEARCH segmentation when indexing, PRECISE when querying.
 
@@ -116,21 +142,7 @@ class ZhTokenizer(Tokenizer):
                 token.endchar = start_char + len(value)
             yield token
             return
-        seg_mode = SegmentMode.PRECISE if mode == "query" else SegmentMode.SEARCH
-        raw = token_spans(value, mode=seg_mode)
-        offsets = nonspace_offsets(value)
-        runs = value_runs(raw, offsets)
-        spans: list[TokenSpan] = raw
-        if runs:
-            spans, skip_to = [], -1
-            for i, span in enumerate(raw):
-                if i in runs:
-                    last, whole = runs[i]
-                    spans.append(whole)
-                    if seg_mode is SegmentMode.PRECISE:
-                        skip_to = last  # the query looks the value up whole
-                if i > skip_to:
-                    spans.append(span)
+        spans, offsets = _segment(value, mode == "query")
         for span in spans:
             token.text = span.text
             token.boost = 1.0

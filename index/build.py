@@ -5,6 +5,7 @@ Layout::
     index/CURRENT          name of the live generation folder (replaced atomically)
     index/write.lock       one writer at a time (:mod:`index.lock`)
     index/gen-<n>/         a whoosh index + ``jixiao.json`` (analyzer version, counts)
+    index/gen-<n>/postings/  the same terms as numpy arrays, for fast queries (:mod:`index.postings`)
 
 A rebuild writes a new ``gen-<n>.tmp`` folder, renames it and then points
 ``CURRENT`` at it, so a build that is killed half-way leaves the live index
@@ -23,10 +24,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from whoosh import index as whoosh_index
+from whoosh.fields import Schema
 from whoosh.query import Term
 
 from index.analyzer import ANALYZER_VERSION
 from index.lock import write_lock
+from index.postings import FIELDS, SegmentBuilder, add_segment, write_postings
 from index.schema import make_schema, project_fields
 from nlp.errors import JixiaoError
 from nlp.records import ParsedDocument, project_id
@@ -48,6 +51,13 @@ __all__ = [
 
 CURRENT_NAME = "CURRENT"
 META_NAME = "jixiao.json"
+
+#: the layout of a generation folder; another value (an index from an older jixiao) must be rebuilt
+#: (2: with the numpy postings of :mod:`index.postings`)
+INDEX_LAYOUT = 2
+
+#: projects per postings segment of a rebuild (bounds the memory of the build)
+SEGMENT_ROWS = 25_000
 
 #: called after each document with (documents done, total or None)
 ProgressFn = Callable[[int, "int | None"], None]
@@ -91,10 +101,16 @@ def read_info(generation: Path) -> IndexInfo:
     try:
         meta = json.loads((generation / META_NAME).read_text(encoding="utf-8"))
         version = meta["analyzer_version"]
+        layout = meta.get("layout", 1)
     except (OSError, ValueError, KeyError, TypeError):
         raise IndexVersionError(
             f"{generation}: the search index is damaged or incomplete; run 'jixiao index rebuild'"
         ) from None
+    if layout != INDEX_LAYOUT:
+        raise IndexVersionError(
+            f"{generation}: the search index was built by an older jixiao (layout {layout}, this one reads "
+            f"{INDEX_LAYOUT}); run 'jixiao index rebuild'"
+        )
     if version != ANALYZER_VERSION:
         raise IndexVersionError(
             f"{generation}: the search index was built with analyzer {version!r}, this jixiao uses "
@@ -107,7 +123,8 @@ def _write_meta(generation: Path, ix: whoosh_index.Index) -> IndexInfo:
     with ix.searcher() as s:
         n_projects = s.doc_count()
         n_documents = len(list(s.lexicon("doc")))
-    meta = {"analyzer_version": ANALYZER_VERSION, "n_documents": n_documents, "n_projects": n_projects}
+    meta = {"analyzer_version": ANALYZER_VERSION, "layout": INDEX_LAYOUT, "n_documents": n_documents,
+            "n_projects": n_projects}
     tmp = generation / (META_NAME + ".tmp")
     tmp.write_text(json.dumps(meta), encoding="utf-8")
     os.replace(tmp, generation / META_NAME)
@@ -127,16 +144,52 @@ def _remove_stale(index_dir: Path, keep: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def _tokens(schema: Schema, fields: Mapping[str, object]) -> dict[str, list[tuple[str, int]]]:
+    """(term, position) of each field of :data:`index.postings.FIELDS`, as whoosh indexes them."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for name in FIELDS:
+        value = fields.get(name)
+        if value:
+            out[name] = [(t.text, t.pos) for t in schema[name].analyzer(value, positions=True, mode="index")]
+    return out
+
+
+class _Segments:
+    """Feeds the projects written to whoosh into postings segments of at most ``rows`` projects (None: one)."""
+
+    def __init__(self, schema: Schema, rows: int | None) -> None:
+        self.schema = schema
+        self.rows = rows
+        self.done: list[SegmentBuilder] = []
+        self.current = SegmentBuilder()
+
+    def add(self, fields: Mapping[str, object], tiers: Iterable[str]) -> None:
+        if self.rows is not None and len(self.current) >= self.rows:
+            self.done.append(self.current)
+            self.current = SegmentBuilder()
+        self.current.add(project_id=str(fields["project_id"]), doc=str(fields["doc"]),
+                         department=str(fields.get("department_exact") or ""), year=fields.get("year"),  # type: ignore[arg-type]
+                         budget=fields.get("budget_wan"), tiers=tiers,  # type: ignore[arg-type]
+                         tokens=_tokens(self.schema, fields))
+
+    def builders(self) -> list[SegmentBuilder]:
+        return [*self.done, self.current] if len(self.current) or not self.done else self.done
+
+
 def _add_documents(writer: object, documents: Iterable[ParsedDocument], on_progress: ProgressFn | None,
-                   total: int | None, *, replace: bool, findings: FindingsFn | None) -> int:
+                   total: int | None, *, replace: bool, findings: FindingsFn | None, segments: _Segments,
+                   replaced: list[str]) -> int:
     done = 0
     for parsed in documents:
         if replace:
             writer.delete_by_term("doc", parsed.document.file)  # type: ignore[attr-defined]
+            replaced.append(parsed.document.file)
         counts = findings(parsed) if findings is not None else {}
         for project in parsed.projects:
             n = counts.get(project_id(parsed.document.file, project.ordinal), 0)
-            writer.add_document(**project_fields(parsed.document, project, n_findings=n))  # type: ignore[attr-defined]
+            fields = project_fields(parsed.document, project, n_findings=n)
+            writer.add_document(**fields)  # type: ignore[attr-defined]
+            segments.add(fields, (i.tier for i in project.indicators if i.tier))
         done += 1
         if on_progress is not None:
             on_progress(done, total)
@@ -163,11 +216,15 @@ def rebuild_index(
         final = index_dir / f"gen-{time.time_ns()}"
         tmp = final.with_name(final.name + ".tmp")
         tmp.mkdir(parents=True)
-        ix = whoosh_index.create_in(str(tmp), make_schema())
+        schema = make_schema()
+        ix = whoosh_index.create_in(str(tmp), schema)
         kwargs = {"procs": procs, "multisegment": True, "limitmb": 128} if procs > 1 else {"limitmb": 128}
         writer = ix.writer(**kwargs)
+        segments = _Segments(schema, SEGMENT_ROWS)
         try:
-            _add_documents(writer, documents, on_progress, total, replace=False, findings=findings)
+            _add_documents(writer, documents, on_progress, total, replace=False, findings=findings,
+                           segments=segments, replaced=[])
+            write_postings(tmp, segments.builders())
         except BaseException:
             writer.cancel()
             shutil.rmtree(tmp, ignore_errors=True)
@@ -204,12 +261,16 @@ def update_index(
         read_info(generation)
         ix = whoosh_index.open_dir(str(generation))
         writer = ix.writer()
+        segments = _Segments(ix.schema, None)
+        replaced: list[str] = []
         try:
-            _add_documents(writer, documents, on_progress, len(documents), replace=True, findings=findings)
+            _add_documents(writer, documents, on_progress, len(documents), replace=True, findings=findings,
+                           segments=segments, replaced=replaced)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
+        add_segment(generation, segments.current, replaced)
         info = _write_meta(generation, ix)
         ix.close()
         return info
@@ -221,8 +282,10 @@ def delete_documents(index_dir: Path, docs: Iterable[str], *, lock_timeout: floa
         generation = current_generation(index_dir)
         read_info(generation)
         ix = whoosh_index.open_dir(str(generation))
+        docs = list(docs)
         with ix.writer() as writer:
             n = sum(writer.delete_by_query(Term("doc", d)) for d in docs)
+        add_segment(generation, SegmentBuilder(), docs)
         _write_meta(generation, ix)
         ix.close()
         return n

@@ -6,11 +6,13 @@ Query language (whoosh's, with our analyzer): words are ANDed (``创业 担保``
 which holds everything). A run of Chinese without spaces is cut into words that must
 all appear; the same run kept whole also scores, and matches a project code exactly.
 
-Speed: :class:`ProjectSearcher` keeps the index open between searches; scoring uses
-whoosh's block-max collector (posting blocks that cannot reach the top N are skipped),
-so the number of matches is counted exactly only for queries that may match at most
-:data:`EXACT_COUNT_MAX` projects; snippets tokenise only the stored lines that contain
-a query word, for the shown hits only.
+Speed: the query is evaluated over the index's numpy postings (:mod:`index.fastquery`,
+every match counted, the same BM25F scoring as whoosh); whoosh then supplies the stored
+fields of the shown hits only. A query form the postings do not cover (a wildcard
+other than a trailing ``*``, a range) is answered by whoosh itself, with its block-max
+collector: there the number of matches is counted exactly only when the query may match
+at most :data:`EXACT_COUNT_MAX` projects. :class:`ProjectSearcher` keeps the index open
+between searches; snippets tokenise only the stored lines that contain a query word.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.highlight import ContextFragmenter, Formatter, Highlighter, get_text, top_fragments
 from whoosh.qparser import MultifieldParser, syntax
@@ -32,7 +35,9 @@ from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 
 from index.analyzer import make_analyzer, nonspace_offsets, value_runs
 from index.build import current_generation, read_info
+from index.fastquery import RowFilter, Unsupported, rank
 from index.phrase import AdjacentPhrase
+from index.postings import TIER_BITS, Postings, Segment, open_postings
 from index.schema import FIELD_BOOSTS, FULLTEXT_FIELDS, QUERY_FIELDS
 from nlp.errors import JixiaoError
 from nlp.tokenize import STOPWORDS_ZH, SegmentMode, normalize_text, token_spans
@@ -406,6 +411,31 @@ def snippet(text: str, words: frozenset[str], *, top: int = 2) -> str:
 # ---------------------------------------------------------------- searching
 
 
+def _check_tier(tier: str | None) -> None:
+    if tier and tier not in TIERS:
+        raise QueryError(f"--tier {tier!r}: use one of {', '.join(TIERS)}")
+
+
+def _row_filter(years: YearRange | None, dept: str | None, tier: str | None) -> RowFilter | None:
+    """The filters as a row mask over a postings segment (the same tests as :func:`_filter`)."""
+    if years is None and not dept and not tier:
+        return None
+
+    def keep(seg: Segment) -> np.ndarray:
+        mask = np.ones(seg.n_rows, dtype=bool)
+        if years is not None:
+            year = np.asarray(seg.array("year"))
+            mask &= (year >= years.first) & (year <= years.last)
+        if dept:
+            ids = [i for i, name in enumerate(seg.dept_names) if dept in name]
+            mask &= np.isin(np.asarray(seg.array("dept")), ids)
+        if tier:
+            mask &= (np.asarray(seg.array("tiers")) & TIER_BITS[tier]) != 0
+        return mask
+
+    return keep
+
+
 def _filter(searcher: Searcher, years: YearRange | None, dept: str | None, tier: str | None) -> Query | None:
     parts: list[Query] = []
     if years is not None:
@@ -418,8 +448,6 @@ def _filter(searcher: Searcher, years: YearRange | None, dept: str | None, tier:
         else:
             return NullQuery  # no department matches: nothing can be found
     if tier:
-        if tier not in TIERS:
-            raise QueryError(f"--tier {tier!r}: use one of {', '.join(TIERS)}")
         parts.append(Term("tiers", tier))
     if not parts:
         return None
@@ -433,8 +461,8 @@ def _relevance(score: Any) -> float:
     return float(score or 0.0)
 
 
-def _hit(hit: Any, words: frozenset[str]) -> SearchHit:
-    f = hit.fields()
+def _hit(f: dict[str, Any], score: float, words: frozenset[str]) -> SearchHit:
+    """A hit from the stored fields of a project."""
     highlights = []
     for name in FULLTEXT_FIELDS:
         text = snippet(f.get(name) or "", words)
@@ -450,7 +478,7 @@ def _hit(hit: Any, words: frozenset[str]) -> SearchHit:
         project_name=f.get("name", ""),
         project_code=f.get("code"),
         budget_wan=f.get("budget_wan"),
-        score=round(_relevance(hit.score), 4),
+        score=round(score, 4),
         highlights=tuple(highlights),
         n_findings=int(f.get("n_findings") or 0),
     )
@@ -476,11 +504,14 @@ class ProjectSearcher:
     results are never staler than one search. Use as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, *, use_postings: bool = True) -> None:
+        """:param use_postings: False answers every query with whoosh's matchers alone (to compare them)."""
         self.index_dir = index_dir
+        self.use_postings = use_postings
         self._generation: Path | None = None
         self._ix: whoosh_index.Index | None = None
         self._searcher: Searcher | None = None
+        self._postings: Postings | None = None
 
     def __enter__(self) -> ProjectSearcher:
         return self
@@ -493,16 +524,19 @@ class ProjectSearcher:
             self._searcher.close()
         if self._ix is not None:
             self._ix.close()
-        self._generation = self._ix = self._searcher = None
+        self._generation = self._ix = self._searcher = self._postings = None
 
     def _live(self) -> Searcher:
         if self._searcher is not None and current_generation(self.index_dir) == self._generation:
             if not self._searcher.up_to_date():
                 self._searcher = self._searcher.refresh()
+            if self._postings is None or not self._postings.is_current():
+                self._postings = open_postings(self._generation)
             return self._searcher
         self.close()
         self._generation, self._ix = _open(self.index_dir)
         self._searcher = self._ix.searcher()
+        self._postings = open_postings(self._generation)
         return self._searcher
 
     def search(
@@ -519,8 +553,36 @@ class ProjectSearcher:
         """One page of ranked hits for ``query``; see :func:`search_projects`."""
         if limit < 1 or page < 1:
             raise QueryError("--limit and --page must be at least 1")
+        _check_tier(tier)
         searcher = self._live()
         q = parse_query(query, searcher.schema)
+        words = query_words(q)
+        if self._postings is not None and self.use_postings:
+            row_filter = _row_filter(years, dept, tier)
+            try:
+                try:
+                    ranked = rank(q, self._postings, row_filter=row_filter, limit=page * limit, sort=sort.value)
+                except FileNotFoundError:  # a writer merged the segments away since they were opened
+                    self._postings = open_postings(self._generation)  # type: ignore[arg-type]
+                    if self._postings is None:
+                        raise Unsupported("no postings") from None
+                    ranked = rank(q, self._postings, row_filter=row_filter, limit=page * limit, sort=sort.value)
+            except Unsupported:
+                pass
+            else:
+                hits = []
+                for pid, score in list(zip(ranked.project_ids, ranked.scores))[(page - 1) * limit:]:
+                    docnum = searcher.document_number(project_id=pid)
+                    if docnum is not None:  # else removed by a writer since the postings were read
+                        hits.append(_hit(searcher.stored_fields(docnum), score, words))
+                return SearchResult(query=query, total=ranked.total, total_exact=True, page=page, limit=limit,
+                                    hits=tuple(hits))
+        return self._search_whoosh(searcher, q, words, years=years, dept=dept, tier=tier, limit=limit, page=page,
+                                   sort=sort, query=query)
+
+    def _search_whoosh(self, searcher: Searcher, q: Query, words: frozenset[str], *, years: YearRange | None,
+                       dept: str | None, tier: str | None, limit: int, page: int, sort: SortKey,
+                       query: str) -> SearchResult:
         flt = _filter(searcher, years, dept, tier)
         if flt is NullQuery:
             return SearchResult(query=query, total=0, total_exact=True, page=page, limit=limit, hits=())
@@ -539,8 +601,7 @@ class ProjectSearcher:
         searcher.search_with_collector(q, collector)
         results = collector.results()
         total = len(results) if exact else estimate
-        words = query_words(q)
-        hits = tuple(_hit(h, words) for h in results[(page - 1) * limit:page * limit])
+        hits = tuple(_hit(h.fields(), _relevance(h.score), words) for h in results[(page - 1) * limit:page * limit])
         return SearchResult(query=query, total=total, total_exact=exact, page=page, limit=limit, hits=hits)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from index.build import IndexMissingError, IndexVersionError, META_NAME, current_generation, rebuild_index, update_index
 from index.ingest import load_document
-from index.search import QueryError, SearchHit, SortKey, YearRange, parse_years, search_projects
+from index.search import ProjectSearcher, QueryError, SearchHit, SortKey, YearRange, parse_years, search_projects
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 JULU = "000_85729df7469e5ff4"  # 巨鹿县 2021
@@ -157,13 +157,25 @@ def test_a_value_matches_only_where_it_is_written_whole(ix: Path) -> None:
     assert all(any("«≥95%»" in x.text.replace(" ", "") for x in h.highlights) for h in value.hits)
 
 
-def test_query_total_is_an_upper_estimate_above_the_exact_count_limit(ix: Path, monkeypatch) -> None:
+def test_every_match_is_counted(ix: Path) -> None:
+    r = search_projects(ix, "就业", limit=5)
+    assert r.total_exact and r.total == len(search_projects(ix, "就业", limit=1000).hits) > 5
+
+
+def test_whoosh_total_is_an_upper_estimate_above_the_exact_count_limit(ix: Path, monkeypatch) -> None:
     import index.search as search
 
-    exact = search_projects(ix, "就业", limit=5).total
-    monkeypatch.setattr(search, "EXACT_COUNT_MAX", 0)
-    r = search_projects(ix, "就业", limit=5)
-    assert not r.total_exact and r.total >= exact and len(r.hits) == 5
+    with ProjectSearcher(ix, use_postings=False) as whoosh_only:
+        exact = whoosh_only.search("就业", limit=5)
+        monkeypatch.setattr(search, "EXACT_COUNT_MAX", 0)
+        r = whoosh_only.search("就业", limit=5)
+    assert exact.total_exact and not r.total_exact and r.total >= exact.total and len(r.hits) == 5
+
+
+def test_a_query_the_postings_cannot_answer_is_answered_by_whoosh(ix: Path) -> None:
+    r = search_projects(ix, "就? 培训", limit=1000)  # a one-character wildcard: whoosh's matchers only
+    assert r.total > 0 and all(h.project_id for h in r.hits)
+    assert set(ids(r)) <= set(ids(search_projects(ix, "培训", limit=1000)))
 
 
 def test_findings_counts_given_by_the_caller_are_stored_per_project(tmp_path: Path, docs) -> None:
