@@ -51,6 +51,9 @@ EVIDENCE: tuple[str, ...] = (
 
 _EPS = 1e-3
 
+#: the class index of each rule of ``RULES``
+_RULE_CLASS = np.array([_SUB_INDEX[sub] for sub, _ in RULES], dtype=np.int64)
+
 
 def _rule_hits(text: str) -> tuple[int, np.ndarray, int]:
     """Index of the class of the first matching rule (-1 if none), which classes any rule names,
@@ -71,10 +74,13 @@ def _hits(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     each distinct text is matched once."""
     slot: dict[str, int] = {}
     inverse = np.fromiter((slot.setdefault(t, len(slot)) for t in texts), dtype=np.int64, count=len(texts))
-    first = np.empty(len(slot), dtype=np.int64)
+    hit = np.zeros((len(RULES), len(slot)), dtype=bool)  # rule × distinct text
+    for r, (_, pattern) in enumerate(RULES):
+        hit[r] = [pattern.search(t) is not None for t in slot]
     any_ = np.zeros((len(slot), _S), dtype=bool)
-    for k, text in enumerate(slot):
-        first[k], any_[k], _ = _rule_hits(text)
+    for r, k in enumerate(_RULE_CLASS):
+        any_[:, k] |= hit[r]
+    first = np.where(hit.any(axis=0), _RULE_CLASS[hit.argmax(axis=0)], -1)
     return first[inverse], any_[inverse]
 
 
