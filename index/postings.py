@@ -16,9 +16,10 @@ Layout of ``<generation>/postings/``::
         pid.npy        project id of each row
         year.npy budget.npy dept.npy tiers.npy doc.npy      per-row values for filters and sorting
         <field>.terms.npy    sorted vocabulary
-        <field>.tstart.npy   postings of term i: rows tstart[i]:tstart[i+1] of the next three
-        <field>.docs.npy <field>.tf.npy <field>.pstart.npy   row, term frequency, first position
-        <field>.pos.npy      positions (non-space character offsets), by posting
+        <field>.tstart.npy   postings of term i: rows tstart[i]:tstart[i+1] of the next two
+        <field>.docs.npy <field>.tf.npy      row and term frequency of each posting
+        <field>.tpos.npy     positions of term i: pos[tpos[i]:tpos[i+1]], posting after posting
+        <field>.pos.npy      positions (non-space character offsets; 16 bits when they fit)
         <field>.len.npy      number of tokens of the field in each row (BM25 length)
 
 A segment is written in a temporary folder and renamed; the manifest is replaced
@@ -69,7 +70,7 @@ class TermPostings:
     """The postings of one term in one segment (rows ascending)."""
 
     docs: np.ndarray  #: int32 rows
-    tf: np.ndarray  #: int32 occurrences in each row
+    tf: np.ndarray  #: int64 occurrences in each row
     pstart: np.ndarray  #: int64 first position of each posting in the field's ``pos`` array
 
     def positions(self, pos: np.ndarray, keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -117,9 +118,9 @@ class Segment:
             return _EMPTY
         tstart = self.array(f"{fieldname}.tstart")
         a, b = int(tstart[i]), int(tstart[i + 1])
-        return TermPostings(np.asarray(self.array(f"{fieldname}.docs")[a:b]),
-                            np.asarray(self.array(f"{fieldname}.tf")[a:b]),
-                            np.asarray(self.array(f"{fieldname}.pstart")[a:b]))
+        tf = np.asarray(self.array(f"{fieldname}.tf")[a:b], dtype=np.int64)
+        pstart = int(self.array(f"{fieldname}.tpos")[i]) + np.cumsum(tf) - tf
+        return TermPostings(np.asarray(self.array(f"{fieldname}.docs")[a:b]), tf, pstart)
 
 
 @dataclass
@@ -267,16 +268,21 @@ def _save_field(folder: Path, name: str, vocab: np.ndarray, terms: np.ndarray, r
         pstart = np.flatnonzero(new)
     else:
         pstart = np.empty(0, np.int64)
-    tf = np.diff(np.append(pstart, len(terms))).astype(np.int32)
+    tf = np.diff(np.append(pstart, len(terms)))
     pterm = terms[pstart]
     tstart = np.searchsorted(pterm, np.arange(len(vocab) + 1)).astype(np.int64)
     np.save(folder / f"{name}.terms.npy", vocab)
     np.save(folder / f"{name}.tstart.npy", tstart)
     np.save(folder / f"{name}.docs.npy", rows[pstart].astype(np.int32))
-    np.save(folder / f"{name}.tf.npy", tf)
-    np.save(folder / f"{name}.pstart.npy", pstart.astype(np.int64))
-    np.save(folder / f"{name}.pos.npy", pos.astype(np.int32))
+    np.save(folder / f"{name}.tf.npy", tf.astype(_narrow(tf)))
+    np.save(folder / f"{name}.tpos.npy", np.searchsorted(terms, np.arange(len(vocab) + 1)).astype(np.int64))
+    np.save(folder / f"{name}.pos.npy", pos.astype(_narrow(pos)))
     np.save(folder / f"{name}.len.npy", np.bincount(rows, minlength=n_rows).astype(np.int32))
+
+
+def _narrow(values: np.ndarray) -> type:
+    """uint16 when every value fits (most positions and frequencies do), else int32."""
+    return np.uint16 if not len(values) or (values.min() >= 0 and values.max() < 1 << 16) else np.int32
 
 
 def _write_manifest(path: Path, segments: list[dict]) -> None:
