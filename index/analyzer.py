@@ -35,7 +35,16 @@ from whoosh.analysis import Composable, Token, Tokenizer
 
 from nlp.tokenize import STOPWORDS_ZH, SegmentMode, TokenSpan, token_spans
 
-__all__ = ["ANALYZER_VERSION", "ZhTokenizer", "ZhStopFilter", "make_analyzer", "nonspace_offsets", "value_runs"]
+__all__ = [
+    "ANALYZER_VERSION",
+    "Segmented",
+    "ZhTokenizer",
+    "ZhStopFilter",
+    "make_analyzer",
+    "nonspace_offsets",
+    "segmented",
+    "value_runs",
+]
 
 #: recorded in the index; a different value means the index must be rebuilt
 ANALYZER_VERSION = "zh-4"
@@ -106,6 +115,25 @@ def _segment(value: str, query: bool) -> tuple[tuple[TokenSpan, ...], list[int]]
     return tuple(spans), offsets
 
 
+class Segmented(str):
+    """A text that carries its index-time tokens, so that whoosh does not segment it again.
+
+    The index builder segments each long field once for the numpy postings; whoosh's
+    writer (in its worker processes too: the value is pickled with its tokens) then reads
+    ``tokens`` instead of calling the tokeniser. Only for fields that are not stored.
+    """
+
+    tokens: tuple[tuple[str, int, int, int], ...]  #: (text, position, start, end) per span
+
+
+def segmented(value: str) -> Segmented:
+    """``value`` with its index-mode tokens attached (see :class:`Segmented`)."""
+    spans, offsets = _segment(value, False)
+    out = Segmented(value)
+    out.tokens = tuple((s.text, offsets[s.start], s.start, s.end) for s in spans)
+    return out
+
+
 class ZhTokenizer(Tokenizer):
     """Chinese-aware whoosh tokenizer: SEARCH segmentation when indexing, PRECISE when querying.
 
@@ -142,18 +170,22 @@ class ZhTokenizer(Tokenizer):
                 token.endchar = start_char + len(value)
             yield token
             return
-        spans, offsets = _segment(value, mode == "query")
-        for span in spans:
-            token.text = span.text
+        if mode != "query" and isinstance(value, Segmented):
+            items: Any = value.tokens
+        else:
+            spans, offsets = _segment(value, mode == "query")
+            items = ((s.text, offsets[s.start], s.start, s.end) for s in spans)
+        for text, pos, start, end in items:
+            token.text = text
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
-                token.original = span.text
+                token.original = text
             if positions:
-                token.pos = start_pos + offsets[span.start]
+                token.pos = start_pos + pos
             if chars:
-                token.startchar = start_char + span.start
-                token.endchar = start_char + span.end
+                token.startchar = start_char + start
+                token.endchar = start_char + end
             yield token
 
 

@@ -27,7 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 from whoosh.query import Term
 
-from index.analyzer import ANALYZER_VERSION
+from index.analyzer import ANALYZER_VERSION, segmented
 from index.lock import write_lock
 from index.postings import FIELDS, SegmentBuilder, add_segment, write_postings
 from index.schema import make_schema, project_fields
@@ -144,6 +144,10 @@ def _remove_stale(index_dir: Path, keep: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+#: long fields that are not stored: segmented once, for the postings and for whoosh (see index.analyzer.Segmented)
+_SEGMENT_ONCE = ("text", "department")
+
+
 def _tokens(schema: Schema, fields: Mapping[str, object]) -> dict[str, list[tuple[str, int]]]:
     """(term, position) of each field of :data:`index.postings.FIELDS`, as whoosh indexes them."""
     out: dict[str, list[tuple[str, int]]] = {}
@@ -188,6 +192,9 @@ def _add_documents(writer: object, documents: Iterable[ParsedDocument], on_progr
         for project in parsed.projects:
             n = counts.get(project_id(parsed.document.file, project.ordinal), 0)
             fields = project_fields(parsed.document, project, n_findings=n)
+            for name in _SEGMENT_ONCE:
+                if fields.get(name):
+                    fields[name] = segmented(fields[name])
             writer.add_document(**fields)  # type: ignore[attr-defined]
             segments.add(fields, (i.tier for i in project.indicators if i.tier))
         done += 1

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
+
+import pytest
 
 from index.analyzer import make_analyzer, nonspace_offsets
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
 def tokens(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
@@ -50,3 +55,19 @@ def test_analyzer_survives_pickling_like_the_whoosh_schema_does() -> None:
     a = pickle.loads(pickle.dumps(make_analyzer()))
     assert [t.text for t in a("就业培训", mode="query")] == ["就业", "培训"]
     assert a == make_analyzer()
+
+
+def test_a_segmented_text_gives_whoosh_the_same_tokens_without_segmenting_again(monkeypatch) -> None:
+    import index.analyzer as analyzer_module
+    from index.analyzer import segmented
+
+    text = (SAMPLES / "001_269e4af91333dcae.txt").read_text(encoding="utf-8")[:3000]
+    analyzer = make_analyzer()
+
+    def seen(value: str) -> list[tuple[str, int, int, int]]:
+        return [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(value, positions=True, chars=True, mode="index")]
+
+    expected = seen(text)
+    carried = pickle.loads(pickle.dumps(segmented(text)))  # as whoosh hands it to a writer process
+    monkeypatch.setattr(analyzer_module, "_segment", lambda *a: pytest.fail("segmented again"))
+    assert seen(carried) == expected and len(expected) > 500
