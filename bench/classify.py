@@ -2,7 +2,7 @@
 
 Usage (run the final figures under the shared lock, and note ``uptime``)::
 
-    flock /tmp/jixiao-bench.lock .venv/bin/python bench/classify.py --n 100000 --runs 5 --train-runs 3
+    flock /tmp/jixiao-bench.lock .venv/bin/python bench/classify.py --n 100000 --runs 5 --train-runs 1
     flock /tmp/jixiao-bench.lock .venv/bin/python bench/classify.py --n 1000000 --runs 3 --train-runs 1
 
 Indicators come from ``bench/corpus.py indicators --n N --seed 0`` (generated into
