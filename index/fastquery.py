@@ -140,13 +140,19 @@ class _Eval:
         if not cand.any():
             return mask, score
         pos = self.s.array(f"{fieldname}.pos")
+        # (row, where the phrase would start) of each occurrence; the rarest word first, and each
+        # next word read only in the rows where the phrase can still start
+        order = sorted(range(len(lists)), key=lambda i: int(lists[i].tf[cand[lists[i].docs]].sum()))
         keys: np.ndarray | None = None
-        for tp, offset in zip(lists, q.offsets):
+        for i in order:
+            tp, offset = lists[i], q.offsets[i]
             rows, starts = tp.positions(pos, cand[tp.docs])
             k = (rows.astype(np.int64) << 32) | (starts.astype(np.int64) - offset + (1 << 31))
-            keys = np.unique(k) if keys is None else np.intersect1d(keys, k, assume_unique=False)
+            keys = np.unique(k) if keys is None else keys[np.isin(keys, k)]
             if not len(keys):
                 return mask, score
+            cand = np.zeros(self.n, dtype=bool)
+            cand[(keys >> 32).astype(np.int64)] = True
         assert keys is not None
         rows = np.unique((keys >> 32).astype(np.int32))
         mask[rows] = True

@@ -385,6 +385,30 @@ def query_words(q: Query) -> frozenset[str]:
     return frozenset(words)
 
 
+class _Tok:
+    """A token as whoosh's highlighter reads it (lighter than ``whoosh.analysis.Token``)."""
+
+    __slots__ = ("text", "startchar", "endchar", "matched", "boost")
+
+    def __init__(self, text: str, startchar: int, endchar: int, matched: bool) -> None:
+        self.text, self.startchar, self.endchar, self.matched, self.boost = text, startchar, endchar, matched, 1.0
+
+    def copy(self) -> _Tok:
+        return _Tok(self.text, self.startchar, self.endchar, self.matched)
+
+
+@functools.lru_cache(maxsize=16384)
+def _folded(line: str) -> str:
+    return normalize_text(line).lower().replace(" ", "")  # a value token may span spaces (≥95 %)
+
+
+@functools.lru_cache(maxsize=16384)
+def _line_tokens(line: str) -> tuple[tuple[str, int, int], ...]:
+    """(text, start, end) of the tokens of one line (lines repeat across copied tables: cached)."""
+    return tuple((t.text, t.startchar, t.endchar)
+                 for t in _SNIPPET_ANALYZER(line, positions=True, chars=True, mode="index", removestops=False))
+
+
 def snippet(text: str, words: frozenset[str], *, top: int = 2) -> str:
     """Up to ``top`` fragments of ``text`` with the tokens in ``words`` marked; ``""`` if none matches.
 
@@ -394,12 +418,9 @@ def snippet(text: str, words: frozenset[str], *, top: int = 2) -> str:
     tokens: list[Any] = []
     start = 0
     for line in text.split("\n"):
-        folded = normalize_text(line).lower().replace(" ", "")  # a value token may span spaces (≥95 %)
+        folded = _folded(line)
         if any(w in folded for w in words):
-            for t in _SNIPPET_ANALYZER(line, positions=True, chars=True, mode="index", removestops=False,
-                                       start_char=start):
-                t.matched = t.text in words
-                tokens.append(t.copy())
+            tokens.extend(_Tok(t, start + a, start + b, t in words) for t, a, b in _line_tokens(line))
         start += len(line) + 1
     if not any(t.matched for t in tokens):
         return ""
