@@ -29,7 +29,8 @@ from whoosh.query import Term
 
 from index.analyzer import ANALYZER_VERSION, segmented
 from index.lock import write_lock
-from index.postings import FIELDS, SegmentBuilder, add_segment, write_postings
+from index.postings import FIELDS
+from index.segments import SegmentBuilder, add_segment, write_postings
 from index.schema import make_schema, project_fields
 from nlp.errors import JixiaoError
 from nlp.records import ParsedDocument, project_id

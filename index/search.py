@@ -1,46 +1,36 @@
 """Searching the project index: a pure library call that returns frozen dataclasses.
 
-Query language (whoosh's, with our analyzer): words are ANDed (``创业 担保``),
-``OR`` / ``NOT`` / parentheses combine them, ``"quoted text"`` is an exact phrase,
-``field:word`` searches one field (``name``, ``code``, ``department`` or ``text``,
-which holds everything). A run of Chinese without spaces is cut into words that must
-all appear; the same run kept whole also scores, and matches a project code exactly.
+The query language is :mod:`index.query`'s, the snippets :mod:`index.snippet`'s.
 
 Speed: the query is evaluated over the index's numpy postings (:mod:`index.fastquery`,
 every match counted, the same BM25F scoring as whoosh); whoosh then supplies the stored
-fields of the shown hits only. A query form the postings do not cover (a wildcard
-other than a trailing ``*``, a range) is answered by whoosh itself, with its block-max
-collector: there the number of matches is counted exactly only when the query may match
-at most :data:`EXACT_COUNT_MAX` projects. :class:`ProjectSearcher` keeps the index open
-between searches; snippets tokenise only the stored lines that contain a query word.
+fields of the shown hits only. A query form the postings do not cover (a prefix or
+wildcard such as ``养老*`` or ``就?``, a range) is answered by whoosh itself, with its
+block-max collector: there the number of matches is counted exactly only when the query
+may match at most :data:`EXACT_COUNT_MAX` projects. :class:`ProjectSearcher` keeps the
+index open between searches.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.highlight import ContextFragmenter, Formatter, Highlighter, get_text, top_fragments
-from whoosh.qparser import MultifieldParser, syntax
-from whoosh.qparser.plugins import Plugin
 from whoosh.query import And, AndMaybe, AndNot, Not, NullQuery, NumericRange, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 
-from index.analyzer import make_analyzer, nonspace_offsets, value_runs
 from index.build import current_generation, read_info
 from index.fastquery import RowFilter, Unsupported, rank
-from index.phrase import AdjacentPhrase
 from index.postings import TIER_BITS, Postings, Segment, open_postings
-from index.schema import FIELD_BOOSTS, FULLTEXT_FIELDS, QUERY_FIELDS
-from nlp.errors import JixiaoError
-from nlp.tokenize import STOPWORDS_ZH, SegmentMode, normalize_text, token_spans
+from index.query import QueryError, parse_query, query_words
+from index.schema import FULLTEXT_FIELDS
+from index.snippet import HIGHLIGHT_END, HIGHLIGHT_START, snippet
 
 __all__ = [
     "HIGHLIGHT_END",
@@ -62,20 +52,12 @@ __all__ = [
     "upper_estimate",
 ]
 
-#: marks around a matched word inside a highlight snippet
-HIGHLIGHT_START = "«"
-HIGHLIGHT_END = "»"
-
 TIERS = ("产出", "效益", "满意度", "成本")
 
 #: a query that may match more projects than this (:func:`upper_estimate`) gets that estimate as its
 #: total (``total_exact`` false): counting means visiting every match again, which costs more than
 #: the ranked search itself
 EXACT_COUNT_MAX = 1000
-
-
-class QueryError(JixiaoError):
-    """The search query or one of its options cannot be understood."""
 
 
 class SortKey(str, Enum):
@@ -137,296 +119,6 @@ def parse_years(text: str) -> YearRange:
     if last < first:
         raise QueryError(f"--year {text!r}: the range ends before it starts; write {last}-{first}")
     return YearRange(first, last)
-
-
-# ---------------------------------------------------------------- query parsing
-
-_SEARCH_FIELDS = tuple(FIELD_BOOSTS)  # searched when a word names no field
-_FIELD_PREFIX_RE = re.compile(r'(?:^|[\s(])([A-Za-z_]+):(?!//)')
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
-
-
-def _pieces(text: str) -> tuple[list[str], list[int]]:
-    """The smallest words of ``text`` and their non-space offsets from its start.
-
-    PRECISE words, where a word longer than two characters is replaced by the
-    two-character dictionary words that cover it from the left (创业担保贷款 → 创业,
-    担保, 贷款): those are in the index whatever the segmentation of the document was.
-    """
-    offsets = nonspace_offsets(text)
-    search = token_spans(text, mode=SegmentMode.SEARCH)
-    words: list[str] = []
-    starts: list[int] = []
-    precise = token_spans(text, mode=SegmentMode.PRECISE)
-    runs = value_runs(precise, offsets)
-    spans, skip_to = [], -1
-    for i, span in enumerate(precise):
-        if i in runs:
-            skip_to, whole = runs[i]
-            spans.append(whole)  # a value (≥90%) stays one word
-        elif i > skip_to:
-            spans.append(span)
-    for span in spans:
-        inner = [s for s in search if span.start <= s.start and s.end <= span.end and s.end - s.start == 2]
-        if span.end - span.start <= 2 or not inner:
-            cover = [span]
-        else:
-            cover, pos = [], span.start
-            for s in sorted(inner, key=lambda s: s.start):
-                if s.start >= pos:
-                    cover.append(s)
-                    pos = s.end
-        for s in cover:
-            word = s.text.lower()
-            if word not in STOPWORDS_ZH:
-                words.append(word)
-                starts.append(offsets[s.start])
-    return words, [p - starts[0] for p in starts] if starts else []
-
-
-class _PiecesPhrase(syntax.TextNode):
-    """The pieces of one query word, adjacent as in the word (any field), or the word itself (keyword fields)."""
-
-    def __init__(self, text: str, pieces: list[str], offsets: list[int]) -> None:
-        super().__init__(text)
-        self.pieces = pieces
-        self.offsets = offsets
-
-    def query(self, parser: Any) -> Query:
-        fieldname = self.fieldname or parser.fieldname
-        field = parser.schema[fieldname]
-        if fieldname != "name":
-            # the phrase is checked in the (short) name only: checking it in the long text field
-            # for every project that has the pieces was most of the time of a search
-            return None
-        return AdjacentPhrase(fieldname, self.pieces, self.offsets, boost=self.boost)
-
-
-class _SplitWords(Plugin):
-    """Turn a word made of several (创业担保贷款) into ``(创业 AND 担保 AND 贷款) ANDMAYBE "创业担保贷款"``,
-    or ``code:创业担保贷款``.
-
-    Runs before the words are spread over the fields, so each piece may match in a
-    different field; the phrase scores extra where the word appears as written, and
-    the whole word matches a project code exactly.
-    """
-
-    def filters(self, parser: Any) -> list[tuple[Any, int]]:
-        return [(self._split, 105)]
-
-    def _split(self, parser: Any, group: Any) -> Any:
-        for i, node in enumerate(group):
-            if isinstance(node, syntax.GroupNode):
-                group[i] = self._split(parser, node)
-            elif isinstance(node, syntax.WordNode) and node.fieldname is None:
-                pieces, offsets = _pieces(node.text)
-                if len(pieces) > 1:
-                    whole = _PiecesPhrase(node.text, pieces, offsets)
-                    whole.startchar, whole.endchar = node.startchar, node.endchar
-                    each = syntax.AndGroup([_word(w, node) for w in pieces])
-                    code = _word(node.text, node)
-                    code.set_fieldname("code")
-                    # the phrase is only tried on projects that have every piece: far cheaper than an OR
-                    group[i] = syntax.OrGroup([syntax.AndMaybeGroup([each, whole]), code], boost=node.boost)
-        return group
-
-
-def _word(text: str, like: Any) -> Any:
-    w = syntax.WordNode(text)
-    w.startchar, w.endchar = like.startchar, like.endchar
-    return w
-
-
-def _make_phrase(qstring: str, schema: Any, fieldname: str, words: list[str], slop: int = 1,
-                 boost: float = 1.0, char_ranges: Sequence[tuple[int, int]] | None = None) -> Query:
-    if len(words) == 1:
-        return Term(fieldname, words[0], boost=boost)
-    field = schema[fieldname] if fieldname in schema else None
-    if not char_ranges or field is None or not field.format.supports("positions"):
-        return And([Term(fieldname, w) for w in words], boost=boost)
-    offsets = nonspace_offsets(qstring)
-    first = offsets[char_ranges[0][0]]
-    return AdjacentPhrase(fieldname, words, [offsets[s] - first for s, _ in char_ranges], boost=boost,
-                          char_ranges=list(char_ranges))
-
-
-def _check_syntax(qstring: str) -> None:
-    if not qstring.strip():
-        raise QueryError("empty query; give at least one word, e.g. jixiao search 养老保险")
-    if qstring.count('"') % 2:
-        raise QueryError(f"{qstring!r}: unbalanced double quote; close the phrase with \" or remove the quote")
-    depth = 0
-    for ch in qstring:
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            break
-    if depth != 0:
-        raise QueryError(f"{qstring!r}: unbalanced parentheses; every ( needs a matching )")
-    outside = re.sub(r'"[^"]*"', " ", qstring)
-    for name in _FIELD_PREFIX_RE.findall(outside):
-        if name not in QUERY_FIELDS:
-            raise QueryError(
-                f"{qstring!r}: unknown field {name!r}; use one of {', '.join(QUERY_FIELDS)} (or no field)"
-            )
-    words = outside.replace("(", " ").replace(")", " ").split()
-    plain = _FIELD_PREFIX_RE.sub(" ", qstring.replace('"', " "))
-    if not any(t.text.lower() not in STOPWORDS_ZH and t.text not in _OPERATORS
-               for t in token_spans(plain, mode=SegmentMode.PRECISE)):
-        raise QueryError(f"{qstring!r}: no searchable words (only punctuation or stop words such as 的, 和)")
-    if words and (words[0] in _OPERATORS - {"NOT"} or words[-1] in _OPERATORS):
-        raise QueryError(f"{qstring!r}: {words[0] if words[0] in _OPERATORS else words[-1]} needs a word on each side")
-    for a, b in zip(words, words[1:]):
-        if a in _OPERATORS and b in _OPERATORS - {"NOT"}:
-            raise QueryError(f"{qstring!r}: '{a} {b}': two operators in a row; put a word between them")
-
-
-def parse_query(qstring: str, schema: Any) -> Query:
-    """The whoosh query for ``qstring``; :class:`QueryError` if it is malformed or has no searchable word."""
-    _check_syntax(qstring)
-    parser = MultifieldParser(list(_SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
-    parser.add_plugin(_SplitWords())
-    parser.phraseclass = functools.partial(_make_phrase, qstring, schema)
-    q = parser.parse(qstring)
-    if q is NullQuery or not list(q.leaves()) or _only_null(q):
-        raise QueryError(f"{qstring!r}: no searchable words (only punctuation or stop words such as 的, 和)")
-    return _name_as_bonus(q)
-
-
-def _words_of(q: Query) -> tuple[str, ...] | None:
-    if isinstance(q, Term):
-        return (str(q.text),)
-    if isinstance(q, Phrase):
-        return tuple(q.words)
-    return None
-
-
-def _name_as_bonus(q: Query) -> Query:
-    """Move the ``name`` clauses that the parser spread a word into out of the matching part.
-
-    ``text`` holds the name too, so ``name:w OR text:w`` matches exactly the projects
-    ``text:w`` matches: the query becomes ``<query over text and code> ANDMAYBE (name
-    clauses)``. The scores are the same (a name match still adds its boosted score) but
-    the name postings are only read for projects that already match, which keeps the
-    matcher tree of a long query half as deep.
-    """
-    bonus: list[Query] = []
-
-    def is_name(node: Query) -> bool:
-        return all(getattr(leaf, "fieldname", None) == "name" for leaf in node.leaves())
-
-    def walk(node: Query, positive: bool) -> Query:
-        if isinstance(node, Or):
-            texts = {_words_of(sub) for sub in node.subqueries if getattr(sub, "fieldname", None) == "text"}
-            keep = []
-            for sub in node.subqueries:
-                if getattr(sub, "fieldname", None) == "name" and _words_of(sub) in texts:
-                    if positive:
-                        bonus.append(sub)
-                else:
-                    keep.append(walk(sub, positive))
-            return keep[0] if len(keep) == 1 else node.__class__(keep, boost=node.boost)
-        if isinstance(node, AndMaybe) and is_name(node.b):
-            if positive:
-                bonus.append(node.b)
-            return walk(node.a, positive)
-        if isinstance(node, AndNot):
-            return node.__class__(walk(node.a, positive), walk(node.b, False))
-        if isinstance(node, Not):
-            return node.__class__(walk(node.query, False))
-        if isinstance(node, (And, AndMaybe)):
-            if isinstance(node, And):
-                return node.__class__([walk(sub, positive) for sub in node.subqueries], boost=node.boost)
-            return node.__class__(walk(node.a, positive), walk(node.b, positive))
-        return node
-
-    core = walk(q, True)
-    if not bonus:
-        return core
-    return AndMaybe(core, bonus[0] if len(bonus) == 1 else Or(bonus))
-
-
-def _only_null(q: Query) -> bool:
-    return all(leaf is NullQuery for leaf in q.leaves())
-
-
-# ---------------------------------------------------------------- snippets
-
-
-class _MarkFormatter(Formatter):
-    between = " … "
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"{HIGHLIGHT_START}{get_text(text, token, replace)}{HIGHLIGHT_END}"
-
-
-_HIGHLIGHTER = Highlighter(fragmenter=ContextFragmenter(maxchars=80, surround=24), formatter=_MarkFormatter())
-_SNIPPET_ANALYZER = make_analyzer()
-_TEXT_FIELDS = ("name", "text", "department")
-
-
-def query_words(q: Query) -> frozenset[str]:
-    """The words a hit may be highlighted for: every word of ``q`` outside a ``NOT``."""
-    words: set[str] = set()
-
-    def walk(node: Query) -> None:
-        if isinstance(node, Not):
-            return
-        if isinstance(node, AndNot):
-            walk(node.a)
-            return
-        if isinstance(node, Term) and node.fieldname in _TEXT_FIELDS:
-            words.add(str(node.text))
-        elif isinstance(node, Phrase) and node.fieldname in _TEXT_FIELDS:
-            words.update(node.words)
-        for child in node.children():
-            walk(child)
-
-    walk(q)
-    return frozenset(words)
-
-
-class _Tok:
-    """A token as whoosh's highlighter reads it (lighter than ``whoosh.analysis.Token``)."""
-
-    __slots__ = ("text", "startchar", "endchar", "matched", "boost")
-
-    def __init__(self, text: str, startchar: int, endchar: int, matched: bool) -> None:
-        self.text, self.startchar, self.endchar, self.matched, self.boost = text, startchar, endchar, matched, 1.0
-
-    def copy(self) -> _Tok:
-        return _Tok(self.text, self.startchar, self.endchar, self.matched)
-
-
-@functools.lru_cache(maxsize=16384)
-def _folded(line: str) -> str:
-    return normalize_text(line).lower().replace(" ", "")  # a value token may span spaces (≥95 %)
-
-
-@functools.lru_cache(maxsize=16384)
-def _line_tokens(line: str) -> tuple[tuple[str, int, int], ...]:
-    """(text, start, end) of the tokens of one line (lines repeat across copied tables: cached)."""
-    return tuple((t.text, t.startchar, t.endchar)
-                 for t in _SNIPPET_ANALYZER(line, positions=True, chars=True, mode="index", removestops=False))
-
-
-def snippet(text: str, words: frozenset[str], *, top: int = 2) -> str:
-    """Up to ``top`` fragments of ``text`` with the tokens in ``words`` marked; ``""`` if none matches.
-
-    Only the lines that contain one of the words are tokenised (a word is a token of the
-    normalised text without spaces, so a line without it as a substring cannot match).
-    """
-    tokens: list[Any] = []
-    start = 0
-    for line in text.split("\n"):
-        folded = _folded(line)
-        if any(w in folded for w in words):
-            tokens.extend(_Tok(t, start + a, start + b, t in words) for t, a, b in _line_tokens(line))
-        start += len(line) + 1
-    if not any(t.matched for t in tokens):
-        return ""
-    fragments = _HIGHLIGHTER.fragmenter.fragment_tokens(text, _HIGHLIGHTER._merge_matched_tokens(tokens))
-    fragments = top_fragments(fragments, top, _HIGHLIGHTER.scorer, _HIGHLIGHTER.order, minscore=1)
-    return " ".join(_HIGHLIGHTER.formatter.format(fragments).split())
 
 
 # ---------------------------------------------------------------- searching

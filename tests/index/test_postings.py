@@ -17,7 +17,8 @@ from index.build import (
     update_index,
 )
 from index.ingest import load_document
-from index.postings import MAX_SEGMENTS, open_postings
+from index.postings import open_postings
+from index.segments import MAX_SEGMENTS
 from index.search import ProjectSearcher, search_projects
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
