@@ -28,6 +28,7 @@ Changing any of this changes the terms in the index: bump :data:`ANALYZER_VERSIO
 from __future__ import annotations
 
 import re
+from array import array
 from functools import lru_cache
 from typing import Any, Iterator
 
@@ -120,17 +121,24 @@ class Segmented(str):
 
     The index builder segments each long field once for the numpy postings; whoosh's
     writer (in its worker processes too: the value is pickled with its tokens) then reads
-    ``tokens`` instead of calling the tokeniser. Only for fields that are not stored.
+    them instead of calling the tokeniser. Only for fields that are not stored; only
+    texts and positions are carried (two flat objects: cheap to pickle), so a caller
+    that asks for character offsets gets the text segmented again.
     """
 
-    tokens: tuple[tuple[str, int, int, int], ...]  #: (text, position, start, end) per span
+    words: str  #: the token texts joined by :data:`_SEP`
+    positions: array  #: the position of each token
+
+
+_SEP = "\x1f"  # a control character: never part of a token
 
 
 def segmented(value: str) -> Segmented:
     """``value`` with its index-mode tokens attached (see :class:`Segmented`)."""
     spans, offsets = _segment(value, False)
     out = Segmented(value)
-    out.tokens = tuple((s.text, offsets[s.start], s.start, s.end) for s in spans)
+    out.words = _SEP.join(s.text for s in spans)
+    out.positions = array("i", [offsets[s.start] for s in spans])
     return out
 
 
@@ -170,8 +178,9 @@ class ZhTokenizer(Tokenizer):
                 token.endchar = start_char + len(value)
             yield token
             return
-        if mode != "query" and isinstance(value, Segmented):
-            items: Any = value.tokens
+        if mode != "query" and not chars and isinstance(value, Segmented):
+            words = value.words.split(_SEP) if value.positions else []
+            items: Any = ((w, p, 0, 0) for w, p in zip(words, value.positions))
         else:
             spans, offsets = _segment(value, mode == "query")
             items = ((s.text, offsets[s.start], s.start, s.end) for s in spans)
