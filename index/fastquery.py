@@ -52,6 +52,7 @@ class _Eval:
         self.s = segment
         self.n = segment.n_rows
         self.n_all = postings.n_rows
+        self.within: np.ndarray | None = None  #: rows outside this mask cannot matter (set under ANDMAYBE)
 
     def empty(self) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(self.n, dtype=bool), np.zeros(self.n, dtype=np.float64)
@@ -83,7 +84,11 @@ class _Eval:
         if isinstance(q, AndMaybe):
             mask, score = self(q.a)
             if mask.any():
-                m, sc = self(q.b)
+                outer, self.within = self.within, mask  # phrases of the optional part: only where a matched
+                try:
+                    m, sc = self(q.b)
+                finally:
+                    self.within = outer
                 score = score + np.where(m & mask, sc, 0.0)
             return mask, score
         if isinstance(q, AndNot):
@@ -131,7 +136,7 @@ class _Eval:
         if fieldname not in FIELDS:
             raise Unsupported(f"field {fieldname}")
         lists = [self.s.lookup(fieldname, str(w)) for w in q.words]
-        cand = np.ones(self.n, dtype=bool)
+        cand = np.ones(self.n, dtype=bool) if self.within is None else self.within.copy()
         for tp in lists:
             m = np.zeros(self.n, dtype=bool)
             m[tp.docs] = True
@@ -147,19 +152,27 @@ class _Eval:
         for i in order:
             tp, offset = lists[i], q.offsets[i]
             rows, starts = tp.positions(pos, cand[tp.docs])
+            # ascending: postings are by row, a posting's positions ascending (no sort needed)
             k = (rows.astype(np.int64) << 32) | (starts.astype(np.int64) - offset + (1 << 31))
-            keys = np.unique(k) if keys is None else keys[np.isin(keys, k)]
+            keys = k if keys is None else keys[_in_sorted(keys, k)]
             if not len(keys):
                 return mask, score
             cand = np.zeros(self.n, dtype=bool)
             cand[(keys >> 32).astype(np.int64)] = True
         assert keys is not None
-        rows = np.unique((keys >> 32).astype(np.int32))
-        mask[rows] = True
+        mask[(keys >> 32).astype(np.int64)] = True
         for w, tp in zip(q.words, lists):  # scored as whoosh does: the words' own scores, where the phrase is
-            at = np.isin(tp.docs, rows)
+            at = mask[tp.docs]
             score[tp.docs[at]] += self.bm25(fieldname, self.idf(fieldname, str(w)), tp.docs[at], tp.tf[at])
         return mask, score * q.boost
+
+
+def _in_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each element of ``a``, whether it is in the ascending array ``b`` (binary search, no sort)."""
+    if not len(b):
+        return np.zeros(len(a), dtype=bool)
+    idx = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return b[idx] == a
 
 
 def rank(q: Query, postings: Postings, *, row_filter: RowFilter | None = None, limit: int = 10,
