@@ -30,7 +30,7 @@ from whoosh.query import Term
 from index.analyzer import ANALYZER_VERSION, segmented
 from index.lock import write_lock
 from index.postings import FIELDS
-from index.segments import SegmentBuilder, add_segment, write_postings
+from index.segments import SegmentBuilder, add_segment, publish, write_segment
 from index.schema import make_schema, project_fields
 from nlp.errors import JixiaoError
 from nlp.records import ParsedDocument, project_id
@@ -160,25 +160,27 @@ def _tokens(schema: Schema, fields: Mapping[str, object]) -> dict[str, list[tupl
 
 
 class _Segments:
-    """Feeds the projects written to whoosh into postings segments of at most ``rows`` projects (None: one)."""
+    """Feeds the projects written to whoosh into postings segments of at most ``rows`` projects (None: one).
 
-    def __init__(self, schema: Schema, rows: int | None) -> None:
+    A full segment goes to ``on_full`` (a rebuild writes it to disk at once, so memory
+    stays bounded by one segment's tokens).
+    """
+
+    def __init__(self, schema: Schema, rows: int | None,
+                 on_full: Callable[[SegmentBuilder], None] | None = None) -> None:
         self.schema = schema
         self.rows = rows
-        self.done: list[SegmentBuilder] = []
+        self.on_full = on_full
         self.current = SegmentBuilder()
 
     def add(self, fields: Mapping[str, object], tiers: Iterable[str]) -> None:
-        if self.rows is not None and len(self.current) >= self.rows:
-            self.done.append(self.current)
+        if self.rows is not None and len(self.current) >= self.rows and self.on_full is not None:
+            self.on_full(self.current)
             self.current = SegmentBuilder()
         self.current.add(project_id=str(fields["project_id"]), doc=str(fields["doc"]),
                          department=str(fields.get("department_exact") or ""), year=fields.get("year"),  # type: ignore[arg-type]
                          budget=fields.get("budget_wan"), tiers=tiers,  # type: ignore[arg-type]
                          tokens=_tokens(self.schema, fields))
-
-    def builders(self) -> list[SegmentBuilder]:
-        return [*self.done, self.current] if len(self.current) or not self.done else self.done
 
 
 def _add_documents(writer: object, documents: Iterable[ParsedDocument], on_progress: ProgressFn | None,
@@ -228,11 +230,14 @@ def rebuild_index(
         ix = whoosh_index.create_in(str(tmp), schema)
         kwargs = {"procs": procs, "multisegment": True, "limitmb": 128} if procs > 1 else {"limitmb": 128}
         writer = ix.writer(**kwargs)
-        segments = _Segments(schema, SEGMENT_ROWS)
+        names: list[str] = []
+        segments = _Segments(schema, SEGMENT_ROWS, on_full=lambda full: names.append(write_segment(tmp, full)))
         try:
             _add_documents(writer, documents, on_progress, total, replace=False, findings=findings,
                            segments=segments, replaced=[])
-            write_postings(tmp, segments.builders())
+            if len(segments.current) or not names:
+                names.append(write_segment(tmp, segments.current))
+            publish(tmp, names)
         except BaseException:
             writer.cancel()
             shutil.rmtree(tmp, ignore_errors=True)

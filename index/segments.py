@@ -16,7 +16,7 @@ import numpy as np
 
 from index.postings import FIELDS, MANIFEST, POSTINGS_DIR, ROW_ARRAYS, TIER_BITS, Segment, read_manifest
 
-__all__ = ["MAX_SEGMENTS", "SegmentBuilder", "add_segment", "merge_segments", "write_postings"]
+__all__ = ["MAX_SEGMENTS", "SegmentBuilder", "add_segment", "merge_segments", "publish", "write_segment"]
 
 
 @dataclass
@@ -128,16 +128,20 @@ def _next_name(path: Path) -> str:
     return f"seg-{max(numbers, default=0) + 1}"
 
 
-def write_postings(generation: Path, builders: Iterable[SegmentBuilder]) -> None:
-    """The postings of a new generation: one segment per builder (a fresh manifest)."""
+def write_segment(generation: Path, builder: SegmentBuilder) -> str:
+    """Write ``builder`` as a new segment of ``generation`` (not yet live: see :func:`publish`); its name."""
     path = generation / POSTINGS_DIR
     path.mkdir(parents=True, exist_ok=True)
-    entries = []
-    for builder in builders:
-        name = _next_name(path)
-        builder.write(path / name)
-        entries.append({"name": name, "dead": []})
-    _write_manifest(path, entries)
+    name = _next_name(path)
+    builder.write(path / name)
+    return name
+
+
+def publish(generation: Path, names: Sequence[str]) -> None:
+    """Make exactly the segments ``names`` the postings of a new generation (a fresh manifest)."""
+    path = generation / POSTINGS_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    _write_manifest(path, [{"name": name, "dead": []} for name in names])
 
 
 #: more segments than this after an update are merged into one

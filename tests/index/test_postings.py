@@ -111,3 +111,19 @@ def test_a_searcher_survives_segments_merged_away_under_it(tmp_path: Path, docs,
             update_index(index_dir, [docs[i % len(docs)]])
         after = searcher.search("仲裁", limit=20)
     assert [h.project_id for h in after.hits] == [h.project_id for h in before.hits]
+
+
+def test_a_rebuild_in_many_segments_answers_as_one_segment(tmp_path: Path, docs, monkeypatch) -> None:
+    import index.build as build
+
+    one = tmp_path / "one"
+    rebuild_index(one, docs)
+    monkeypatch.setattr(build, "SEGMENT_ROWS", 20)  # each full segment is written as soon as it is full
+    many = tmp_path / "many"
+    rebuild_index(many, docs)
+    postings = open_postings(current_generation(many))
+    assert postings is not None and len(postings.segments) == -(-sum(len(d.projects) for d in docs) // 20)
+    for query in ("养老 保险", '"公共就业服务"', "≥95%", "仲裁 OR 幼儿", "就业 NOT 培训"):
+        a, b = search_projects(one, query, limit=200), search_projects(many, query, limit=200)
+        assert a.total == b.total > 0
+        assert [(h.project_id, h.score) for h in a.hits] == [(h.project_id, h.score) for h in b.hits]
