@@ -29,7 +29,7 @@ from whoosh.query import Term
 
 from index.analyzer import ANALYZER_VERSION, segmented
 from index.lock import write_lock
-from index.postings import FIELDS
+from index.postings import FIELDS, POSTINGS_DIR
 from index.segments import SegmentBuilder, add_segment, publish, write_segment
 from index.schema import make_schema, project_fields
 from nlp.errors import JixiaoError
@@ -276,14 +276,19 @@ def update_index(
         writer = ix.writer()
         segments = _Segments(ix.schema, None)
         replaced: list[str] = []
+        new: str | None = None
         try:
             _add_documents(writer, documents, on_progress, len(documents), replace=True, findings=findings,
                            segments=segments, replaced=replaced)
+            if len(segments.current):
+                new = write_segment(generation, segments.current)  # written now, published after the commit
         except BaseException:
             writer.cancel()
+            if new is not None:
+                shutil.rmtree(generation / POSTINGS_DIR / new, ignore_errors=True)
             raise
         writer.commit()
-        add_segment(generation, segments.current, replaced)
+        add_segment(generation, new, replaced)
         info = _write_meta(generation, ix)
         ix.close()
         return info
@@ -298,7 +303,7 @@ def delete_documents(index_dir: Path, docs: Iterable[str], *, lock_timeout: floa
         docs = list(docs)
         with ix.writer() as writer:
             n = sum(writer.delete_by_query(Term("doc", d)) for d in docs)
-        add_segment(generation, SegmentBuilder(), docs)
+        add_segment(generation, None, docs)
         _write_meta(generation, ix)
         ix.close()
         return n

@@ -148,10 +148,14 @@ def publish(generation: Path, names: Sequence[str]) -> None:
 MAX_SEGMENTS = 8
 
 
-def add_segment(generation: Path, builder: SegmentBuilder, replaced_docs: Iterable[str]) -> None:
-    """Add the projects of ``builder`` and remove the rows of ``replaced_docs`` from the older segments.
+def add_segment(generation: Path, new: str | None, replaced_docs: Iterable[str]) -> None:
+    """Publish the segment ``new`` (written by :func:`write_segment`) and remove the rows of ``replaced_docs``
+    from the older segments; then merge the segments if there are too many.
 
-    The caller holds the index write lock. Merges the segments when there are too many.
+    The caller holds the index write lock and has committed the same change to whoosh.
+    The new state is published (one atomic manifest replace) before the merge, so a merge
+    that fails leaves a correct index with more segments. Segment folders no manifest
+    names (left by a run that failed before publishing) are removed.
     """
     path = generation / POSTINGS_DIR
     replaced = set(replaced_docs)
@@ -159,19 +163,23 @@ def add_segment(generation: Path, builder: SegmentBuilder, replaced_docs: Iterab
     for entry in entries:
         names = json.loads((path / entry["name"] / "meta.json").read_text(encoding="utf-8"))["docs"]
         entry["dead"] = sorted(set(entry["dead"]) | (replaced & set(names)))
-    if len(builder):
-        name = _next_name(path)
-        builder.write(path / name)
-        entries.append({"name": name, "dead": []})
+    if new is not None:
+        entries.append({"name": new, "dead": []})
+    _write_manifest(path, entries)
+    _remove_unpublished(path, entries)
     if len(entries) > MAX_SEGMENTS:
         name = _next_name(path)
         merge_segments([Segment(path / e["name"], e["dead"]) for e in entries], path / name)
-        old, entries = entries, [{"name": name, "dead": []}]
-        _write_manifest(path, entries)
-        for entry in old:
+        _write_manifest(path, [{"name": name, "dead": []}])
+        for entry in entries:
             shutil.rmtree(path / entry["name"], ignore_errors=True)
-        return
-    _write_manifest(path, entries)
+
+
+def _remove_unpublished(path: Path, entries: list[dict]) -> None:
+    live = {e["name"] for e in entries}
+    for folder in path.glob("seg-*"):
+        if folder.name not in live and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def merge_segments(segments: Sequence[Segment], out: Path) -> None:

@@ -127,3 +127,48 @@ def test_a_rebuild_in_many_segments_answers_as_one_segment(tmp_path: Path, docs,
         a, b = search_projects(one, query, limit=200), search_projects(many, query, limit=200)
         assert a.total == b.total > 0
         assert [(h.project_id, h.score) for h in a.hits] == [(h.project_id, h.score) for h in b.hits]
+
+
+def test_a_failed_update_changes_neither_whoosh_nor_the_postings(tmp_path: Path, docs) -> None:
+    index_dir = tmp_path / "index"
+    rebuild_index(index_dir, docs)
+    before = search_projects(index_dir, "就业", limit=1000)
+    segments_before = len(open_postings(current_generation(index_dir)).segments)  # type: ignore[union-attr]
+
+    def findings(parsed):
+        if parsed is docs[1]:
+            raise RuntimeError("audit failed")  # after the first document's projects were added
+        return {}
+
+    with pytest.raises(RuntimeError, match="audit failed"):
+        update_index(index_dir, docs[:2], findings=findings)
+    after = search_projects(index_dir, "就业", limit=1000)
+    with ProjectSearcher(index_dir, use_postings=False) as whoosh_only:
+        assert whoosh_only.search("就业", limit=1000).total == before.total
+    assert [(h.project_id, h.score) for h in after.hits] == [(h.project_id, h.score) for h in before.hits]
+    assert len(open_postings(current_generation(index_dir)).segments) == segments_before  # type: ignore[union-attr]
+    assert sorted(p.name for p in (current_generation(index_dir) / "postings").glob("seg-*")) == ["seg-1"]
+
+
+def test_a_segment_written_before_a_failed_commit_is_never_published_and_is_swept(tmp_path: Path, docs,
+                                                                                  monkeypatch) -> None:
+    from whoosh.writing import SegmentWriter
+
+    index_dir = tmp_path / "index"
+    rebuild_index(index_dir, docs)
+    before = search_projects(index_dir, "就业", limit=1000)
+
+    def disk_full(self, *args, **kwargs):
+        raise OSError("No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(SegmentWriter, "commit", disk_full)
+        with pytest.raises(OSError, match="No space left"):
+            update_index(index_dir, docs[:1])
+    folder = current_generation(index_dir) / "postings"
+    assert len(list(folder.glob("seg-*"))) == 2  # the new segment is on disk, but the manifest does not name it
+    after = search_projects(index_dir, "就业", limit=1000)
+    assert [(h.project_id, h.score) for h in after.hits] == [(h.project_id, h.score) for h in before.hits]
+    update_index(index_dir, docs[:1])  # the next writer publishes its own segment and sweeps the orphan
+    assert sorted(p.name for p in folder.glob("seg-*")) == ["seg-1", "seg-3"]
+    assert search_projects(index_dir, "就业", limit=1000).total == before.total
