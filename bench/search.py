@@ -164,7 +164,7 @@ def bench_size(projects: int, *, seed: int, runs: int, build_runs: int, like_run
         o50.append(p50)
         o95.append(p95)
         print(f"{projects}: whoosh only p50 {p50:.1f} ms p95 {p95:.1f} ms", flush=True)
-    cold = cold_cli(data_dir, queries[:: max(1, len(queries) // n_cold)][:n_cold])
+    cold = cold_cli(data_dir, queries[:: max(1, len(queries) // n_cold)][:n_cold]) if n_cold else []
     l50, l95 = [], []
     conn = sqlite3.connect(data_dir / "jixiao.db")
     for _ in range(like_runs):
