@@ -1001,7 +1001,9 @@ def evaluate(
     """
     from dataclasses import asdict
 
-    from models.evaluate import evaluation_run
+    from rich.progress import Progress
+
+    from models.evaluate import evaluation_fits, evaluation_run
     from models.labels import load_bundled_corrections, load_bundled_training, read_corrections, read_labels
 
     with reported():
@@ -1015,14 +1017,24 @@ def evaluate(
             default = Path(__file__).resolve().parent / "samples" / "labels" / "other_sectors.csv"
             labels = default if default.exists() else None
         heldout = read_labels(labels) if labels is not None else None
+        fits = evaluation_fits(rows, heldout=bool(heldout), corrections=bool(fixes))
         try:
-            run_ = evaluation_run(rows, heldout=heldout, heldout_name=str(labels) if labels else None, corrections=fixes,
-                                  corrections_name=str(corrections) if corrections else "bundled corrections")
+            with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+                task = progress.add_task("fitting models", total=fits)
+                run_ = evaluation_run(rows, heldout=heldout, heldout_name=str(labels) if labels else None,
+                                      corrections=fixes,
+                                      corrections_name=str(corrections) if corrections else "bundled corrections",
+                                      on_fit=lambda est: progress.update(task, advance=1, description=est))
         except ValueError as exc:
             fail(f"{exc}; ingest more documents or label rows with a 'group' column")
+        if run_.not_converged:
+            typer.echo(f"note: {run_.not_converged} solver runs stopped at their iteration limit (scikit-learn "
+                       "ConvergenceWarning, in the logistic comparison fits); the figures are those of the models "
+                       "as fitted", err=True)
     if as_json:
         adjudicated = None if run_.adjudicated is None else [_result_json(r) for r in run_.adjudicated.results]
         print_json({"training": source, "groups": list(run_.cv.groups), "shipped": run_.shipped,
+                    "not_converged": run_.not_converged,
                     "cross_validation": [_result_json(r) for r in run_.cv.results],
                     "adjudicated_cross_validation": adjudicated,
                     "adjudication": None if run_.adjudication is None else asdict(run_.adjudication),

@@ -11,10 +11,13 @@ out-of-fold model disagrees with (label noise or model error: the examples say w
 
 from __future__ import annotations
 
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from models.classifier import DEFAULT_ESTIMATOR, ESTIMATORS, TIER_LABELS, TierModel, fit_tier_model, predictions_from_proba
@@ -32,6 +35,7 @@ __all__ = [
     "score_predictions",
     "Adjudication",
     "EvaluationRun",
+    "evaluation_fits",
     "evaluation_run",
 ]
 
@@ -163,10 +167,12 @@ def cross_validate(
     estimators: Sequence[str] = ESTIMATORS,
     C: float | None = None,
     words: bool = True,
+    on_fit: Callable[[str], None] | None = None,
 ) -> CrossValidation:
     """Leave-one-group-out cross-validation of each estimator on the same folds.
 
     Groups are the ``group`` field of the rows (the source document); at least two are needed.
+    ``on_fit`` is called after each model fitted (with the estimator's name), for progress.
     """
     groups = np.array([r.group for r in rows], dtype=object)
     names = tuple(sorted(set(groups)))
@@ -181,6 +187,8 @@ def cross_validate(
             kwargs = {} if C is None else {"C": C}
             model = fit_tier_model([rows[i] for i in train], estimator=est, words=words, **kwargs)
             proba[test] = model.sub_proba([rows[i].text for i in test])
+            if on_fit is not None:
+                on_fit(est)
         results.append(score_predictions(est, rows, proba))
     return CrossValidation(groups=names, results=tuple(results))
 
@@ -212,12 +220,35 @@ class EvaluationRun:
     ones when corrections were given) on a separate labelled set.
     """
 
+    not_converged: int  #: solver runs that stopped at their iteration limit (scikit-learn ConvergenceWarning)
     cv: CrossValidation
     shipped: str  #: the estimator the default model uses
     heldout_name: str | None
     heldout: tuple[EstimatorResult, ...]  #: every estimator fitted on all training rows, scored on the held-out set
     adjudicated: CrossValidation | None = None
     adjudication: Adjudication | None = None
+
+
+def evaluation_fits(training: Sequence[LabelledIndicator], *, heldout: bool, corrections: bool,
+                    estimators: Sequence[str] = ESTIMATORS) -> int:
+    """How many models :func:`evaluation_run` fits (one per estimator per held-out group per CV, plus the held-out set)."""
+    groups = len({r.group for r in training})
+    return len(estimators) * (groups * (2 if corrections else 1) + (1 if heldout else 0))
+
+
+@contextmanager
+def _convergence_warnings_counted() -> Iterator[list[int]]:
+    """Count scikit-learn's ConvergenceWarnings raised inside (into the yielded one-item list) instead of
+    printing them; every other warning is re-issued."""
+    count = [0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield count
+    for w in caught:
+        if issubclass(w.category, ConvergenceWarning):
+            count[0] += 1
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def evaluation_run(
@@ -228,28 +259,39 @@ def evaluation_run(
     estimators: Sequence[str] = ESTIMATORS,
     corrections: Sequence[Correction] | None = None,
     corrections_name: str = "corrections",
+    on_fit: Callable[[str], None] | None = None,
 ) -> EvaluationRun:
     """Document-held-out CV of every estimator against the filed labels and, with
-    ``corrections``, against the adjudicated labels; plus (if given) scores on a separate labelled set."""
-    cv = cross_validate(training, estimators=estimators)
-    adjudicated = adjudication = None
-    fit_rows = training
-    if corrections:
-        fit_rows = apply_corrections(training, corrections, source=corrections_name)
-        adjudicated = cross_validate(fit_rows, estimators=estimators)
-        sample = [c for c in corrections if c.selected_by == "agree_sample"]
-        adjudication = Adjudication(
-            n_adjudicated=len(corrections),
-            n_corrected=sum(c.verdict == "corrected" for c in corrections),
-            n_disagree=sum(c.selected_by == "disagree" for c in corrections),
-            n_agree_sample=len(sample),
-            n_agree_sample_corrected=sum(c.verdict == "corrected" for c in sample),
-        )
-    scored: list[EstimatorResult] = []
-    if heldout:
-        for est in estimators:
-            scored.append(evaluate_model(fit_tier_model(fit_rows, estimator=est), heldout, name=est))
+    ``corrections``, against the adjudicated labels; plus (if given) scores on a separate labelled set.
+
+    ``on_fit`` is called after each model fitted (:func:`evaluation_fits` of them in all), for progress.
+    scikit-learn's ConvergenceWarnings (solver runs that stopped at their iteration limit, in the
+    logistic comparison fits) are counted in ``not_converged`` instead of being printed; any other
+    warning goes through.
+    """
+    with _convergence_warnings_counted() as stopped:
+        cv = cross_validate(training, estimators=estimators, on_fit=on_fit)
+        adjudicated = adjudication = None
+        fit_rows = training
+        if corrections:
+            fit_rows = apply_corrections(training, corrections, source=corrections_name)
+            adjudicated = cross_validate(fit_rows, estimators=estimators, on_fit=on_fit)
+            sample = [c for c in corrections if c.selected_by == "agree_sample"]
+            adjudication = Adjudication(
+                n_adjudicated=len(corrections),
+                n_corrected=sum(c.verdict == "corrected" for c in corrections),
+                n_disagree=sum(c.selected_by == "disagree" for c in corrections),
+                n_agree_sample=len(sample),
+                n_agree_sample_corrected=sum(c.verdict == "corrected" for c in sample),
+            )
+        scored: list[EstimatorResult] = []
+        if heldout:
+            for est in estimators:
+                scored.append(evaluate_model(fit_tier_model(fit_rows, estimator=est), heldout, name=est))
+                if on_fit is not None:
+                    on_fit(est)
     return EvaluationRun(
+        not_converged=stopped[0],
         cv=cv,
         shipped=DEFAULT_ESTIMATOR,
         heldout_name=heldout_name,

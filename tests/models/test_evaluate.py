@@ -85,3 +85,29 @@ def test_adjudicated_cross_validation_trains_on_the_corrected_labels() -> None:
     run = evaluation_run(rows, estimators=("logistic",), corrections=fixes)
     assert run.adjudicated.results[0].sub.accuracy == 1.0
     assert run.cv.results[0].sub.accuracy == 1.0  # consistent filed labels are learnt too: each run its own labels
+
+
+def test_solver_iteration_limits_are_counted_not_printed_and_progress_is_reported(monkeypatch) -> None:
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    import models.evaluate as evaluate
+    from models.evaluate import evaluation_fits, evaluation_run
+
+    real_fit = evaluate.fit_tier_model
+
+    def fit_that_warns(rows, **kwargs):
+        warnings.warn("The max_iter was reached", ConvergenceWarning)
+        warnings.warn("something else", UserWarning)
+        return real_fit(rows, **kwargs)
+
+    monkeypatch.setattr(evaluate, "fit_tier_model", fit_that_warns)
+    fitted: list[str] = []
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        run = evaluation_run(ROWS, heldout=ROWS[:3], estimators=("baseline",), on_fit=fitted.append)
+    n = evaluation_fits(ROWS, heldout=True, corrections=False, estimators=("baseline",))
+    assert n == 3 + 1 and fitted == ["baseline"] * n  # 3 held-out documents + the held-out set
+    assert run.not_converged == n
+    assert [w.category for w in seen] == [UserWarning] * n  # only the other warnings get through
