@@ -172,3 +172,18 @@ def test_a_segment_written_before_a_failed_commit_is_never_published_and_is_swep
     update_index(index_dir, docs[:1])  # the next writer publishes its own segment and sweeps the orphan
     assert sorted(p.name for p in folder.glob("seg-*")) == ["seg-1", "seg-3"]
     assert search_projects(index_dir, "就业", limit=1000).total == before.total
+
+
+def test_an_open_searcher_sees_each_update_and_rebuild(tmp_path: Path, docs) -> None:
+    index_dir = tmp_path / "index"
+    rebuild_index(index_dir, docs[:1])
+    with ProjectSearcher(index_dir) as searcher:
+        first = searcher.search("就业", limit=1000).total
+        update_index(index_dir, docs[1:3])  # a new segment under the open searcher
+        second = searcher.search("就业", limit=1000).total
+        delete_documents(index_dir, [docs[1].document.file])  # only the manifest changes
+        third = searcher.search("就业", limit=1000)
+        rebuild_index(index_dir, docs[:1])  # a new generation
+        fourth = searcher.search("就业", limit=1000).total
+    assert first < second and first < third.total < second and fourth == first
+    assert not any(h.doc == docs[1].document.file for h in third.hits)
