@@ -703,7 +703,8 @@ def index_rebuild(
                 task = progress.add_task("indexing", total=total)
                 info = rebuild_index(_index_dir(), store.iter_documents(), total=total, procs=procs,
                                      findings=_findings_counter(state.data_dir),
-                                     on_progress=lambda done, _total: progress.update(task, completed=done))
+                                     on_progress=lambda done, _total: progress.update(task, completed=done),
+                                     on_phase=lambda what: progress.update(task, description=what))
     seconds = round(time.perf_counter() - started, 3)
     if as_json:
         print_json({"path": str(info.path), "analyzer_version": info.analyzer_version,

@@ -215,13 +215,17 @@ def rebuild_index(
     procs: int = 1,
     lock_timeout: float = 10.0,
     findings: FindingsFn | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> IndexInfo:
     """Build a fresh index from ``documents`` in a new folder, then swap it in.
 
     :param total: number of documents, for progress reports only.
     :param procs: whoosh writer processes (2 helps on big corpora).
     :param findings: audit finding counts per project, stored as ``n_findings`` (0 without it).
+    :param on_phase: told what the build does once every document has been read (the last segment of
+        postings, then whoosh's commit, which merges its sorted runs: a minute at 100,000 projects).
     """
+    phase = on_phase or (lambda _: None)
     with write_lock(index_dir, timeout=lock_timeout):
         final = index_dir / f"gen-{time.time_ns()}"
         tmp = final.with_name(final.name + ".tmp")
@@ -235,6 +239,7 @@ def rebuild_index(
         try:
             _add_documents(writer, documents, on_progress, total, replace=False, findings=findings,
                            segments=segments, replaced=[])
+            phase("writing the postings")
             if len(segments.current) or not names:
                 names.append(write_segment(tmp, segments.current))
             publish(tmp, names)
@@ -242,6 +247,7 @@ def rebuild_index(
             writer.cancel()
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        phase("committing the whoosh index")
         writer.commit()
         _write_meta(tmp, ix)
         ix.close()

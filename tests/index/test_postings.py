@@ -187,3 +187,11 @@ def test_an_open_searcher_sees_each_update_and_rebuild(tmp_path: Path, docs) -> 
         fourth = searcher.search("就业", limit=1000).total
     assert first < second and first < third.total < second and fourth == first
     assert not any(h.doc == docs[1].document.file for h in third.hits)
+
+
+def test_a_rebuild_reports_documents_then_its_closing_phases(tmp_path: Path, docs) -> None:
+    events: list[object] = []
+    rebuild_index(tmp_path / "index", docs, total=len(docs),
+                  on_progress=lambda done, total: events.append(done),
+                  on_phase=events.append)
+    assert events == [1, 2, 3, 4, 5, "writing the postings", "committing the whoosh index"]
