@@ -28,6 +28,7 @@ from sklearn.svm import LinearSVC
 
 from models.baseline import KeywordBaseline
 from models.blend import RULE_WEIGHT, RuleBlend, blend
+from models.distinct import distinct
 from models.fast_tfidf import accelerate
 from models.features import IndicatorText, fold_text, make_features
 from models.labels import LabelledIndicator, load_bundled_training, training_sha256
@@ -125,8 +126,8 @@ class TierModel:
 
         Identical records (tables copy indicators across projects, R23) are scored once.
         """
-        distinct, inverse = _distinct(records)
-        proba = self.pipeline.predict_proba(distinct)
+        unique, inverse = distinct(records)
+        proba = self.pipeline.predict_proba(unique)
         out = np.zeros((proba.shape[0], len(SUB_TIERS)))
         for j, cls in enumerate(self.pipeline.classes_):
             out[:, _SUB_INDEX[str(cls)]] = proba[:, j]
@@ -137,13 +138,6 @@ class TierModel:
         if len(records) == 0:
             return []
         return predictions_from_proba(self.sub_proba(records), n_alternatives=n_alternatives)
-
-
-def _distinct(records: Sequence[IndicatorText]) -> tuple[list[IndicatorText], np.ndarray]:
-    """The distinct records in first-seen order, and for each input record the index of its distinct one."""
-    index: dict[IndicatorText, int] = {}
-    inverse = np.fromiter((index.setdefault(r, len(index)) for r in records), dtype=np.int64, count=len(records))
-    return list(index), inverse
 
 
 def _collapse(rows: Sequence[LabelledIndicator]) -> tuple[list[LabelledIndicator], np.ndarray, list[list[int]]]:

@@ -29,6 +29,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from models.distinct import distinct
+
 __all__ = ["FastTfidfVectorizer", "MAX_KEYED_N", "accelerate", "char_count_matrix", "char_ngrams", "char_tables", "count_matrix", "plain"]
 
 
@@ -57,19 +59,14 @@ def _counts(row: np.ndarray, col: np.ndarray, n_rows: int, n_vocab: int, dtype: 
     )
 
 
-def _spread(distinct: sparse.csr_array, inverse: np.ndarray) -> sparse.csr_array:
-    """The rows of ``distinct`` in the order of ``inverse`` (each input document gets its distinct document's row)."""
-    if len(inverse) == distinct.shape[0] and np.array_equal(inverse, np.arange(len(inverse))):
-        return distinct
-    out = distinct[inverse]
+def _spread(rows: sparse.csr_array, inverse: np.ndarray) -> sparse.csr_array:
+    """The ``rows`` of the distinct documents in the order of ``inverse`` (each input document gets its distinct
+    document's row)."""
+    if len(inverse) == rows.shape[0] and np.array_equal(inverse, np.arange(len(inverse))):
+        return rows
+    out = rows[inverse]
     out.sort_indices()
     return out
-
-
-def _distinct(docs: list[str]) -> tuple[list[str], np.ndarray]:
-    slot: dict[str, int] = {}
-    inverse = np.fromiter((slot.setdefault(d, len(slot)) for d in docs), dtype=np.int64, count=len(docs))
-    return list(slot), inverse
 
 
 def count_matrix(
@@ -79,18 +76,18 @@ def count_matrix(
 
     Each distinct document is analysed once; out-of-vocabulary n-grams are dropped.
     """
-    distinct, inverse = _distinct(docs)
+    unique, inverse = distinct(docs)
     get = vocabulary.get
     cols: list[Any] = []
-    lengths = np.empty(len(distinct), dtype=np.int64)
-    for k, doc in enumerate(distinct):
+    lengths = np.empty(len(unique), dtype=np.int64)
+    for k, doc in enumerate(unique):
         grams = analyze(doc)
         cols.extend(map(get, grams, repeat(-1, len(grams))))
         lengths[k] = len(grams)
     col = np.array(cols, dtype=np.int64) if cols else np.empty(0, dtype=np.int64)
-    row = np.repeat(np.arange(len(distinct), dtype=np.int64), lengths)
+    row = np.repeat(np.arange(len(unique), dtype=np.int64), lengths)
     keep = col >= 0
-    return _spread(_counts(row[keep], col[keep], len(distinct), len(vocabulary), dtype), inverse)
+    return _spread(_counts(row[keep], col[keep], len(unique), len(vocabulary), dtype), inverse)
 
 
 #: bits per character in an integer n-gram key (Unicode code points are below 2**21)
@@ -131,8 +128,8 @@ def char_count_matrix(
     becomes an integer made of its code points and is looked up by binary search in the
     vocabulary's sorted keys (:func:`char_tables`). Each distinct document is prepared once.
     """
-    distinct, inverse = _distinct(docs)
-    texts = [prepare(d) for d in distinct]
+    unique, inverse = distinct(docs)
+    texts = [prepare(d) for d in unique]
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
     doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
@@ -151,7 +148,7 @@ def char_count_matrix(
         hit = table_keys[pos] == k
         rows.append(doc[at[hit]])
         cols.append(table_cols[pos[hit]])
-    return _spread(_counts(np.concatenate(rows), np.concatenate(cols), len(distinct), n_vocab, dtype), inverse)
+    return _spread(_counts(np.concatenate(rows), np.concatenate(cols), len(unique), n_vocab, dtype), inverse)
 
 
 class FastTfidfVectorizer(TfidfVectorizer):

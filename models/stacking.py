@@ -30,6 +30,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.model_selection import GroupKFold
 
 from models.baseline import BY_UNIT, RULES
+from models.distinct import distinct
 from models.features import IndicatorText, fold_text, unit_class
 from nlp.normalize import SUB_TIERS
 
@@ -55,29 +56,14 @@ _EPS = 1e-3
 _RULE_CLASS = np.array([_SUB_INDEX[sub] for sub, _ in RULES], dtype=np.int64)
 
 
-def _rule_hits(text: str) -> tuple[int, np.ndarray, int]:
-    """Index of the class of the first matching rule (-1 if none), which classes any rule names,
-    and the index of the first matching rule (-1 if none)."""
-    first = first_rule = -1
-    any_ = np.zeros(_S, dtype=bool)
-    for r, (sub, pattern) in enumerate(RULES):
-        if pattern.search(text):
-            k = _SUB_INDEX[sub]
-            any_[k] = True
-            if first < 0:
-                first, first_rule = k, r
-    return first, any_, first_rule
-
-
 def _hits(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """For each text, the class of its first matching rule (-1 if none) and which classes any rule names;
     each distinct text is matched once."""
-    slot: dict[str, int] = {}
-    inverse = np.fromiter((slot.setdefault(t, len(slot)) for t in texts), dtype=np.int64, count=len(texts))
-    hit = np.zeros((len(RULES), len(slot)), dtype=bool)  # rule × distinct text
+    unique, inverse = distinct(texts)
+    hit = np.zeros((len(RULES), len(unique)), dtype=bool)  # rule × distinct text
     for r, (_, pattern) in enumerate(RULES):
-        hit[r] = [pattern.search(t) is not None for t in slot]
-    any_ = np.zeros((len(slot), _S), dtype=bool)
+        hit[r] = [pattern.search(t) is not None for t in unique]
+    any_ = np.zeros((len(unique), _S), dtype=bool)
     for r, k in enumerate(_RULE_CLASS):
         any_[:, k] |= hit[r]
     first = np.where(hit.any(axis=0), _RULE_CLASS[hit.argmax(axis=0)], -1)

@@ -21,7 +21,7 @@ from models.classifier import TIER_LABELS, Prediction, TierModel, fit_tier_model
 from models.fast_tfidf import FastTfidfVectorizer, accelerate, char_count_matrix, char_ngrams, char_tables, count_matrix, plain
 from models.features import IndicatorText, unit_class
 from models.labels import LabelledIndicator
-from models.stacking import _SUB_INDEX, BY_UNIT, EVIDENCE, _rule_hits, evidence
+from models.stacking import _SUB_INDEX, BY_UNIT, EVIDENCE, RULES, evidence
 from nlp.normalize import SUB_PARENT, SUB_TIERS
 
 _ODD = ["  ", "\t", " \u3000 ", "１２", "95%", "≥", "α", "😀", "Ab", "\n\n", "〇", "0.5"]
@@ -133,6 +133,18 @@ def test_a_configuration_without_fast_path_falls_back_to_scikit_learn(texts: lis
         _assert_same_sparse(fast.transform(docs), reference.transform(docs))
 
 
+def _rule_hits(text: str) -> tuple[int, np.ndarray]:
+    """The class of the first rule that matches ``text`` (-1 if none) and which classes any rule names."""
+    first = -1
+    any_ = np.zeros(len(SUB_TIERS), dtype=bool)
+    for sub, pattern in RULES:
+        if pattern.search(text):
+            any_[_SUB_INDEX[sub]] = True
+            if first < 0:
+                first = _SUB_INDEX[sub]
+    return first, any_
+
+
 def _evidence_per_row(X: list[IndicatorText], model_p: np.ndarray, seen: np.ndarray) -> np.ndarray:
     """The stack's evidence as first written: one row at a time (the reference)."""
     n, s = len(X), len(SUB_TIERS)
@@ -141,7 +153,7 @@ def _evidence_per_row(X: list[IndicatorText], model_p: np.ndarray, seen: np.ndar
     log_p = np.where(seen, np.log(model_p + 1e-3), np.log(1.0 / s))
     F[:, :, 0] = log_p
     for i, x in enumerate(X):
-        first, any_, _ = _rule_hits(x.name or "")
+        first, any_ = _rule_hits(x.name or "")
         if first >= 0:
             F[i, first, 1] = 1.0
         else:
@@ -151,7 +163,7 @@ def _evidence_per_row(X: list[IndicatorText], model_p: np.ndarray, seen: np.ndar
             if default is not None:
                 F[i, _SUB_INDEX[default], 5] = 1.0
         F[i, :, 2] = any_
-        d_first, d_any, _ = _rule_hits(x.desc or "")
+        d_first, d_any = _rule_hits(x.desc or "")
         if d_first >= 0:
             F[i, d_first, 3] = 1.0
         F[i, :, 4] = d_any
