@@ -160,21 +160,20 @@ def _tokens(schema: Schema, fields: Mapping[str, object]) -> dict[str, list[tupl
 
 
 class _Segments:
-    """Feeds the projects written to whoosh into postings segments of at most ``rows`` projects (None: one).
+    """Feeds the projects written to whoosh into a postings segment (``current``).
 
-    A full segment goes to ``on_full`` (a rebuild writes it to disk at once, so memory
-    stays bounded by one segment's tokens).
+    With ``on_full``, every ``SEGMENT_ROWS`` projects the segment goes to ``on_full`` and a
+    new one starts (a rebuild writes it to disk at once, so memory stays bounded by one
+    segment's tokens); without it everything stays in one segment (an update).
     """
 
-    def __init__(self, schema: Schema, rows: int | None,
-                 on_full: Callable[[SegmentBuilder], None] | None = None) -> None:
+    def __init__(self, schema: Schema, on_full: Callable[[SegmentBuilder], None] | None = None) -> None:
         self.schema = schema
-        self.rows = rows
         self.on_full = on_full
         self.current = SegmentBuilder()
 
     def add(self, fields: Mapping[str, object], tiers: Iterable[str]) -> None:
-        if self.rows is not None and len(self.current) >= self.rows and self.on_full is not None:
+        if self.on_full is not None and len(self.current) >= SEGMENT_ROWS:
             self.on_full(self.current)
             self.current = SegmentBuilder()
         self.current.add(project_id=str(fields["project_id"]), doc=str(fields["doc"]),
@@ -235,7 +234,7 @@ def rebuild_index(
         kwargs = {"procs": procs, "multisegment": True, "limitmb": 128} if procs > 1 else {"limitmb": 128}
         writer = ix.writer(**kwargs)
         names: list[str] = []
-        segments = _Segments(schema, SEGMENT_ROWS, on_full=lambda full: names.append(write_segment(tmp, full)))
+        segments = _Segments(schema, on_full=lambda full: names.append(write_segment(tmp, full)))
         try:
             _add_documents(writer, documents, on_progress, total, replace=False, findings=findings,
                            segments=segments, replaced=[])
@@ -280,7 +279,7 @@ def update_index(
         read_info(generation)
         ix = whoosh_index.open_dir(str(generation))
         writer = ix.writer()
-        segments = _Segments(ix.schema, None)
+        segments = _Segments(ix.schema)
         replaced: list[str] = []
         new: str | None = None
         try:

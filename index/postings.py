@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
@@ -86,7 +87,6 @@ class Segment:
         self.n_rows: int = int(meta["n_rows"])
         self.doc_names: list[str] = list(meta["docs"])
         self.dept_names: list[str] = list(meta["depts"])
-        self.field_lengths: dict[str, int] = {k: int(v) for k, v in meta["field_lengths"].items()}
         self._arrays: dict[str, np.ndarray] = {}
         dead_names = set(dead_docs)
         dead = [i for i, name in enumerate(self.doc_names) if name in dead_names]
@@ -120,21 +120,19 @@ class Postings:
     segments: list[Segment]
     stamp: int  #: manifest mtime when read: a change means the segments must be reopened
     _df: dict[tuple[str, str], int] = field(default_factory=dict)
-    _stats: dict[str, float] = field(default_factory=dict)
+    _avg_lengths: dict[str, float] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def n_rows(self) -> int:
         """Live rows (projects) of all segments."""
-        if "n_rows" not in self._stats:
-            self._stats["n_rows"] = float(sum(int(s.live.sum()) for s in self.segments))
-        return int(self._stats["n_rows"])
+        return sum(int(s.live.sum()) for s in self.segments)
 
     def avg_length(self, fieldname: str) -> float:
         """Mean number of tokens of the field over the live rows."""
-        if fieldname not in self._stats:
+        if fieldname not in self._avg_lengths:
             total = sum(int(np.asarray(s.array(f"{fieldname}.len"))[s.live].sum()) for s in self.segments)
-            self._stats[fieldname] = total / self.n_rows if self.n_rows else 1.0
-        return self._stats[fieldname]
+            self._avg_lengths[fieldname] = total / self.n_rows if self.n_rows else 1.0
+        return self._avg_lengths[fieldname]
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         """Live rows that have the term.

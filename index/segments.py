@@ -62,9 +62,7 @@ class SegmentBuilder:
 
     def write(self, path: Path) -> None:
         """Write the segment to ``path`` (through a temporary folder renamed at the end)."""
-        tmp = path.with_name(path.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
+        tmp = _start(path)
         n = len(self)
         pids = self._rows["pid"]
         np.save(tmp / "pid.npy", np.array(pids, dtype=f"<U{max((len(p) for p in pids), default=1)}"))
@@ -73,7 +71,6 @@ class SegmentBuilder:
         np.save(tmp / "dept.npy", np.array(self._rows["dept"], dtype=np.int32))
         np.save(tmp / "tiers.npy", np.array(self._rows["tiers"], dtype=np.uint8))
         np.save(tmp / "doc.npy", np.array(self._rows["doc"], dtype=np.int32))
-        lengths = {}
         for name, ft in self._fields.items():
             vocab = np.array(list(ft.vocab), dtype=f"<U{max((len(t) for t in ft.vocab), default=1)}")
             rank = np.empty(len(vocab), dtype=np.int32)
@@ -83,10 +80,22 @@ class SegmentBuilder:
             rows = np.repeat(np.array(ft.rows, dtype=np.int32), ft.counts)
             pos = np.concatenate(ft.positions) if ft.positions else np.empty(0, np.int32)
             _save_field(tmp, name, vocab[order], terms, rows, pos, n)
-            lengths[name] = int(len(terms))
-        meta = {"n_rows": n, "docs": list(self._docs), "depts": list(self._depts), "field_lengths": lengths}
-        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        _finish(tmp, path, n_rows=n, docs=list(self._docs), depts=list(self._depts))
+
+
+def _start(path: Path) -> Path:
+    """A fresh temporary folder for the segment that will be ``path``."""
+    tmp = path.with_name(path.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    return tmp
+
+
+def _finish(tmp: Path, path: Path, *, n_rows: int, docs: list[str], depts: list[str]) -> None:
+    """Write the segment's metadata and rename the finished folder to ``path``."""
+    meta = {"n_rows": n_rows, "docs": docs, "depts": depts}
+    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _save_field(folder: Path, name: str, vocab: np.ndarray, terms: np.ndarray, rows: np.ndarray, pos: np.ndarray,
@@ -161,8 +170,7 @@ def add_segment(generation: Path, new: str | None, replaced_docs: Iterable[str])
     replaced = set(replaced_docs)
     entries = read_manifest(path)["segments"]
     for entry in entries:
-        names = json.loads((path / entry["name"] / "meta.json").read_text(encoding="utf-8"))["docs"]
-        entry["dead"] = sorted(set(entry["dead"]) | (replaced & set(names)))
+        entry["dead"] = sorted(set(entry["dead"]) | (replaced & set(Segment(path / entry["name"]).doc_names)))
     if new is not None:
         entries.append({"name": new, "dead": []})
     _write_manifest(path, entries)
@@ -184,7 +192,6 @@ def _remove_unpublished(path: Path, entries: list[dict]) -> None:
 
 def merge_segments(segments: Sequence[Segment], out: Path) -> None:
     """Write the live rows of ``segments`` as one segment at ``out``."""
-    builder_meta: dict[str, list] = {"docs": [], "depts": []}
     keep_rows = [np.flatnonzero(s.live) for s in segments]
     new_row = []
     base = 0
@@ -193,10 +200,9 @@ def merge_segments(segments: Sequence[Segment], out: Path) -> None:
         m[keep] = base + np.arange(len(keep))
         new_row.append(m)
         base += len(keep)
-    tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    tmp = _start(out)
     # per-row arrays; document and department names renumbered into one list each
+    merged_names: dict[str, list[str]] = {}
     for key, names_attr in (("doc", "doc_names"), ("dept", "dept_names")):
         names: dict[str, int] = {}
         parts = []
@@ -204,11 +210,10 @@ def merge_segments(segments: Sequence[Segment], out: Path) -> None:
             remap = np.array([names.setdefault(n, len(names)) for n in getattr(s, names_attr)] or [0], dtype=np.int32)
             parts.append(remap[np.asarray(s.array(key))[keep]] if len(keep) else np.empty(0, np.int32))
         np.save(tmp / f"{key}.npy", np.concatenate(parts) if parts else np.empty(0, np.int32))
-        builder_meta["docs" if key == "doc" else "depts"] = list(names)
+        merged_names[key] = list(names)
     for key in ("pid", "year", "budget", "tiers"):
         parts = [np.asarray(s.array(key))[keep] for s, keep in zip(segments, keep_rows)]
         np.save(tmp / f"{key}.npy", np.concatenate(parts))
-    lengths = {}
     for name in FIELDS:
         vocab = np.unique(np.concatenate([np.asarray(s.array(f"{name}.terms")) for s in segments]))
         all_terms, all_rows, all_pos = [], [], []
@@ -227,7 +232,4 @@ def merge_segments(segments: Sequence[Segment], out: Path) -> None:
         used = np.unique(terms)  # drop the terms only dead rows had
         _save_field(tmp, name, vocab[used], np.searchsorted(used, terms).astype(np.int32), np.concatenate(all_rows),
                     np.concatenate(all_pos), base)
-        lengths[name] = int(len(terms))
-    meta = {"n_rows": base, "docs": builder_meta["docs"], "depts": builder_meta["depts"], "field_lengths": lengths}
-    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, out)
+    _finish(tmp, out, n_rows=base, docs=merged_names["doc"], depts=merged_names["dept"])
