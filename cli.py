@@ -51,6 +51,8 @@ def main(
 ) -> None:
     """Global options shared by every command."""
     state.data_dir = data_dir if data_dir is not None else Path("data")
+    if state.data_dir.exists() and not state.data_dir.is_dir():
+        fail(f"{state.data_dir}: is a file, not a data directory; choose another --data-dir")
     from nlp.tokenize import use_cache_dir
 
     use_cache_dir(state.data_dir / "cache")  # jieba's prefix-dict cache stays inside the data dir
@@ -145,6 +147,7 @@ def dupes(
         fail(f"--scope must be one of document, year, all (got {scope!r})")
     if fmt not in {"table", "json", "csv"}:
         fail(f"--format must be one of table, json, csv (got {fmt!r})")
+    _check_output(output)
     with reported():
         with Store.open(state.data_dir, write=False) as store:
             rows = rows_from_documents(store.iter_documents())
@@ -275,7 +278,7 @@ def _ingest_with_progress(paths: list[Path], data_dir: Path, *, as_name: Optiona
 def _change(o: IngestOutcome) -> str:
     """What an ingest did to the stored document, for people."""
     if o.renamed_from:
-        return f"  (new document: {o.renamed_from} is another file's)"
+        return f"  (a document of its own: another file is also called {o.renamed_from})"
     if not o.replaced or o.previous is None:
         return ""
     if o.unchanged:
@@ -501,6 +504,7 @@ def export(
 
     if fmt not in {"jsonl", "csv"}:
         fail(f"--format must be jsonl or csv (got {fmt!r})")
+    _check_output(output)
     with reported():
         with Store.open(state.data_dir, write=False) as store:
             if not store.counts()["indicators"]:
@@ -724,6 +728,7 @@ def audit(
         fail("--format xlsx writes a binary workbook; give the file with -o FILE")
     if path is not None and doc is not None:
         fail("give either a PATH or --doc, not both")
+    _check_output(output)
     with reported():
         settings = load_settings(profile, settings_file)
         docs = _audit_inputs(path, doc, state.data_dir)

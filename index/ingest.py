@@ -190,6 +190,7 @@ class _Keys:
         self.by_key: dict[str, DocumentInfo] = {d.doc: d for d in store.documents()}
         self.by_source: dict[str, str] = {d.source: d.doc for d in self.by_key.values() if d.source}
         self.stems: dict[str, str] = {document_stem(k): k for k in self.by_key}
+        self.claimed: dict[str, str] = {}  # key → source, within this run
         wanted: dict[str, list[Source]] = defaultdict(list)
         for s in sources:
             wanted[s.key].append(s)
@@ -198,7 +199,6 @@ class _Keys:
             if len(group) > 1:
                 for s in group:
                     self.in_run[s.path] = self._free(s, key, lambda k, _s=s: k != key and self._clash(k, _s))
-        self.claimed: dict[str, str] = {}  # key → source, within this run
 
     def _clash(self, key: str, source: Source) -> bool:
         """Is ``key`` (or its project-id stem) taken by another file?"""
@@ -225,19 +225,25 @@ class _Keys:
                 return candidate
             level += 1
 
-    def key_for(self, source: Source, sha256: str, *, explicit: bool) -> str:
+    def key_for(self, source: Source, sha256: str, *, explicit: bool) -> tuple[str, bool]:
+        """The key of ``source`` and whether it had to be qualified (its own was another file's)."""
         mine = str(source.path.resolve())
         if explicit:
             key = source.key
+            holder = self.stems.get(document_stem(key))
+            if holder is not None and holder != key:
+                raise JixiaoError(f"{key}: gives the same project ids as the stored document {holder}; choose"
+                                  " another document name")
         elif mine in self.by_source:  # this very file was ingested before: replace it
-            key = self.by_source[mine]
+            self.claimed[self.by_source[mine]] = mine
+            return self.by_source[mine], False
         else:
             key = self.in_run.get(source.path, source.key)
             stored = self.by_key.get(key)
             if not (stored is not None and stored.sha256 == sha256) and self._clash(key, source):
                 key = self._free(source, source.key, lambda k: self._clash(k, source))
         self.claimed[key] = mine
-        return key
+        return key, key != source.key and not explicit
 
     def stored(self, key: str, info: DocumentInfo | None, source: Source) -> None:
         if info is not None:
@@ -312,8 +318,9 @@ def _ingest_one(source: Source, store: Store, *, parse: Parser, keys: _Keys, exp
         raw = read_document(path)
     except JixiaoError as exc:
         return _failed(path, source.key, exc)
-    key = keys.key_for(source, raw.sha256, explicit=explicit)
+    key = source.key
     try:
+        key, qualified = keys.key_for(source, raw.sha256, explicit=explicit)
         parsed = _parse(raw, key, parse)
     except JixiaoError as exc:
         return _failed(path, key, exc)
@@ -323,7 +330,7 @@ def _ingest_one(source: Source, store: Store, *, parse: Parser, keys: _Keys, exp
     d = parsed.document
     common = dict(path=path, doc=key, layout=Layout(d.layout), department=d.department, year=d.year,
                   encoding=d.encoding, n_projects=new.projects, n_indicators=new.indicators, issues=parsed.issues,
-                  previous=previous, renamed_from=source.key if key != source.key and not explicit else None)
+                  previous=previous, renamed_from=source.key if qualified else None)
     if previous is not None and not replace and _shrinks(new, previous):
         reason = (f"{path}: would replace the stored {key} ({previous.projects} projects, {previous.indicators}"
                   f" indicators) with {new.projects} projects, {new.indicators} indicators; the stored version is kept")

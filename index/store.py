@@ -192,7 +192,7 @@ class StoreDamagedError(StoreError):
     """The database file is corrupt: SQLite cannot read it."""
 
 
-_DAMAGED = "the store is damaged ({why}); restore a backup or re-ingest into a new data directory"
+_DAMAGED = "the store is damaged: restore a backup or re-ingest into a new data directory ({why})"
 
 
 def describe_database_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
@@ -263,7 +263,7 @@ class Store:
         one, and a store in a read-only directory is opened read-only.
         """
         if data_dir.exists() and not data_dir.is_dir():
-            raise StoreError(f"{data_dir}: is a file, not a data directory; choose a folder")
+            raise StoreError(f"{data_dir}: is a file, not a data directory; choose another data directory")
         path = data_dir / DB_NAME
         readonly = False
         if write:

@@ -200,7 +200,7 @@ def _rebuild(store: Store, index_dir: Path, *, findings: FindingsFn | None, on_p
 def writing(data_dir: Path, *, lock_timeout: float = 600.0) -> Iterator[Store]:
     """The store of ``data_dir`` opened for writing, under the data directory's writer lock."""
     if data_dir.exists() and not data_dir.is_dir():
-        raise StoreError(f"{data_dir}: is a file, not a data directory; choose a folder")
+        raise StoreError(f"{data_dir}: is a file, not a data directory; choose another data directory")
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

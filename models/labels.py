@@ -88,6 +88,10 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise JixiaoError(f"{path}: no such file; give the path of a .csv or .jsonl file") from None
+    except IsADirectoryError:
+        raise JixiaoError(f"{path}: is a folder; give the path of a .csv or .jsonl file") from None
+    except PermissionError:
+        raise JixiaoError(f"{path}: permission denied; make the file readable") from None
     except UnicodeDecodeError:
         raise JixiaoError(f"{path}: not UTF-8 text; save it as UTF-8 and retry") from None
     if suffix == ".csv":
@@ -153,6 +157,8 @@ def read_indicator_texts(path: Path) -> list[IndicatorText]:
     out, problems = _read_valid(path, _indicator_text)
     if problems:
         raise LabelFileError(str(path), problems, what="input file")
+    if not out:
+        raise JixiaoError(f"{path}: no indicators to classify (the file has no data rows); add one row per indicator")
     return out
 
 
