@@ -413,3 +413,22 @@ def test_train_on_one_tier(data_dir: Path, tmp_path: Path) -> None:
 def test_ingest_of_a_folder_path_given_as_a_file_and_unreadable_paths(data_dir: Path, tmp_path: Path) -> None:
     r = jx(data_dir, "ingest", str(tmp_path / "nope"))
     assert (r.exit_code, r.stderr) == (1, f"Error: {tmp_path / 'nope'}: no such file; check the path\n")
+
+
+# -- bounded, per-document audit work ---------------------------------------------------------------------
+
+
+def test_r21_findings_of_a_document_are_the_same_alone_and_in_a_whole_store_audit(data_dir: Path) -> None:
+    assert jx(data_dir, "ingest", str(SAMPLE_FILES["000"].parent)).exit_code == 0
+
+    def r21(report: dict, doc: str) -> list[tuple]:
+        return sorted((f["project_id"], f["line"], f["message"], json.dumps(f["evidence"], ensure_ascii=False))
+                      for f in report["findings"] if f["rule"] == "R21" and f["doc"] == doc)
+
+    whole = json.loads(jx(data_dir, "audit", "--format", "json").stdout)
+    assert sum(f["rule"] == "R21" for f in whole["findings"]) >= 16
+    for doc in stored(data_dir):
+        alone = json.loads(jx(data_dir, "audit", "--doc", doc, "--format", "json").stdout)
+        assert r21(alone, doc) == r21(whole, doc), doc
+        parsed = json.loads(jx(data_dir, "audit", str(SAMPLE_FILES[doc[:3]]), "--format", "json").stdout)
+        assert r21(parsed, doc) == r21(whole, doc), doc

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Sequence
 
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from models.audit.copies import CopyGroup, RowKey, adapted_rows, copy_groups, department_of
@@ -56,60 +57,106 @@ def _where(r: DupeRow) -> str:
     return f"{r.project_name}（{r.doc} 第{r.line}行）"
 
 
+#: similarity cells computed at once (rows × projects of one document); bounds R21's memory
+_SIM_CELLS = 4_000_000
+
+
 def r21_relevance(contexts: Sequence[ProjectContext], s: AuditSettings) -> list[Finding]:
-    """R21: indicators that do not belong to their project."""
-    if not contexts:
-        return []
+    """R21: indicators that do not belong to their project.
+
+    Every comparison R21 makes is between projects of one document, so it runs document by
+    document: a document gets the same R21 findings audited alone or with the whole store, and
+    the work holds one document at a time.
+    """
+    by_doc: dict[str, list[ProjectContext]] = defaultdict(list)
+    for ctx in contexts:
+        by_doc[ctx.document.file].append(ctx)
+    out: list[Finding] = []
+    for doc_contexts in by_doc.values():
+        out.extend(_r21_document(doc_contexts, s))
+    return out
+
+
+class _Similarity:
+    """TF-IDF (character bigrams) cosine of indicator rows with the projects of one document.
+
+    Fitted on that document's texts only. Only the rows asked for are compared, in blocks of at
+    most :data:`_SIM_CELLS` cells, and only (own, best other) is kept per row: memory grows with the
+    rows and projects of the document, never with their product.
+    """
+
+    def __init__(self, contexts: Sequence[ProjectContext], rows: Sequence[tuple[int, Indicator]]) -> None:
+        project_texts = [_han(c.text) for c in contexts]
+        row_texts = [_han(f"{ind.name} {ind.desc}") for _, ind in rows]
+        self.vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True)
+        self.vec.fit(project_texts + row_texts)
+        self.P = self.vec.transform(project_texts).T.tocsc()  # terms × projects
+        self.row_texts = row_texts
+
+    def blocks(self, wanted: Sequence[int]):
+        """(row index, similarities with every project) for the ``wanted`` rows, block by block."""
+        n_projects = self.P.shape[1]
+        step = max(1, _SIM_CELLS // max(1, n_projects))
+        for lo in range(0, len(wanted), step):
+            part = wanted[lo:lo + step]
+            R = self.vec.transform([self.row_texts[k] for k in part])
+            sims = (R @ self.P).toarray()  # vectors are L2-normalised: cosine
+            for k, row in zip(part, sims):
+                yield k, row
+
+
+def _r21_document(contexts: Sequence[ProjectContext], s: AuditSettings) -> list[Finding]:
     rows = [(ci, ind) for ci, ctx in enumerate(contexts) for ind in ctx.project.indicators]
     if not rows:
         return []
-    project_texts = [_han(c.text) for c in contexts]
-    row_texts = [_han(f"{ind.name} {ind.desc}") for _, ind in rows]
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True)
-    vec.fit(project_texts + row_texts)
-    P = vec.transform(project_texts)
-    R = vec.transform(row_texts)
-    sims = (R @ P.T).toarray()  # rows × projects, cosine (vectors are L2-normalised)
-    by_doc: dict[str, list[int]] = defaultdict(list)
-    for ci, ctx in enumerate(contexts):
-        by_doc[ctx.document.file].append(ci)
     floor, margin = s.threshold("relevance_other_min"), s.threshold("relevance_other_margin")
-    doc_terms = {ci: programme_terms(c.text) for ci, c in enumerate(contexts)}
+    doc_terms = [programme_terms(c.text) for c in contexts]
+    projects_naming: dict[str, int] = defaultdict(int)  # term → projects of the document that mention it
+    for terms in doc_terms:
+        for t in terms:
+            projects_naming[t] += 1
 
     def foreign_terms(ci: int, ind: Indicator) -> list[str]:
         """Funds the row names that its project never mentions but another project of the document does."""
         own = doc_terms[ci]
-        terms = [t for t in sorted(programme_terms(f"{ind.name}{ind.desc}")) if t not in own]
-        others = [j for j in by_doc[contexts[ci].document.file] if j != ci]
-        return [t for t in terms if any(t in doc_terms[j] for j in others)]
+        return [t for t in sorted(programme_terms(f"{ind.name}{ind.desc}")) if t not in own and projects_naming[t]]
 
+    same: dict[tuple[int, int], bool] = {}
+
+    def other_programme(ci: int, j: int) -> bool:
+        key = (min(ci, j), max(ci, j))
+        if key not in same:
+            same[key] = same_programme(contexts[ci], contexts[j])
+        return not same[key]
+
+    foreign = {k: f for k, (ci, ind) in enumerate(rows) if (f := foreign_terms(ci, ind))}
     out: list[Finding] = []
     flagged: set[RowKey] = set()
     sources: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))  # pid → other pid → lines
-    for k, (ci, ind) in enumerate(rows):
-        ctx = contexts[ci]
-        foreign = foreign_terms(ci, ind)
-        if not foreign:
-            continue
-        # streams of one programme (the county's 贴息 money and the province's 普惠金融 money for it) share rows
-        others = [j for j in by_doc[ctx.document.file] if j != ci and not same_programme(ctx, contexts[j])]
-        if not others:
-            continue
-        own = float(sims[k, ci])
-        best_j = max(others, key=lambda j: sims[k, j])
-        best = float(sims[k, best_j])
-        if best < floor or best - own < margin:
-            continue
-        other = contexts[best_j].project
-        flagged.add((ctx.pid, ind.line))
-        sources[ctx.pid][contexts[best_j].pid].append(ind.line)
-        out.append(make_finding(
-            ctx, "R21", s.severity_of("R21"),
-            f"指标「{ind.name}」涉及「{'、'.join(foreign)}」，与本项目（{ctx.project.name}）的资金用途和目标无关，更像是项目「{other.name}」的指标。",
-            evidence=(("evidence", "wording"), ("programme_terms", "、".join(foreign)), ("similarity_own", round(own, 3)),
-                      ("project_text", ctx.text[:120]), ("similarity_other", round(best, 3)), ("other_project", other.name)),
-            indicator=ind, cells=("name", "desc"), suggestion=_R21_SUGGESTION,
-        ))
+    if foreign and len(contexts) > 1:
+        for k, sims in _Similarity(contexts, rows).blocks(sorted(foreign)):
+            ci, ind = rows[k]
+            ctx = contexts[ci]
+            own = float(sims[ci])
+            # the most similar project of another programme (streams of one programme share rows)
+            best_j = next((int(j) for j in np.argsort(-sims, kind="stable") if j != ci and other_programme(ci, int(j))),
+                          None)
+            if best_j is None:
+                continue
+            best = float(sims[best_j])
+            if best < floor or best - own < margin:
+                continue
+            other = contexts[best_j].project
+            flagged.add((ctx.pid, ind.line))
+            sources[ctx.pid][contexts[best_j].pid].append(ind.line)
+            terms = foreign[k]
+            out.append(make_finding(
+                ctx, "R21", s.severity_of("R21"),
+                f"指标「{ind.name}」涉及「{'、'.join(terms)}」，与本项目（{ctx.project.name}）的资金用途和目标无关，更像是项目「{other.name}」的指标。",
+                evidence=(("evidence", "wording"), ("programme_terms", "、".join(terms)), ("similarity_own", round(own, 3)),
+                          ("project_text", ctx.text[:120]), ("similarity_other", round(best, 3)), ("other_project", other.name)),
+                indicator=ind, cells=("name", "desc"), suggestion=_R21_SUGGESTION,
+            ))
     index = _indicators(contexts)
     ci_of = {c.pid: ci for ci, c in enumerate(contexts)}
     for g in _groups(contexts, s):
