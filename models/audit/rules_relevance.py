@@ -23,6 +23,7 @@ value measures nothing (长期, 有效保障). Thresholds and the hand-judged dr
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import Sequence
 
@@ -270,6 +271,35 @@ def r23_copy_paste(contexts: Sequence[ProjectContext], s: AuditSettings) -> list
     return out
 
 
+def _table_pairs(keysets: Sequence[frozenset], table_sim: float, min_rows: int) -> list[tuple[int, int]]:
+    """Pairs (a < b) of row-key sets with at least ``min_rows`` keys each and Jaccard ≥ ``table_sim``, in order.
+
+    Prefix filtering: Jaccard ≥ t needs an overlap of at least ⌈t·|A|⌉ keys, so with the keys of every
+    set in one global order (rarest first) two such sets share a key among their first
+    |A| − ⌈t·|A|⌉ + 1. Only those prefix keys are indexed; the candidate pairs are then checked exactly.
+    The work follows the rare shared rows, not the square of a department's projects.
+    """
+    if table_sim <= 0:
+        raise ValueError("table_similarity must be above 0")
+    eligible = [n for n, keys in enumerate(keysets) if len(keys) >= min_rows]
+    freq: dict[object, int] = defaultdict(int)
+    for n in eligible:
+        for k in keysets[n]:
+            freq[k] += 1
+    holders: dict[object, list[int]] = defaultdict(list)
+    for n in eligible:
+        keys = sorted(keysets[n], key=lambda k: (freq[k], str(k)))
+        for k in keys[: len(keys) - math.ceil(table_sim * len(keys) - 1e-9) + 1]:
+            holders[k].append(n)
+    candidates = {(a, b) for members in holders.values() for i, a in enumerate(members) for b in members[i + 1:]}
+    out = []
+    for a, b in sorted(candidates):
+        ka, kb = keysets[a], keysets[b]
+        if len(ka & kb) / len(ka | kb) >= table_sim:
+            out.append((a, b))
+    return out
+
+
 def _copied_tables(contexts: Sequence[ProjectContext], group_of: dict[RowKey, int], table_sim: float,
                    min_rows: int, s: AuditSettings) -> list[Finding]:
     """Pairs of projects of a department whose rows (as copy groups) nearly coincide."""
@@ -279,21 +309,18 @@ def _copied_tables(contexts: Sequence[ProjectContext], group_of: dict[RowKey, in
         by_dept[department_of(ctx)].append(ctx)
     for ctxs in by_dept.values():
         keysets = [frozenset(group_of.get((c.pid, i.line), f"{c.pid}:{i.line}") for i in c.project.indicators) for c in ctxs]
-        for a in range(len(ctxs)):
-            for b in range(a + 1, len(ctxs)):
-                ka, kb = keysets[a], keysets[b]
-                if len(ka) < min_rows or len(kb) < min_rows:
-                    continue
-                jac = len(ka & kb) / len(ka | kb)
-                if jac < table_sim or same_programme(ctxs[a], ctxs[b]):
-                    continue
-                for me, other in ((ctxs[a], ctxs[b]), (ctxs[b], ctxs[a])):
-                    out.append(make_finding(
-                        me, "R23", s.severity_of("R23"),
-                        f"整张绩效目标表与项目「{other.project.name}」几乎相同（指标重合{jac:.0%}）。",
-                        evidence=(("other_project", other.project.name), ("other_doc", other.document.file),
-                                  ("jaccard", round(jac, 3)), ("shared_rows", len(ka & kb))),
-                        suggestion="两个项目资金用途不同时，应分别设置反映各自产出和效益的指标。",
-                    ))
+        for a, b in _table_pairs(keysets, table_sim, min_rows):
+            ka, kb = keysets[a], keysets[b]
+            jac = len(ka & kb) / len(ka | kb)
+            if same_programme(ctxs[a], ctxs[b]):
+                continue
+            for me, other in ((ctxs[a], ctxs[b]), (ctxs[b], ctxs[a])):
+                out.append(make_finding(
+                    me, "R23", s.severity_of("R23"),
+                    f"整张绩效目标表与项目「{other.project.name}」几乎相同（指标重合{jac:.0%}）。",
+                    evidence=(("other_project", other.project.name), ("other_doc", other.document.file),
+                              ("jaccard", round(jac, 3)), ("shared_rows", len(ka & kb))),
+                    suggestion="两个项目资金用途不同时，应分别设置反映各自产出和效益的指标。",
+                ))
     return out
 
