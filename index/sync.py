@@ -177,12 +177,18 @@ def sync_index(store: Store, index_dir: Path, *, findings: FindingsFn | None = N
                 return SyncResult()
             _rebuild(store, index_dir, findings=findings, on_progress=on_progress)
             return SyncResult(indexed=tuple(sorted(gens)), rebuilt=True)
-        if state.extra:
-            delete_documents(index_dir, state.extra, store_generation=state.store_generation)
-        if state.missing:
-            docs = (d for d in (store.get_document(k) for k in state.missing) if d is not None)
-            update_index(index_dir, docs, total=len(state.missing), findings=findings, on_progress=on_progress,
-                         generations={k: gens[k] for k in state.missing}, store_generation=state.store_generation)
+        try:
+            if state.extra:
+                delete_documents(index_dir, state.extra, store_generation=state.store_generation)
+            if state.missing:
+                docs = (d for d in (store.get_document(k) for k in state.missing) if d is not None)
+                update_index(index_dir, docs, total=len(state.missing), findings=findings, on_progress=on_progress,
+                             generations={k: gens[k] for k in state.missing}, store_generation=state.store_generation)
+        except (JixiaoError, OSError):
+            raise  # busy, or the disk: a rebuild would meet the same
+        except Exception:  # the live index cannot be updated (damaged files): build a new one from the store
+            _rebuild(store, index_dir, findings=findings, on_progress=on_progress)
+            return SyncResult(indexed=tuple(sorted(gens)), rebuilt=True)
         return SyncResult(indexed=state.missing, removed=state.extra)
     except Exception as exc:
         raise _out_of_step(store, index_dir, exc) from exc

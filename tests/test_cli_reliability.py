@@ -432,3 +432,31 @@ def test_r21_findings_of_a_document_are_the_same_alone_and_in_a_whole_store_audi
         assert r21(alone, doc) == r21(whole, doc), doc
         parsed = json.loads(jx(data_dir, "audit", str(SAMPLE_FILES[doc[:3]]), "--format", "json").stdout)
         assert r21(parsed, doc) == r21(whole, doc), doc
+
+
+def test_a_damaged_search_index_is_one_line_and_the_next_ingest_rebuilds_it(data_dir: Path) -> None:
+    assert jx(data_dir, "ingest", str(SAMPLE_FILES["000"])).exit_code == 0
+    generation = current_generation(data_dir / "index")
+    for toc in generation.glob("*.toc"):  # whoosh's table of contents, overwritten in the middle
+        data = bytearray(toc.read_bytes())
+        data[len(data) // 2:len(data) // 2 + 64] = bytes(64)
+        toc.write_bytes(bytes(data))
+    r = jx(data_dir, "search", "就业")
+    assert r.exit_code == 1
+    assert r.stderr.startswith(f"Error: {data_dir / 'index'}: the search index is damaged (")
+    assert r.stderr.endswith("); run 'jixiao index rebuild'\n")
+    r = jx(data_dir, "ingest", str(SAMPLE_FILES["001"]))
+    assert (r.exit_code, r.stderr) == (0, "note: rebuilt the search index from the store (2 documents)\n")
+    assert in_step(data_dir) and indexed_projects(data_dir) == sum(stored(data_dir).values())
+    assert jx(data_dir, "search", "就业").exit_code == 0
+
+
+def test_truncated_postings_are_reported_as_a_damaged_index(data_dir: Path) -> None:
+    assert jx(data_dir, "ingest", str(SAMPLE_FILES["000"])).exit_code == 0
+    for f in (current_generation(data_dir / "index") / "postings").rglob("*.npy"):
+        f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+    r = jx(data_dir, "search", "就业")
+    assert r.exit_code == 1
+    assert r.stderr.startswith(f"Error: {data_dir / 'index'}: the search index is damaged (")
+    assert jx(data_dir, "index", "rebuild").exit_code == 0
+    assert jx(data_dir, "search", "就业").exit_code == 0
