@@ -648,6 +648,8 @@ def _audit_inputs(path: Optional[Path], doc: Optional[str], data_dir: Path) -> l
     from nlp.parse import parse_text
 
     if path is not None:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            fail(f"{path}: not a regular file; give a disclosure file or a folder of them")
         files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
         if not files:
             fail(f"{path}: no .txt files in this folder; give a disclosure file or a folder of them")

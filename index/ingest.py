@@ -314,6 +314,9 @@ def _shrinks(new: Counts, old: Counts) -> bool:
 def _ingest_one(source: Source, store: Store, *, parse: Parser, keys: _Keys, explicit: bool,
                 replace: bool) -> IngestOutcome:
     path = source.path
+    if path.exists() and not path.is_file():  # a device, a pipe or a socket could be endless
+        return IngestOutcome(path=path, doc=source.key, ok=False,
+                             reason=f"{path}: not a regular file; give a text file or a folder of them")
     try:
         raw = read_document(path)
     except JixiaoError as exc:

@@ -84,6 +84,8 @@ class LabelledIndicator:
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """(line number, row dict) per data row of a CSV or JSONL file; a str instead of a dict is a parse error."""
     suffix = path.suffix.lower()
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise JixiaoError(f"{path}: not a regular file; give the path of a .csv or .jsonl file")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

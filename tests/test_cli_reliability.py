@@ -460,3 +460,12 @@ def test_truncated_postings_are_reported_as_a_damaged_index(data_dir: Path) -> N
     assert r.stderr.startswith(f"Error: {data_dir / 'index'}: the search index is damaged (")
     assert jx(data_dir, "index", "rebuild").exit_code == 0
     assert jx(data_dir, "search", "就业").exit_code == 0
+
+
+def test_devices_are_refused_not_read(data_dir: Path) -> None:
+    r = jx(data_dir, "ingest", "/dev/zero")
+    assert (r.exit_code, r.stderr) == (1, "Error: /dev/zero: not a regular file; give a text file or a folder of them\n")
+    r = jx(data_dir, "audit", "/dev/zero")
+    assert (r.exit_code, r.stderr) == (1, "Error: /dev/zero: not a regular file; give a disclosure file or a folder of them\n")
+    r = jx(data_dir, "classify", "--file", "/dev/zero")
+    assert (r.exit_code, r.stderr) == (1, "Error: /dev/zero: not a regular file; give the path of a .csv or .jsonl file\n")
