@@ -168,11 +168,15 @@ def _r21_document(contexts: Sequence[ProjectContext], s: AuditSettings) -> list[
             if key in flagged or key not in index:
                 continue
             ctx, ind = index[key]
+            member = g.members.get(key)
+            terms = foreign_terms(ci_of[r.project_id], ind)
+            if not ((member is not None and not member.fits_project) or (terms and sources.get(r.project_id))):
+                continue  # neither kind of evidence can apply: skip listing the peers (a long group costs its square)
             peers = [x for x in g.rows if x.project_id != r.project_id and x.doc == r.doc]
             if not peers:
                 continue
             finding = _misfit_copy(ctx, ind, g, key, peers, s) or _block_copy(
-                ctx, ind, g, peers, foreign_terms(ci_of[r.project_id], ind), sources.get(r.project_id, {}), s)
+                ctx, ind, g, peers, terms, sources.get(r.project_id, {}), s)
             if finding is not None:
                 flagged.add(key)
                 out.append(finding)
@@ -246,6 +250,7 @@ def r23_copy_paste(contexts: Sequence[ProjectContext], s: AuditSettings) -> list
         if len(ctxs) < min_projects or count_programmes(ctxs) < min_projects:
             continue  # funding streams of one programme may share their indicators
         n_prog = count_programmes(ctxs)
+        listed = [(c.pid, c.project.name) for c in ctxs[:6]]  # "also in": five other projects at most
         first = copied[0]
         identical = all(g.similarity[(r.project_id, r.line)] == 100 for r in copied)
         for r in copied:
@@ -255,7 +260,8 @@ def r23_copy_paste(contexts: Sequence[ProjectContext], s: AuditSettings) -> list
             ctx, ind = index[key]
             if _is_satisfaction(ind):
                 continue
-            names = [c.project.name for c in ctxs if c.pid != ctx.pid]
+            names = [name for pid, name in listed if pid != ctx.pid][:5]
+            more = len(ctxs) - 1 > 5
             where = "本行是最早出现处" if r is first else f"最早见于「{first.project_name}」第{first.line}行"
             out.append(make_finding(
                 ctx, "R23", s.severity_of("R23"),
@@ -263,7 +269,7 @@ def r23_copy_paste(contexts: Sequence[ProjectContext], s: AuditSettings) -> list
                 f"属于照搬套用（{where}）。",
                 evidence=(("projects", len(ctxs)), ("programmes", n_prog), ("department", g.department),
                           ("similarity", g.similarity[key]), ("first_seen", _where(first)),
-                          ("also_in", "；".join(names[:5]) + ("…" if len(names) > 5 else ""))),
+                          ("also_in", "；".join(names) + ("…" if more else ""))),
                 indicator=ind, cells=("name", "value"),
                 suggestion="按本项目的具体内容和资金量设置指标和目标值。",
             ))
