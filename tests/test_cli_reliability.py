@@ -469,3 +469,23 @@ def test_devices_are_refused_not_read(data_dir: Path) -> None:
     assert (r.exit_code, r.stderr) == (1, "Error: /dev/zero: not a regular file; give a disclosure file or a folder of them\n")
     r = jx(data_dir, "classify", "--file", "/dev/zero")
     assert (r.exit_code, r.stderr) == (1, "Error: /dev/zero: not a regular file; give the path of a .csv or .jsonl file\n")
+
+
+@pytest.mark.parametrize("exc, code, message", [
+    (MemoryError(), 1, "Error: out of memory; close other programs, or work on fewer documents at a time\n"),
+    (OSError(28, "No space left on device", "/x/out.csv"), 1,
+     "Error: /x/out.csv: No space left on device; free some space and run the command again\n"),
+    (KeyboardInterrupt(), 130, "Error: interrupted; what was stored before stays stored (the next ingest brings the"
+                               " search index in step)\n"),
+])
+def test_the_error_boundary_turns_environment_failures_into_one_line(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, exc: BaseException, code: int, message: str
+) -> None:
+    assert jx(data_dir, "ingest", str(SAMPLE_FILES["000"])).exit_code == 0
+
+    def fails(self, *args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(Store, "projects", fails)
+    r = jx(data_dir, "projects")
+    assert (r.exit_code, r.stderr) == (code, message)
