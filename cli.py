@@ -834,7 +834,8 @@ def _searchable(data_dir: Path) -> None:
         what = "rebuilt it" if done.rebuilt else f"indexed {len(done.indexed)}, removed {len(done.removed)} documents"
         typer.echo(f"note: {problem}; {what} before searching", err=True)
     else:
-        typer.echo(f"warning: {problem}; results may be incomplete until 'jixiao index rebuild' runs", err=True)
+        typer.echo(f"warning: {problem}; results may be incomplete until a running ingest finishes or"
+                   " 'jixiao index rebuild' runs", err=True)
 
 
 @app.command()

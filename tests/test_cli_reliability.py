@@ -269,7 +269,8 @@ def test_search_in_a_read_only_directory_warns_when_the_index_is_behind(tmp_path
         r = jx(ro, "search", "就业", "--json")
     assert r.exit_code == 0
     assert r.stderr == ("warning: the search index is behind the store: 1 stored documents are not searchable yet "
-                        "(003_33721d9d2b44b90e.txt); results may be incomplete until 'jixiao index rebuild' runs\n")
+                        "(003_33721d9d2b44b90e.txt); results may be incomplete until a running ingest finishes or"
+                        " 'jixiao index rebuild' runs\n")
 
 
 # -- damaged, read-only and wrong data directories ------------------------------------------------------
