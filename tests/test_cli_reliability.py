@@ -490,3 +490,18 @@ def test_the_error_boundary_turns_environment_failures_into_one_line(
     monkeypatch.setattr(Store, "projects", fails)
     r = jx(data_dir, "projects")
     assert (r.exit_code, r.stderr) == (code, message)
+
+
+def test_search_while_another_writer_holds_the_lock_warns_and_leaves_the_repair_to_it(data_dir: Path) -> None:
+    from index.ingest import load_document
+    from index.lock import data_lock
+
+    assert jx(data_dir, "ingest", str(SAMPLE_FILES["000"])).exit_code == 0
+    with Store.open(data_dir) as store:  # stored by a writer that has not reached its index step yet
+        store.replace_document(load_document(SAMPLE_FILES["003"]))
+    with data_lock(data_dir):
+        r = jx(data_dir, "search", "就业", "--json")
+        assert r.exit_code == 0
+        assert r.stderr.startswith("warning: the search index is behind the store: 1 stored documents")
+        assert not in_step(data_dir)
+    assert jx(data_dir, "search", "就业").exit_code == 0 and in_step(data_dir)
