@@ -1,12 +1,17 @@
 """jixiao command line. Parses arguments, calls one library function, prints the result.
 
-Only this module imports typer. Library errors (:class:`nlp.errors.JixiaoError`)
-become one-line messages and exit code 1; anything else is a bug and keeps its traceback.
+Only this module imports typer. Every command runs inside one error boundary
+(:func:`reported`, applied to each command at the end of this module): library errors
+(:class:`nlp.errors.JixiaoError`), operating-system errors, a damaged SQLite store and
+running out of memory become one line on stderr and an exit status (see ``EXIT_*``);
+anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 import os
@@ -46,24 +51,74 @@ def main(
 ) -> None:
     """Global options shared by every command."""
     state.data_dir = data_dir if data_dir is not None else Path("data")
+    if state.data_dir.exists() and not state.data_dir.is_dir():
+        fail(f"{state.data_dir}: is a file, not a data directory; choose another --data-dir")
     from nlp.tokenize import use_cache_dir
 
     use_cache_dir(state.data_dir / "cache")  # jieba's prefix-dict cache stays inside the data dir
 
 
-def fail(message: str, code: int = 1) -> None:
+#: exit statuses: a reported error (bad input, damaged or busy store, I/O, memory); command-line
+#: usage (typer's own); documents stored but the search index could not follow; interrupted
+EXIT_ERROR, EXIT_USAGE, EXIT_INDEX, EXIT_INTERRUPTED = 1, 2, 3, 130
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> None:
     """Print a one-line error to stderr and exit."""
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(code)
 
 
+def _with_flag(message: str) -> str:
+    """Library messages say "data directory"; here the remedy can name the option that sets it."""
+    return (message.replace("into a new data directory", "into a new --data-dir")
+            .replace("choose another data directory", "choose another --data-dir"))
+
+
+def _os_message(exc: OSError) -> str:
+    import errno
+
+    where = f"{exc.filename}: " if exc.filename else ""
+    why = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        return f"{where}{why}; free some space and run the command again"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{where}{why}; check the permissions, or choose another --data-dir"
+    return f"{where}{why}; check the path"
+
+
 @contextmanager
 def reported() -> Iterator[None]:
-    """Turn library errors into a one-line message and exit code 1 (tracebacks are for bugs)."""
+    """The error boundary: one line on stderr and the exit status, never a traceback for these."""
+    from index.store import DB_NAME, describe_database_error
+    from index.sync import IndexOutOfStepError
+
     try:
         yield
+    except IndexOutOfStepError as exc:
+        fail(_with_flag(str(exc)), EXIT_INDEX)
     except JixiaoError as exc:
-        fail(str(exc))
+        fail(_with_flag(str(exc)))
+    except sqlite3.DatabaseError as exc:
+        fail(_with_flag(str(describe_database_error(exc, state.data_dir / DB_NAME))))
+    except MemoryError:
+        fail("out of memory; close other programs, or work on fewer documents at a time")
+    except OSError as exc:
+        fail(_os_message(exc))
+    except KeyboardInterrupt:
+        fail("interrupted; what was stored before stays stored (the next ingest brings the search index in step)",
+             EXIT_INTERRUPTED)
+
+
+def _check_output(output: Optional[Path]) -> None:
+    """Fail before any work when ``-o FILE`` cannot be written."""
+    if output is None:
+        return
+    if output.is_dir():
+        fail(f"{output}: is a folder; give a file name for -o")
+    parent = output.parent
+    if not parent.is_dir():
+        fail(f"{output}: folder {parent} does not exist; create it or write elsewhere")
 
 
 def print_json(data: Any) -> None:
@@ -92,8 +147,9 @@ def dupes(
         fail(f"--scope must be one of document, year, all (got {scope!r})")
     if fmt not in {"table", "json", "csv"}:
         fail(f"--format must be one of table, json, csv (got {fmt!r})")
+    _check_output(output)
     with reported():
-        with Store.open(state.data_dir) as store:
+        with Store.open(state.data_dir, write=False) as store:
             rows = rows_from_documents(store.iter_documents())
         if not rows:
             fail(f"the store in {state.data_dir} holds no indicators; run 'jixiao ingest PATH' first")
@@ -182,6 +238,10 @@ def _outcome_json(o: IngestOutcome) -> dict[str, Any]:
         "indicators": o.n_indicators,
         "warnings": o.n_warnings,
         "replaced": o.replaced,
+        "previous": None if o.previous is None else {"projects": o.previous.projects, "indicators": o.previous.indicators},
+        "unchanged": o.unchanged,
+        "refused": o.refused,
+        "renamed_from": o.renamed_from,
         "issues": [
             {"file": i.file, "line": i.line, "severity": i.severity.value, "field": i.field, "message": i.message}
             for i in o.issues
@@ -189,25 +249,42 @@ def _outcome_json(o: IngestOutcome) -> dict[str, Any]:
     }
 
 
-def _ingest_with_progress(paths: list[Path], data_dir: Path) -> list[IngestOutcome]:
-    """Run :func:`index.ingest.ingest_paths` with a rich progress bar on stderr (only on a terminal)."""
+def _ingest_with_progress(paths: list[Path], data_dir: Path, *, as_name: Optional[str] = None,
+                          replace: bool = False, models_dir: Optional[Path] = None) -> Any:
+    """Run :func:`index.sync.ingest` (store, then index) with rich progress bars on stderr (only on a terminal)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from index.ingest import ingest_paths
-    from index.store import Store
+    from index.sync import ingest as ingest_and_index
 
     console = Console(stderr=True)
-    with Store.open(data_dir) as store, Progress(
-        TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+    with Progress(
+        TextColumn("{task.fields[step]}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
         console=console, transient=True, disable=not console.is_terminal,
     ) as progress:
-        task = progress.add_task("", total=None)
+        task = progress.add_task("", total=None, step="ingest")
 
         def on_progress(outcome: IngestOutcome, done: int, total: int) -> None:
             progress.update(task, completed=done, total=total, description=outcome.doc)
 
-        return ingest_paths(paths, store, on_progress=on_progress)
+        def on_index(done: int, total: Optional[int]) -> None:
+            progress.update(task, completed=done, total=total, description="", step="index")
+
+        return ingest_and_index(data_dir, paths, as_name=as_name, replace=replace,
+                                findings=_findings_counter(models_dir or data_dir), on_progress=on_progress,
+                                on_index_progress=on_index)
+
+
+def _change(o: IngestOutcome) -> str:
+    """What an ingest did to the stored document, for people."""
+    if o.renamed_from:
+        return f"  (a document of its own: another file is also called {o.renamed_from})"
+    if not o.replaced or o.previous is None:
+        return ""
+    if o.unchanged:
+        return "  (replaced, unchanged)"
+    p = o.previous
+    return (f"  (replaced: {p.projects} → {o.n_projects} projects, {p.indicators} → {o.n_indicators} indicators)")
 
 
 def _print_outcomes(outcomes: list[IngestOutcome], *, show_warnings: bool) -> None:
@@ -219,7 +296,7 @@ def _print_outcomes(outcomes: list[IngestOutcome], *, show_warnings: bool) -> No
         where = " ".join(x for x in (o.department or "(department unknown)", str(o.year or "(year unknown)")))
         typer.echo(
             f"{o.doc}  {o.layout.value}  {where}  {o.n_projects} projects  {o.n_indicators} indicators"
-            f"  {o.n_warnings} warnings{'  (replaced)' if o.replaced else ''}"
+            f"  {o.n_warnings} warnings{_change(o)}"
         )
         if show_warnings:
             for issue in o.issues:
@@ -233,26 +310,46 @@ def _print_outcomes(outcomes: list[IngestOutcome], *, show_warnings: bool) -> No
     )
 
 
-def _report_failures(outcomes: list[IngestOutcome]) -> None:
+def _report_failures(outcomes: list[IngestOutcome], sync_error: Any = None) -> None:
     failed = [o for o in outcomes if not o.ok]
     for o in failed:
-        typer.echo(f"Error: {o.reason}", err=True)
+        hint = "; give --replace to replace it anyway" if o.refused else ""
+        typer.echo(f"Error: {o.reason}{hint}", err=True)
+    if sync_error is not None:
+        fail(_with_flag(str(sync_error)), EXIT_INDEX)
     if failed:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _sync_note(run_: Any) -> None:
+    """One line on stderr when the ingest also repaired what an earlier run left out of the index."""
+    if run_.sync is None:
+        return
+    ours = {o.doc for o in run_.outcomes if o.ok}
+    earlier = [d for d in run_.sync.indexed if d not in ours]
+    if run_.sync.rebuilt and earlier:
+        typer.echo(f"note: rebuilt the search index from the store ({len(run_.sync.indexed)} documents)", err=True)
+    elif earlier:
+        typer.echo(f"note: also indexed {len(earlier)} stored documents the search index was missing "
+                   f"({', '.join(earlier[:5])}{', …' if len(earlier) > 5 else ''})", err=True)
+    if run_.sync.removed:
+        typer.echo(f"note: removed {len(run_.sync.removed)} documents no longer stored from the search index", err=True)
 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Text files, or folders whose *.txt files are read.")],
+    paths: Annotated[list[Path], typer.Argument(help="Text files, or folders whose *.txt files (sub-folders too) are read.")],
+    as_name: Annotated[Optional[str], typer.Option("--as", help="Store a single file under this document name.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace a stored document even by a version with under half its projects or indicators.")] = False,
     show_warnings: Annotated[bool, typer.Option("--show-warnings", help="List each parse warning with file:line.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcomes as JSON.")] = False,
 ) -> None:
-    """Read disclosures into the store (re-ingesting a file replaces it). Exit 1 if any file failed.
+    """Read disclosures into the store and the search index. Exit 1 if any file failed, 3 if the index could not follow.
 
     Example: jixiao ingest samples/
     """
-    with reported():
-        outcomes = _ingest_with_progress(paths, state.data_dir)
+    run_ = _ingest_with_progress(paths, state.data_dir, as_name=as_name, replace=replace)
+    outcomes = run_.outcomes
     if as_json:
         from dataclasses import asdict
 
@@ -261,8 +358,22 @@ def ingest(
         print_json({"documents": [_outcome_json(o) for o in outcomes], "summary": asdict(summarize(outcomes))})
     else:
         _print_outcomes(outcomes, show_warnings=show_warnings)
-    _update_search_index(outcomes)
-    _report_failures(outcomes)
+    _sync_note(run_)
+    _report_failures(outcomes, run_.sync_error)
+
+
+@app.command()
+def remove(
+    doc: Annotated[str, typer.Argument(help="The stored document (its name as 'jixiao projects' shows it).")],
+) -> None:
+    """Delete a document from the store and the search index.
+
+    Example: jixiao remove 魏县/2025年部门预算.txt
+    """
+    from index.sync import remove as remove_document
+
+    removed = remove_document(state.data_dir, doc, findings=_findings_counter(state.data_dir))
+    typer.echo(f"removed {removed.doc}: {removed.n_projects} projects, {removed.n_indicators} indicators")
 
 
 @app.command()
@@ -280,7 +391,7 @@ def projects(
     from index.store import Store
 
     with reported():
-        with Store.open(state.data_dir) as store:
+        with Store.open(state.data_dir, write=False) as store:
             rows = store.projects(department=dept, year=year)
     if as_json:
         print_json([asdict(r) for r in rows])
@@ -326,7 +437,7 @@ def show(
     from nlp.records import project_id
 
     with reported():
-        with Store.open(state.data_dir) as store:
+        with Store.open(state.data_dir, write=False) as store:
             document, proj = _resolve_project(store, project)
     pid = project_id(document.file, proj.ordinal)
     if as_json:
@@ -393,8 +504,9 @@ def export(
 
     if fmt not in {"jsonl", "csv"}:
         fail(f"--format must be jsonl or csv (got {fmt!r})")
+    _check_output(output)
     with reported():
-        with Store.open(state.data_dir) as store:
+        with Store.open(state.data_dir, write=False) as store:
             if not store.counts()["indicators"]:
                 fail(f"the store in {state.data_dir} holds no indicators; run 'jixiao ingest PATH' first")
             try:
@@ -441,21 +553,30 @@ class DemoSummary:
     search: Any  #: index.search.SearchResult of :data:`DEMO_QUERY`
 
 
-def demo_summary(data_dir: Path, *, query: str = DEMO_QUERY) -> DemoSummary:
-    """Ingest the bundled samples into ``data_dir``, audit them and run one search (no printing)."""
+#: where ``jixiao demo`` keeps the samples: a data directory of its own inside the user's
+DEMO_DIR = "demo"
+
+
+def demo_summary(data_dir: Path, *, query: str = DEMO_QUERY, models_dir: Optional[Path] = None) -> DemoSummary:
+    """Ingest the bundled samples into ``data_dir``, audit them and run one search (no printing).
+
+    :param models_dir: the data directory whose classifier the audit uses (default ``data_dir``).
+    """
     from index.ingest import summarize
     from index.search import search_projects
     from index.store import Store
     from models.audit import audit_documents, load_settings, load_tier_model
 
     samples = bundled_samples_dir()
-    outcomes = _ingest_with_progress([samples], data_dir)
-    _update_search_index(outcomes)
+    run_ = _ingest_with_progress([samples], data_dir, models_dir=models_dir)
+    outcomes = run_.outcomes
+    if run_.sync_error is not None:
+        raise run_.sync_error
     stems = {o.doc for o in outcomes if o.ok}
-    with Store.open(data_dir) as store:
+    with Store.open(data_dir, write=False) as store:
         docs = [d for d in store.iter_documents() if d.document.file in stems]
     settings = load_settings("default", None)
-    result = audit_documents(docs, settings, model=load_tier_model(data_dir))
+    result = audit_documents(docs, settings, model=load_tier_model(models_dir or data_dir))
     hits = search_projects(data_dir / "index", query, limit=3)
     return DemoSummary(samples=samples, data_dir=data_dir, outcomes=tuple(outcomes), totals=summarize(outcomes),
                        audit=result, search=hits)
@@ -464,17 +585,18 @@ def demo_summary(data_dir: Path, *, query: str = DEMO_QUERY) -> DemoSummary:
 @app.command()
 def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    into_store: Annotated[bool, typer.Option("--into-store", help="Ingest the samples into the data directory's own store instead of <data-dir>/demo.")] = False,
 ) -> None:
-    """Ingest the bundled sample disclosures, audit them and run one search; print a summary.
+    """Ingest the bundled sample disclosures into <data-dir>/demo, audit them and run one search; print a summary.
 
-    Example: jixiao --data-dir /tmp/jx demo
+    Example: jixiao demo && jixiao --data-dir data/demo search 就业
     """
     from dataclasses import asdict
 
     from models.report import audit_to_dict
 
-    with reported():
-        summary = demo_summary(state.data_dir)
+    target = state.data_dir if into_store else state.data_dir / DEMO_DIR
+    summary = demo_summary(target, models_dir=state.data_dir)
     audit_summary = audit_to_dict(summary.audit)["summary"]
     if as_json:
         print_json({
@@ -526,6 +648,8 @@ def _audit_inputs(path: Optional[Path], doc: Optional[str], data_dir: Path) -> l
     from nlp.parse import parse_text
 
     if path is not None:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            fail(f"{path}: not a regular file; give a disclosure file or a folder of them")
         files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
         if not files:
             fail(f"{path}: no .txt files in this folder; give a disclosure file or a folder of them")
@@ -534,7 +658,7 @@ def _audit_inputs(path: Optional[Path], doc: Optional[str], data_dir: Path) -> l
             raw = read_document(f)
             parsed.append(parse_text(raw.text, file=raw.file, sha256=raw.sha256, encoding=raw.encoding))
         return parsed
-    with Store.open(data_dir) as store:
+    with Store.open(data_dir, write=False) as store:
         if doc is not None:
             one = store.get_document(doc)
             if one is None:
@@ -606,6 +730,7 @@ def audit(
         fail("--format xlsx writes a binary workbook; give the file with -o FILE")
     if path is not None and doc is not None:
         fail("give either a PATH or --doc, not both")
+    _check_output(output)
     with reported():
         settings = load_settings(profile, settings_file)
         docs = _audit_inputs(path, doc, state.data_dir)
@@ -662,23 +787,6 @@ def _findings_counter(data_dir: Path) -> Callable[[Any], dict[str, int]]:
     return count
 
 
-def _update_search_index(outcomes: list[Any]) -> None:
-    """After an ingest: add or replace the projects of the ingested documents in the search index."""
-    from index.build import update_index
-    from index.store import Store
-
-    ok = [o.doc for o in outcomes if o.ok]
-    if not ok:
-        return
-    with reported():
-        with Store.open(state.data_dir) as store:
-            docs = [d for d in (store.get_document(doc) for doc in ok) if d is not None]
-        try:
-            update_index(_index_dir(), docs, findings=_findings_counter(state.data_dir))
-        except JixiaoError as exc:
-            raise JixiaoError(f"{exc} (the store is updated; the search index is not: run 'jixiao index rebuild')")
-
-
 @index_app.command("rebuild")
 def index_rebuild(
     procs: Annotated[int, typer.Option(min=1, max=8, help="Writer processes (2 helps on large stores).")] = 1,
@@ -692,25 +800,42 @@ def index_rebuild(
 
     from rich.progress import Progress
 
-    from index.build import rebuild_index
-    from index.store import Store
+    from index.sync import rebuild
 
     started = time.perf_counter()
-    with reported():
-        with Store.open(state.data_dir) as store:
-            total = len(store.documents())
-            with Progress(transient=True, disable=as_json or not sys.stderr.isatty()) as progress:
-                task = progress.add_task("indexing", total=total)
-                info = rebuild_index(_index_dir(), store.iter_documents(), total=total, procs=procs,
-                                     findings=_findings_counter(state.data_dir),
-                                     on_progress=lambda done, _total: progress.update(task, completed=done),
-                                     on_phase=lambda what: progress.update(task, description=what))
+    with Progress(transient=True, disable=as_json or not sys.stderr.isatty()) as progress:
+        task = progress.add_task("indexing", total=None)
+        info = rebuild(state.data_dir, findings=_findings_counter(state.data_dir), procs=procs,
+                       on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+                       on_phase=lambda what: progress.update(task, description=what))
     seconds = round(time.perf_counter() - started, 3)
     if as_json:
         print_json({"path": str(info.path), "analyzer_version": info.analyzer_version,
                     "documents": info.n_documents, "projects": info.n_projects, "seconds": seconds})
     else:
         typer.echo(f"indexed {info.n_projects} projects from {info.n_documents} documents in {seconds:.1f} s")
+
+
+def _searchable(data_dir: Path) -> None:
+    """Before a search: compare the index with the store; say so when they differ, and bring the index
+    in step when this process may write the data directory (else the search runs on what is indexed)."""
+    from index.store import Store
+    from index.sync import index_dir_of, index_state, repair
+
+    if not (data_dir / "jixiao.db").exists():
+        return
+    with Store.open(data_dir, write=False) as store:
+        before = index_state(store, index_dir_of(data_dir))
+    problem = before.describe()
+    if problem is None:
+        return
+    done = repair(data_dir, findings=_findings_counter(data_dir))
+    if done is not None:
+        what = "rebuilt it" if done.rebuilt else f"indexed {len(done.indexed)}, removed {len(done.removed)} documents"
+        typer.echo(f"note: {problem}; {what} before searching", err=True)
+    else:
+        typer.echo(f"warning: {problem}; results may be incomplete until a running ingest finishes or"
+                   " 'jixiao index rebuild' runs", err=True)
 
 
 @app.command()
@@ -734,6 +859,7 @@ def search(
         fail(f"--sort must be one of score, year, budget (got {sort!r})")
     with reported():
         years = parse_years(year) if year else None
+        _searchable(state.data_dir)
         result = search_projects(_index_dir(), query, years=years, dept=dept, tier=tier, limit=limit, page=page,
                                  sort=SortKey(sort))
     if as_json:
@@ -866,7 +992,7 @@ def _training_rows(labels: Optional[Path], *, use_store: bool) -> tuple[list[Any
     if use_store and (state.data_dir / "jixiao.db").exists():
         from index.store import Store
 
-        store = Store.open(state.data_dir)
+        store = Store.open(state.data_dir, write=False)
         from_store = labels_from_documents(store.iter_documents())
         if from_store:
             rows.extend(from_store)
@@ -1044,11 +1170,32 @@ def evaluate(
     _print_evaluation(run_, source)
 
 
+def _guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """``callback`` inside the error boundary (typer reads the signature through ``functools.wraps``)."""
+
+    @functools.wraps(callback)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with reported():
+            return callback(*args, **kwargs)
+
+    return wrapper
+
+
+def _guard_commands(typer_app: typer.Typer) -> None:
+    """Put every command of ``typer_app`` and of its sub-apps inside :func:`_guarded`."""
+    for info in typer_app.registered_commands:
+        if info.callback is not None and not hasattr(info.callback, "__wrapped__"):
+            info.callback = _guarded(info.callback)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _guard_commands(group.typer_instance)
+
+
+_guard_commands(app)
+
+
 def run() -> None:  # pragma: no cover - console entry for `python -m cli`
-    try:
-        app()
-    except JixiaoError as exc:
-        fail(str(exc))
+    app()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,7 +4,8 @@ Layout::
 
     index/CURRENT          name of the live generation folder (replaced atomically)
     index/write.lock       one writer at a time (:mod:`index.lock`)
-    index/gen-<n>/         a whoosh index + ``jixiao.json`` (analyzer version, counts)
+    index/gen-<n>/         a whoosh index + ``jixiao.json`` (analyzer version, counts, and which store
+                           generation of each document it holds: :mod:`index.sync` compares that with the store)
     index/gen-<n>/postings/  the same terms as numpy arrays, for fast queries (:mod:`index.postings`)
 
 A rebuild writes a new ``gen-<n>.tmp`` folder, renames it and then points
@@ -84,6 +85,10 @@ class IndexInfo:
     analyzer_version: str
     n_documents: int  #: source documents indexed
     n_projects: int  #: whoosh documents (one per project)
+    #: document key → the store generation of the version indexed; None when the index does not
+    #: record it (built without the store's generations, or by an older jixiao)
+    documents: Mapping[str, int] | None = None
+    store_generation: int | None = None  #: the store's generation when the index was last brought in step
 
 
 def current_generation(index_dir: Path) -> Path:
@@ -117,19 +122,31 @@ def read_info(generation: Path) -> IndexInfo:
             f"{generation}: the search index was built with analyzer {version!r}, this jixiao uses "
             f"{ANALYZER_VERSION!r}; run 'jixiao index rebuild'"
         )
-    return IndexInfo(generation, version, int(meta.get("n_documents", 0)), int(meta.get("n_projects", 0)))
+    docs = meta.get("documents")
+    return IndexInfo(generation, version, int(meta.get("n_documents", 0)), int(meta.get("n_projects", 0)),
+                     documents=dict(docs) if isinstance(docs, dict) else None,
+                     store_generation=meta.get("store_generation"))
 
 
-def _write_meta(generation: Path, ix: whoosh_index.Index) -> IndexInfo:
+def _write_meta(generation: Path, ix: whoosh_index.Index, documents: Mapping[str, int] | None,
+                store_generation: int | None) -> IndexInfo:
     with ix.searcher() as s:
         n_projects = s.doc_count()
         n_documents = len(list(s.lexicon("doc")))
     meta = {"analyzer_version": ANALYZER_VERSION, "layout": INDEX_LAYOUT, "n_documents": n_documents,
-            "n_projects": n_projects}
+            "n_projects": n_projects, "documents": None if documents is None else dict(documents),
+            "store_generation": store_generation}
     tmp = generation / (META_NAME + ".tmp")
-    tmp.write_text(json.dumps(meta), encoding="utf-8")
+    tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, generation / META_NAME)
-    return IndexInfo(generation, ANALYZER_VERSION, n_documents, n_projects)
+    return IndexInfo(generation, ANALYZER_VERSION, n_documents, n_projects, documents, store_generation)
+
+
+def _previous_documents(generation: Path) -> dict[str, int] | None:
+    try:
+        return None if (docs := read_info(generation).documents) is None else dict(docs)
+    except JixiaoError:
+        return None
 
 
 def _point_current(index_dir: Path, generation: Path) -> None:
@@ -215,6 +232,8 @@ def rebuild_index(
     lock_timeout: float = 10.0,
     findings: FindingsFn | None = None,
     on_phase: Callable[[str], None] | None = None,
+    generations: Mapping[str, int] | None = None,
+    store_generation: int | None = None,
 ) -> IndexInfo:
     """Build a fresh index from ``documents`` in a new folder, then swap it in.
 
@@ -223,6 +242,8 @@ def rebuild_index(
     :param findings: audit finding counts per project, stored as ``n_findings`` (0 without it).
     :param on_phase: told what the build does once every document has been read (the last segment of
         postings, then whoosh's commit, which merges its sorted runs: a minute at 100,000 projects).
+    :param generations: the store generation of each document (recorded; see :mod:`index.sync`).
+    :param store_generation: the store's generation these documents were read at.
     """
     phase = on_phase or (lambda _: None)
     with write_lock(index_dir, timeout=lock_timeout):
@@ -248,7 +269,7 @@ def rebuild_index(
             raise
         phase("committing the whoosh index")
         writer.commit()
-        _write_meta(tmp, ix)
+        _write_meta(tmp, ix, generations, store_generation)
         ix.close()
         os.rename(tmp, final)
         _point_current(index_dir, final)
@@ -263,17 +284,24 @@ def update_index(
     on_progress: ProgressFn | None = None,
     lock_timeout: float = 10.0,
     findings: FindingsFn | None = None,
+    total: int | None = None,
+    generations: Mapping[str, int] | None = None,
+    store_generation: int | None = None,
 ) -> IndexInfo:
-    """Add or replace the projects of ``documents`` (keyed by file name); creates the index if needed.
+    """Add or replace the projects of ``documents`` (keyed by document key); creates the index if needed.
+
+    ``documents`` may be a generator (read one at a time, so memory does not grow with the batch).
 
     :param findings: audit finding counts per project, stored as ``n_findings`` (0 without it).
+    :param generations: the store generation of each document written; a document updated without one
+        is no longer recorded as in step (:mod:`index.sync` will index it again).
     """
-    documents = list(documents)
     try:
         generation = current_generation(index_dir)
     except IndexMissingError:
-        return rebuild_index(index_dir, documents, total=len(documents), on_progress=on_progress,
-                             lock_timeout=lock_timeout, findings=findings)
+        return rebuild_index(index_dir, documents, total=total, on_progress=on_progress,
+                             lock_timeout=lock_timeout, findings=findings, generations=generations,
+                             store_generation=store_generation)
     with write_lock(index_dir, timeout=lock_timeout):
         generation = current_generation(index_dir)  # a rebuild may have swapped it while we waited
         read_info(generation)
@@ -283,7 +311,7 @@ def update_index(
         replaced: list[str] = []
         new: str | None = None
         try:
-            _add_documents(writer, documents, on_progress, len(documents), replace=True, findings=findings,
+            _add_documents(writer, documents, on_progress, total, replace=True, findings=findings,
                            segments=segments, replaced=replaced)
             if len(segments.current):
                 new = write_segment(generation, segments.current)  # written now, published after the commit
@@ -294,12 +322,19 @@ def update_index(
             raise
         writer.commit()
         add_segment(generation, new, replaced)
-        info = _write_meta(generation, ix)
+        docs = _previous_documents(generation)
+        if docs is not None:
+            for key in replaced:
+                docs.pop(key, None)
+                if generations is not None and key in generations:
+                    docs[key] = generations[key]
+        info = _write_meta(generation, ix, docs, store_generation if docs is not None else None)
         ix.close()
         return info
 
 
-def delete_documents(index_dir: Path, docs: Iterable[str], *, lock_timeout: float = 10.0) -> int:
+def delete_documents(index_dir: Path, docs: Iterable[str], *, lock_timeout: float = 10.0,
+                     store_generation: int | None = None) -> int:
     """Remove every project of the named source documents; returns the number removed."""
     with write_lock(index_dir, timeout=lock_timeout):
         generation = current_generation(index_dir)
@@ -309,6 +344,10 @@ def delete_documents(index_dir: Path, docs: Iterable[str], *, lock_timeout: floa
         with ix.writer() as writer:
             n = sum(writer.delete_by_query(Term("doc", d)) for d in docs)
         add_segment(generation, None, docs)
-        _write_meta(generation, ix)
+        known = _previous_documents(generation)
+        if known is not None:
+            for d in docs:
+                known.pop(d, None)
+        _write_meta(generation, ix, known, store_generation if known is not None else None)
         ix.close()
         return n

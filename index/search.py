@@ -25,12 +25,13 @@ from whoosh.query import And, AndMaybe, AndNot, Not, NullQuery, NumericRange, Or
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 
-from index.build import current_generation, read_info
+from index.build import IndexVersionError, current_generation, read_info
 from index.fastquery import RowFilter, Unsupported, rank
 from index.postings import TIER_BITS, Postings, Segment, open_postings
 from index.query import QueryError, parse_query, query_words
 from index.schema import FULLTEXT_FIELDS
 from index.snippet import HIGHLIGHT_END, HIGHLIGHT_START, snippet
+from nlp.errors import JixiaoError
 
 __all__ = [
     "HIGHLIGHT_END",
@@ -267,7 +268,15 @@ class ProjectSearcher:
         if limit < 1 or page < 1:
             raise QueryError("--limit and --page must be at least 1")
         _check_tier(tier)
-        searcher = self._live()
+        try:
+            searcher = self._live()
+        except JixiaoError:
+            raise
+        except Exception as exc:  # whoosh's files or the postings cannot be read
+            self.close()
+            raise IndexVersionError(
+                f"{self.index_dir}: the search index is damaged ({type(exc).__name__}: {exc}); run 'jixiao index rebuild'"
+            ) from None
         q = parse_query(query, searcher.schema)
         words = query_words(q)
         if self._postings is not None and self.use_postings:
@@ -282,6 +291,12 @@ class ProjectSearcher:
                     ranked = rank(q, self._postings, row_filter=row_filter, limit=page * limit, sort=sort.value)
             except Unsupported:
                 pass
+            except (ValueError, OSError, EOFError) as exc:  # a postings file cut short or overwritten
+                self.close()
+                raise IndexVersionError(
+                    f"{self.index_dir}: the search index is damaged ({type(exc).__name__}: {exc}); run 'jixiao index"
+                    " rebuild'"
+                ) from None
             else:
                 hits = []
                 for pid, score in list(zip(ranked.project_ids, ranked.scores))[(page - 1) * limit:]:

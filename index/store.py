@@ -1,21 +1,33 @@
 """The record store: an embedded SQLite database at ``<data_dir>/jixiao.db``.
 
-Documents are keyed by their file name (``doc``). :meth:`Store.replace_document`
-swaps a whole document in one transaction, so a failure part-way leaves the
-store exactly as it was. Records read back are the same frozen dataclasses that
-went in (:mod:`nlp.records`). The database runs in WAL mode, so readers keep
-working while an ingest writes.
+Documents are keyed by ``doc``, the document key :mod:`index.ingest` derives
+(the file's path relative to the folder that was ingested, or its name, or a
+name the user chose). :meth:`Store.replace_document` swaps a whole document in
+one transaction, so a failure part-way leaves the store exactly as it was.
+Records read back are the same frozen dataclasses that went in
+(:mod:`nlp.records`). The database runs in WAL mode, so readers keep working
+while an ingest writes.
+
+Every write bumps the store's *generation* (a counter) and stamps the documents
+it wrote with it; the search index records the generation of each document it
+holds, which is how a stale index is noticed (:mod:`index.sync`).
+
+The schema is versioned (``PRAGMA user_version``). A new store is created at
+version 1 and brought up to :data:`SCHEMA_VERSION` by the steps of
+:data:`MIGRATIONS`, the same steps an existing store of an older version runs;
+each step is one function, and all pending steps run in one transaction.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from nlp.errors import JixiaoError
 from nlp.records import (
@@ -33,7 +45,10 @@ from nlp.records import (
 
 __all__ = [
     "DB_NAME",
+    "MIGRATIONS",
     "SCHEMA_VERSION",
+    "StoreDamagedError",
+    "describe_database_error",
     "EXPORT_FIELDS",
     "DocumentInfo",
     "ProjectRow",
@@ -42,8 +57,9 @@ __all__ = [
 ]
 
 DB_NAME = "jixiao.db"
-#: bump when the schema changes; a store written by a newer version is refused
-SCHEMA_VERSION = 1
+#: the version :data:`MIGRATIONS` brings a store to; a store written by a newer version is refused
+#: (2: document sources and store generations)
+SCHEMA_VERSION = 2
 
 #: the fields of one exported indicator record, in order (documented in README.md)
 EXPORT_FIELDS: tuple[str, ...] = (
@@ -73,7 +89,8 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "value_text",
 )
 
-_SCHEMA = """
+#: version 1 of the schema; later versions are reached through :data:`MIGRATIONS`
+_SCHEMA_V1 = """
 CREATE TABLE documents (
     doc TEXT PRIMARY KEY,
     sha256 TEXT NOT NULL,
@@ -153,8 +170,44 @@ CREATE TABLE issues (
 _TABLES = ("documents", "projects", "indicators", "dept_targets", "issues")
 
 
+def _to_v2(conn: sqlite3.Connection) -> None:
+    """Where each document was read from, and the store generation that wrote it."""
+    conn.execute("ALTER TABLE documents ADD COLUMN source TEXT")  # absolute path; NULL when unknown
+    conn.execute("ALTER TABLE documents ADD COLUMN generation INTEGER NOT NULL DEFAULT 1")
+    conn.execute("CREATE TABLE store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+    conn.execute("INSERT INTO store_meta VALUES ('generation', 1)")
+
+
+#: schema version N → the step that brings a store from N to N + 1 (run inside one transaction)
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _to_v2,
+}
+
+
 class StoreError(JixiaoError):
     """The store cannot be opened or written (not a database, newer schema, locked)."""
+
+
+class StoreDamagedError(StoreError):
+    """The database file is corrupt: SQLite cannot read it."""
+
+
+_DAMAGED = "the store is damaged: restore a backup or re-ingest into a new data directory ({why})"
+
+
+def describe_database_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
+    """A one-line :class:`StoreError` for an SQLite error met while using the store at ``path``."""
+    why = str(exc) or type(exc).__name__
+    low = why.lower()
+    if "locked" in low or "busy" in low:
+        return StoreError(f"{path}: another jixiao process holds the store ({why}); wait for it to finish, then try again")
+    if "readonly" in low or "read-only" in low:
+        return StoreError(f"{path}: the store is read-only ({why}); make the data directory writable")
+    if "disk i/o" in low or "unable to open" in low:
+        return StoreError(f"{path}: cannot read or write the store ({why}); check the disk and the permissions")
+    if "full" in low:
+        return StoreError(f"{path}: the disk is full ({why}); free some space and run the command again")
+    return StoreDamagedError(f"{path}: " + _DAMAGED.format(why=why))
 
 
 @dataclass(frozen=True)
@@ -171,6 +224,8 @@ class DocumentInfo:
     n_indicators: int
     n_issues: int
     ingested_at: str  #: ISO 8601, UTC
+    source: str | None = None  #: absolute path the document was read from (None: unknown)
+    generation: int = 0  #: store generation of the write that stored it
 
 
 @dataclass(frozen=True)
@@ -200,59 +255,100 @@ class Store:
     # -- lifecycle ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path) -> Store:
-        """Open (creating directory and schema if needed) the store under ``data_dir``."""
+    def open(cls, data_dir: Path, *, write: bool = True) -> Store:
+        """Open the store under ``data_dir``.
+
+        With ``write`` (the default) the directory and the database are created when missing and an
+        older schema is upgraded. Without it nothing is created: a missing store reads as an empty
+        one, and a store in a read-only directory is opened read-only.
+        """
+        if data_dir.exists() and not data_dir.is_dir():
+            raise StoreError(f"{data_dir}: is a file, not a data directory; choose another data directory")
         path = data_dir / DB_NAME
+        readonly = False
+        if write:
+            try:
+                data_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"{data_dir}: cannot create the data directory ({exc.strerror or exc}); choose another data directory"
+                ) from None
+            if not os.access(data_dir, os.W_OK):
+                raise StoreError(f"{data_dir}: the data directory is read-only; make it writable or choose another one")
+            target = str(path)
+        elif not path.exists():
+            target, readonly = ":memory:", True  # nothing stored yet: an empty store, and nothing written
+        elif path.is_dir():
+            raise StoreError(f"{path}: is a folder, not a jixiao store; move it away or choose another data directory")
+        elif os.access(data_dir, os.W_OK) and os.access(path, os.W_OK):
+            target = str(path)
+        else:  # a read-only data directory: nobody can write it, so read the file as it is
+            target, readonly = f"{path.resolve().as_uri()}?immutable=1", True
         try:
-            data_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"{data_dir}: cannot create the data directory ({exc.strerror or exc}); choose another --data-dir"
-            ) from None
-        try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+            conn = sqlite3.connect(target, isolation_level=None, timeout=30.0, uri=target.startswith("file:"))
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open the store ({exc}); choose another --data-dir") from None
+            raise StoreError(f"{path}: cannot open the store ({exc}); check the permissions of the data directory") from None
         store = cls(conn, path)
+        store.readonly = readonly
         try:
-            store._prepare()
+            store._prepare(create=target == ":memory:" or write)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(
-                f"{path}: not a jixiao store ({exc}); move it away or choose another --data-dir"
-            ) from None
+            if "not a database" in str(exc) and path.exists() and path.stat().st_size and not _sqlite_header(path):
+                raise StoreError(
+                    f"{path}: not a jixiao store ({exc}); move it away or choose another data directory"
+                ) from None
+            raise describe_database_error(exc, path) from None
         except StoreError:
             conn.close()
             raise
         return store
 
-    def _prepare(self) -> None:
+    readonly: bool = False  #: opened without write access (a read-only data directory, or no store yet)
+
+    def _prepare(self, *, create: bool) -> None:
         conn = self._conn
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: written by a newer jixiao (schema {version}, this one reads {SCHEMA_VERSION});"
-                " upgrade jixiao or choose another --data-dir"
+                " upgrade jixiao or choose another data directory"
             )
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        if version == 0:
-            existing = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if existing:
-                raise StoreError(
-                    f"{self.path}: an SQLite database that is not a jixiao store; move it away or choose another --data-dir"
-                )
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _SCHEMA.split(";"):
+        if version == SCHEMA_VERSION:
+            conn.execute("SELECT count(*) FROM documents").fetchone()  # reads a page: a damaged file fails here
+            return
+        if self.readonly and self.path.exists() and version:
+            raise StoreError(
+                f"{self.path}: written by an older jixiao (schema {version}); this one upgrades it to schema "
+                f"{SCHEMA_VERSION} on opening, which needs write access; make the data directory writable once"
+            )
+        if version == 0 and not create:
+            raise StoreError(f"{self.path}: not a jixiao store (no schema); move it away or choose another data directory")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal" and not self.readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # read again under the write lock: another process may have created or upgraded it meanwhile
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    raise StoreError(
+                        f"{self.path}: an SQLite database that is not a jixiao store; move it away or choose another"
+                        " data directory"
+                    )
+                for statement in _SCHEMA_V1.split(";"):
                     if statement.strip():
                         conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+                version = 1
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](conn)
+                version += 1
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self._conn.close()
@@ -270,17 +366,28 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def replace_document(self, parsed: ParsedDocument) -> None:
-        """Store ``parsed``, replacing any document with the same file name, in one transaction."""
+    def _begin(self) -> int:
+        """Start a write transaction; return the generation it writes (the store's, plus one)."""
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise describe_database_error(exc, self.path) from None
+        generation = self.generation() + 1
+        self._conn.execute("UPDATE store_meta SET value = ? WHERE key = 'generation'", (generation,))
+        return generation
+
+    def replace_document(self, parsed: ParsedDocument, *, source: str | None = None) -> int:
+        """Store ``parsed``, replacing any document with the same key, in one transaction.
+
+        :param source: where the document was read from (an absolute path), kept with it.
+        :returns: the store generation of this write.
+        """
         conn = self._conn
         doc = parsed.document.file
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path}: cannot write ({exc}); is another ingest running?") from None
+        generation = self._begin()
         try:
             self._delete(doc)
-            self._insert_document(parsed)
+            self._insert_document(parsed, source=source, generation=generation)
             self._insert_projects(parsed)
             self._insert_indicators(parsed)
             self._insert_dept_targets(parsed)
@@ -289,11 +396,12 @@ class Store:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        return generation
 
     def delete_document(self, doc: str) -> bool:
         """Remove a document and everything read from it; return whether it was there."""
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             found = self._delete(doc)
             conn.execute("COMMIT")
@@ -308,10 +416,11 @@ class Store:
             self._conn.execute(f"DELETE FROM {table} WHERE doc = ?", (doc,))
         return found
 
-    def _insert_document(self, parsed: ParsedDocument) -> None:
+    def _insert_document(self, parsed: ParsedDocument, *, source: str | None, generation: int) -> None:
         d = parsed.document
         self._conn.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents (doc, sha256, department, year, layout, encoding, n_projects, n_indicators,"
+            " n_issues, ingested_at, source, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 d.file,
                 d.sha256,
@@ -323,6 +432,8 @@ class Store:
                 parsed.n_indicators,
                 len(parsed.issues),
                 datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                source,
+                generation,
             ),
         )
 
@@ -405,11 +516,26 @@ class Store:
 
     # -- reading -----------------------------------------------------------------------------
 
+    def generation(self) -> int:
+        """The store's generation: how many writes it has seen (documents stored or removed)."""
+        return int(self._conn.execute("SELECT value FROM store_meta WHERE key = 'generation'").fetchone()[0])
+
+    def document_generations(self) -> dict[str, int]:
+        """Each stored document's key → the generation of the write that stored it."""
+        return dict(self._conn.execute("SELECT doc, generation FROM documents").fetchall())
+
+    def document(self, doc: str) -> DocumentInfo | None:
+        """The stored document ``doc`` and its counts; None if there is none."""
+        return next((d for d in self._infos("WHERE doc = ?", (doc,))), None)
+
     def documents(self) -> list[DocumentInfo]:
-        """Every stored document, by file name."""
+        """Every stored document, by key."""
+        return self._infos("", ())
+
+    def _infos(self, where: str, params: Sequence[Any]) -> list[DocumentInfo]:
         rows = self._conn.execute(
             "SELECT doc, sha256, department, year, layout, encoding, n_projects, n_indicators, n_issues,"
-            " ingested_at FROM documents ORDER BY doc"
+            f" ingested_at, source, generation FROM documents {where} ORDER BY doc", params
         ).fetchall()
         return [
             DocumentInfo(
@@ -423,6 +549,8 @@ class Store:
                 n_indicators=r[7],
                 n_issues=r[8],
                 ingested_at=r[9],
+                source=r[10],
+                generation=r[11],
             )
             for r in rows
         ]
@@ -550,6 +678,15 @@ _INDICATOR_COLUMNS = (
     "tier, tier_raw, sub, sub_raw, name, desc, value, value_op, value_num, value_unit, value_text,"
     " basis, line, line_end, uncertain"
 )
+
+
+def _sqlite_header(path: Path) -> bool:
+    """Whether the file starts like an SQLite database (a damaged store) rather than something else."""
+    try:
+        with path.open("rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _project(row: Sequence[Any], indicators: tuple[Indicator, ...]) -> Project:

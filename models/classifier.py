@@ -13,6 +13,8 @@ tier (R04) by construction.
 
 from __future__ import annotations
 
+from nlp.errors import JixiaoError
+
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -392,7 +394,10 @@ def load_default(data_dir: Path | None) -> TierModel:
         return persist.load_model(cache)
     model = fit_tier_model(rows)
     if cache is not None:
-        persist.save_model(model, cache, rows=rows, metrics={})
+        try:
+            persist.save_model(model, cache, rows=rows, metrics={})
+        except OSError:
+            pass  # a read-only data directory: the cache only saves the next run a few seconds
     return model
 
 
@@ -406,6 +411,11 @@ def train_and_save(rows: Sequence[LabelledIndicator], data_dir: Path, *, estimat
 
     if not rows:
         raise ValueError("no labelled rows to train on")
+    tiers = sorted({r.tier for r in rows})
+    if len(tiers) < 2:
+        subs = "、".join(sorted({r.sub for r in rows}))
+        raise JixiaoError(f"the {len(rows)} training rows all carry one tier ({tiers[0]}: {subs}); the classifier"
+                          " needs labelled examples of at least two tiers (产出, 效益, 满意度)")
     model = fit_tier_model(rows, estimator=estimator)
     path = persist.model_path(data_dir, persist.TRAINED)
     metrics = {"n_dropped_as_noise": len(model.dropped), "n_groups": len({r.group for r in rows})}

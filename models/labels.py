@@ -84,10 +84,16 @@ class LabelledIndicator:
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """(line number, row dict) per data row of a CSV or JSONL file; a str instead of a dict is a parse error."""
     suffix = path.suffix.lower()
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise JixiaoError(f"{path}: not a regular file; give the path of a .csv or .jsonl file")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise JixiaoError(f"{path}: no such file; give the path of a .csv or .jsonl file") from None
+    except IsADirectoryError:
+        raise JixiaoError(f"{path}: is a folder; give the path of a .csv or .jsonl file") from None
+    except PermissionError:
+        raise JixiaoError(f"{path}: permission denied; make the file readable") from None
     except UnicodeDecodeError:
         raise JixiaoError(f"{path}: not UTF-8 text; save it as UTF-8 and retry") from None
     if suffix == ".csv":
@@ -153,6 +159,8 @@ def read_indicator_texts(path: Path) -> list[IndicatorText]:
     out, problems = _read_valid(path, _indicator_text)
     if problems:
         raise LabelFileError(str(path), problems, what="input file")
+    if not out:
+        raise JixiaoError(f"{path}: no indicators to classify (the file has no data rows); add one row per indicator")
     return out
 
 

@@ -114,7 +114,7 @@ class DeptTarget:
 class Document:
     """One ingested source file."""
 
-    file: str  #: the file's name (the ``doc`` field of exports)
+    file: str  #: the document key (the ``doc`` field of exports): path relative to what was ingested, or a chosen name
     sha256: str
     department: str | None
     year: int | None
@@ -136,7 +136,13 @@ class ParsedDocument:
         return sum(len(p.indicators) for p in self.projects)
 
 
+def document_stem(doc: str) -> str:
+    """A document key without the extension of its last part (``魏县/2025年预算.txt`` → ``魏县/2025年预算``)."""
+    head, sep, name = doc.rpartition("/")
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return f"{head}{sep}{stem}"
+
+
 def project_id(doc: str, ordinal: int) -> str:
-    """Stable id of a project: the document's file stem and the table's ordinal."""
-    stem = doc.rsplit(".", 1)[0] if "." in doc else doc
-    return f"{stem}:{ordinal}"
+    """Stable id of a project: its document's key without the extension, ``:``, the table's ordinal."""
+    return f"{document_stem(doc)}:{ordinal}"

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from index.store import DB_NAME, EXPORT_FIELDS
+from index.store import DB_NAME, EXPORT_FIELDS, SCHEMA_VERSION
 
 runner = CliRunner()
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -76,7 +76,7 @@ def test_newer_store_is_refused_with_one_line(data_dir: Path, small: Path) -> No
     result = jx(data_dir, "projects")
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {data_dir / DB_NAME}: written by a newer jixiao (schema 99, this one reads 1);"
+        f"Error: {data_dir / DB_NAME}: written by a newer jixiao (schema 99, this one reads {SCHEMA_VERSION});"
         " upgrade jixiao or choose another --data-dir\n"
     )
 
@@ -214,7 +214,17 @@ def test_demo_ingests_the_bundled_samples(data_dir: Path) -> None:
     assert Path(report["samples"]) == SAMPLES
     assert [d["projects"] for d in report["documents"]] == [21, 29, 14, 35, 23]
     assert report["summary"]["n_failed"] == 0
-    assert (data_dir / DB_NAME).is_file()
+    # the samples go to a data directory of the demo's own, never into the user's store
+    assert Path(report["data_dir"]) == data_dir / "demo"
+    assert (data_dir / "demo" / DB_NAME).is_file()
+    assert not (data_dir / DB_NAME).exists()
+
+
+def test_demo_into_store_uses_the_data_directory_itself(data_dir: Path) -> None:
+    result = jx(data_dir, "demo", "--json", "--into-store")
+    assert result.exit_code == 0, result.output
+    assert Path(json.loads(result.stdout)["data_dir"]) == data_dir
+    assert len(json.loads(jx(data_dir, "projects", "--json").stdout)) == 122
 
 
 def test_demo_audits_what_it_ingested_and_runs_one_search(data_dir: Path) -> None:
@@ -227,8 +237,8 @@ def test_demo_audits_what_it_ingested_and_runs_one_search(data_dir: Path) -> Non
     assert found["query"] == "创业担保贷款"
     assert len(found["hits"]) == 3 and found["total"] >= 3
     assert "创业" in found["hits"][0]["project_name"]
-    # the search index was filled by the demo's ingest, so a plain search now works too
-    again = json.loads(jx(data_dir, "search", "创业担保贷款", "--json").stdout)
+    # the search index was filled by the demo's ingest, so a plain search of its data directory works too
+    again = json.loads(jx(data_dir / "demo", "search", "创业担保贷款", "--json").stdout)
     assert again["total"] == found["total"]
 
 

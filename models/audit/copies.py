@@ -9,7 +9,7 @@ identical while their descriptions differ — both are copies for a reviewer.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from models.audit.findings import ProjectContext
 from models.audit.lexicon import is_vague, norm_text
-from models.audit.programmes import same_programme
+from models.audit.programmes import programme_signature, same_programme
 from models.dupes import ClusterMember, DupeCluster, DupeRow, Scope, find_clusters, match_text
 from models.unionfind import UnionFind
 
@@ -126,12 +126,6 @@ def _numbers(value: str) -> set[str]:
     return set(re.findall(r"\d+(?:\.\d+)?", value))
 
 
-def _own_figure(r: DupeRow, others: list[DupeRow]) -> bool:
-    """No other programme's copy carries the same figure (units aside: 「113百分比」 and 「≥113元」 are one figure)."""
-    mine = _numbers(r.value)
-    return bool(mine) and not any(_numbers(o.value) & mine for o in others)
-
-
 def _fits(r: DupeRow, own_text: set[str], floor: float = 0.25) -> bool:
     """At least ``floor`` of the row's wording (name + description bigrams) occurs in its project's text."""
     grams = _han_bigrams(r.name + r.desc)
@@ -149,22 +143,68 @@ def adapted_rows(group: CopyGroup, contexts: dict[str, ProjectContext]) -> set[R
     only when the value is specific).
     """
     out: set[RowKey] = set()
+    by_project: dict[str, list[DupeRow]] = defaultdict(list)
     for r in group.rows:
-        ctx = contexts.get(r.project_id)
-        if ctx is None:
-            continue
-        desc = norm_text(r.desc)
-        others = [o for o in group.rows if o.project_id != r.project_id and o.project_id in contexts
-                  and not same_programme(ctx, contexts[o.project_id])]
-        if not re.search(r"\d", r.value) or is_vague(r.value):
-            continue  # a shared value that measures nothing (长期, 有效保障) is boilerplate however it is described
-        own_text = _han_bigrams(ctx.text)
-        if _own_figure(r, others) and _fits(r, own_text):
-            out.add((r.project_id, r.line))  # its figure was set for its project (整理档案的数量 ≥3000份 / ≥4000份)
-            continue
-        if not desc or desc == norm_text(r.name) or any(norm_text(o.desc) == desc for o in others):
-            continue
-        distinctive = _han_bigrams(desc) - set().union(*(_han_bigrams(o.desc) for o in others))
-        if len(distinctive) >= 3 and len(distinctive & own_text) >= 0.5 * len(distinctive):
-            out.add((r.project_id, r.line))
+        if r.project_id in contexts:
+            by_project[r.project_id].append(r)
+    # what the rows of other programmes carry, as counts (how many rows have each number, description,
+    # bigram), so that each row is compared with "everything else" at once: linear in the group's rows
+    project_stats = {pid: _stats(rows) for pid, rows in by_project.items()}
+    classes: dict[tuple, list[str]] = defaultdict(list)  # programme signature → projects
+    for pid in by_project:
+        classes[programme_signature(contexts[pid])].append(pid)
+    class_stats = {sig: _sum_stats(project_stats[p] for p in pids) for sig, pids in classes.items()}
+    total = _sum_stats(class_stats.values())
+    for sig, pids in classes.items():
+        rep = contexts[pids[0]]
+        same_sigs = [s2 for s2, p2 in classes.items() if same_programme(rep, contexts[p2[0]])]
+        base = _minus(total, _sum_stats(class_stats[s2] for s2 in same_sigs))
+        for pid in pids:
+            ctx = contexts[pid]
+            numbers, descs, grams = base if sig in same_sigs else _minus(base, project_stats[pid])
+            own_text: set[str] | None = None
+            for r in by_project[pid]:
+                if not re.search(r"\d", r.value) or is_vague(r.value):
+                    continue  # a shared value that measures nothing (长期, 有效保障) is boilerplate however it is described
+                if own_text is None:
+                    own_text = _han_bigrams(ctx.text)
+                mine = _numbers(r.value)
+                if mine and not any(numbers[n] > 0 for n in mine) and _fits(r, own_text):
+                    out.add((r.project_id, r.line))  # its figure was set for its project (整理档案的数量 ≥3000份 / ≥4000份)
+                    continue
+                desc = norm_text(r.desc)
+                if not desc or desc == norm_text(r.name) or descs[desc] > 0:
+                    continue
+                distinctive = {g for g in _han_bigrams(desc) if grams[g] <= 0}
+                if len(distinctive) >= 3 and len(distinctive & own_text) >= 0.5 * len(distinctive):
+                    out.add((r.project_id, r.line))
     return out
+
+
+_Stats = tuple[Counter, Counter, Counter]  #: rows carrying each number, each normalised description, each bigram
+
+
+def _stats(rows: list[DupeRow]) -> _Stats:
+    numbers: Counter = Counter()
+    descs: Counter = Counter()
+    grams: Counter = Counter()
+    for r in rows:
+        numbers.update(_numbers(r.value))
+        descs[norm_text(r.desc)] += 1
+        grams.update(_han_bigrams(r.desc))
+    return numbers, descs, grams
+
+
+def _sum_stats(parts) -> _Stats:
+    numbers: Counter = Counter()
+    descs: Counter = Counter()
+    grams: Counter = Counter()
+    for n, d, g in parts:
+        numbers.update(n)
+        descs.update(d)
+        grams.update(g)
+    return numbers, descs, grams
+
+
+def _minus(a: _Stats, b: _Stats) -> _Stats:
+    return a[0] - b[0], a[1] - b[1], a[2] - b[2]

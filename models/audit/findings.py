@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from typing import Union
 
 from nlp.records import Document, Indicator, Project, project_id
@@ -33,7 +34,7 @@ class ProjectContext:
     document: Document
     project: Project
 
-    @property
+    @cached_property
     def pid(self) -> str:
         return project_id(self.document.file, self.project.ordinal)
 

@@ -50,6 +50,10 @@ def _label(tier: str | None, sub: str | None) -> str:
     return f"{tier or '?'}/{sub or '?'}"
 
 
+#: rows classified at once (the feature matrices of a block are what M01 holds in memory)
+_BLOCK = 50_000
+
+
 def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, model: Any) -> list[Finding]:
     """M01: one finding per indicator whose filed (tier, sub) the classifier confidently rejects."""
     from models.classifier import IndicatorText  # the model exists, so the module does
@@ -60,7 +64,8 @@ def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, mod
             if ind.sub is not None and not {"name", "desc"} & set(ind.uncertain)]
     if not rows:
         return []
-    preds = model.predict([IndicatorText(ind.name, ind.desc, ind.value) for _, ind in rows])
+    texts = [IndicatorText(ind.name, ind.desc, ind.value) for _, ind in rows]
+    preds = [p for lo in range(0, len(texts), _BLOCK) for p in model.predict(texts[lo:lo + _BLOCK])]
     min_conf = s.threshold("model_min_confidence")
     out = []
     for (ctx, ind), pred in zip(rows, preds):

@@ -180,7 +180,7 @@ def test_newer_schema_is_refused(data_dir: Path) -> None:
         Store.open(data_dir)
     assert str(err.value) == (
         f"{data_dir / DB_NAME}: written by a newer jixiao (schema {SCHEMA_VERSION + 1}, this one reads"
-        f" {SCHEMA_VERSION}); upgrade jixiao or choose another --data-dir"
+        f" {SCHEMA_VERSION}); upgrade jixiao or choose another data directory"
     )
 
 
@@ -189,7 +189,7 @@ def test_file_that_is_not_a_database_is_refused(data_dir: Path) -> None:
     with pytest.raises(StoreError) as err:
         Store.open(data_dir)
     assert str(err.value) == (
-        f"{data_dir / DB_NAME}: not a jixiao store (file is not a database); move it away or choose another --data-dir"
+        f"{data_dir / DB_NAME}: not a jixiao store (file is not a database); move it away or choose another data directory"
     )
 
 
@@ -200,7 +200,7 @@ def test_foreign_sqlite_database_is_refused(data_dir: Path) -> None:
     with pytest.raises(StoreError) as err:
         Store.open(data_dir)
     assert str(err.value) == (
-        f"{data_dir / DB_NAME}: an SQLite database that is not a jixiao store; move it away or choose another --data-dir"
+        f"{data_dir / DB_NAME}: an SQLite database that is not a jixiao store; move it away or choose another data directory"
     )
 
 

@@ -173,3 +173,20 @@ def test_archive_count_with_each_projects_own_figure_is_not_copy_paste():
                         seq=seq, funds=funds) for name, funds, seq, line, value in archives]
     assert r23_copy_paste(contexts(*projects), DEFAULT) == []
 
+
+
+def test_copied_table_pairs_by_prefix_filter_are_exactly_the_exhaustive_pairs():
+    import random
+
+    from models.audit.rules_relevance import _table_pairs
+
+    rng = random.Random(7)
+    for _ in range(300):
+        n, t, min_rows = rng.randint(2, 30), rng.choice([0.5, 0.7, 0.8, 0.9, 1.0]), rng.randint(1, 4)
+        pool = [f"g{i}" for i in range(rng.randint(3, 15))]
+        sets = [frozenset(rng.sample(pool, rng.randint(0, min(8, len(pool)))) + [f"u{j}:{i}" for i in range(rng.randint(0, 2))])
+                for j in range(n)]
+        exhaustive = [(a, b) for a in range(n) for b in range(a + 1, n)
+                      if len(sets[a]) >= min_rows and len(sets[b]) >= min_rows
+                      and len(sets[a] & sets[b]) / len(sets[a] | sets[b]) >= t]
+        assert _table_pairs(sets, t, min_rows) == exhaustive
