@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from dataclasses import dataclass
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional
@@ -163,42 +161,17 @@ def _print_dupes_table(records: list[dict], n_rows: int, limit: int) -> None:
 # ---------------------------------------------------------------- ingest / projects / show / export / demo (issue 2)
 
 if TYPE_CHECKING:
-    from index.ingest import IngestOutcome, IngestSummary
-    from index.store import Store
-    from nlp.records import Document, Project
+    from index.ingest import IngestOutcome
 
 
-def _outcome_json(o: IngestOutcome) -> dict[str, Any]:
-    return {
-        "doc": o.doc,
-        "path": str(o.path),
-        "ok": o.ok,
-        "reason": o.reason,
-        "layout": o.layout.value if o.layout else None,
-        "department": o.department,
-        "year": o.year,
-        "encoding": o.encoding,
-        "projects": o.n_projects,
-        "indicators": o.n_indicators,
-        "warnings": o.n_warnings,
-        "replaced": o.replaced,
-        "issues": [
-            {"file": i.file, "line": i.line, "severity": i.severity.value, "field": i.field, "message": i.message}
-            for i in o.issues
-        ],
-    }
-
-
-def _ingest_with_progress(paths: list[Path], data_dir: Path) -> list[IngestOutcome]:
-    """Run :func:`index.ingest.ingest_paths` with a rich progress bar on stderr (only on a terminal)."""
+@contextmanager
+def _ingest_progress() -> Iterator[Callable[[IngestOutcome, int, int], None]]:
+    """A rich progress bar on stderr (only on a terminal); yields the ingest's ``on_progress`` callback."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from index.ingest import ingest_paths
-    from index.store import Store
-
     console = Console(stderr=True)
-    with Store.open(data_dir) as store, Progress(
+    with Progress(
         TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
         console=console, transient=True, disable=not console.is_terminal,
     ) as progress:
@@ -207,7 +180,7 @@ def _ingest_with_progress(paths: list[Path], data_dir: Path) -> list[IngestOutco
         def on_progress(outcome: IngestOutcome, done: int, total: int) -> None:
             progress.update(task, completed=done, total=total, description=outcome.doc)
 
-        return ingest_paths(paths, store, on_progress=on_progress)
+        yield on_progress
 
 
 def _print_outcomes(outcomes: list[IngestOutcome], *, show_warnings: bool) -> None:
@@ -251,18 +224,15 @@ def ingest(
 
     Example: jixiao ingest samples/
     """
-    with reported():
-        outcomes = _ingest_with_progress(paths, state.data_dir)
+    from service.ingest import ingest_and_index, run_record
+
+    with reported(), _ingest_progress() as on_progress:
+        run_ = ingest_and_index(paths, state.data_dir, on_progress=on_progress)
     if as_json:
-        from dataclasses import asdict
-
-        from index.ingest import summarize
-
-        print_json({"documents": [_outcome_json(o) for o in outcomes], "summary": asdict(summarize(outcomes))})
+        print_json(run_record(run_))
     else:
-        _print_outcomes(outcomes, show_warnings=show_warnings)
-    _update_search_index(outcomes)
-    _report_failures(outcomes)
+        _print_outcomes(list(run_.outcomes), show_warnings=show_warnings)
+    _report_failures(list(run_.outcomes))
 
 
 @app.command()
@@ -277,11 +247,10 @@ def projects(
     """
     from dataclasses import asdict
 
-    from index.store import Store
+    from service.projects import list_projects
 
     with reported():
-        with Store.open(state.data_dir) as store:
-            rows = store.projects(department=dept, year=year)
+        rows = list_projects(state.data_dir, dept=dept, year=year)
     if as_json:
         print_json([asdict(r) for r in rows])
         return
@@ -295,22 +264,6 @@ def projects(
     typer.echo(f"{len(rows)} projects")
 
 
-def _resolve_project(store: Store, query: str) -> tuple[Document, Project]:
-    found = store.get_project(query)
-    if found is not None:
-        return found
-    matches = store.find_projects(query)
-    if not matches:
-        fail(f"no project id or name matches {query!r}; list them with 'jixiao projects'")
-    if len(matches) > 1:
-        shown = ", ".join(f"{m.project_id} {m.name}" for m in matches[:5])
-        more = f", … ({len(matches) - 5} more)" if len(matches) > 5 else ""
-        fail(f"{query!r} matches {len(matches)} projects ({shown}{more}); give a project id")
-    found = store.get_project(matches[0].project_id)
-    assert found is not None  # just listed
-    return found
-
-
 @app.command()
 def show(
     project: Annotated[str, typer.Argument(help="A project id (e.g. 001_269e4af91333dcae:3) or a unique part of its name.")],
@@ -320,17 +273,14 @@ def show(
 
     Example: jixiao show 就业补助
     """
-    from dataclasses import asdict
-
-    from index.store import Store
-    from nlp.records import project_id
+    from service.projects import project_record, resolve_project
 
     with reported():
-        with Store.open(state.data_dir) as store:
-            document, proj = _resolve_project(store, project)
-    pid = project_id(document.file, proj.ordinal)
+        document, proj = resolve_project(state.data_dir, project)
+    record = project_record(document, proj)
+    pid = record["project_id"]
     if as_json:
-        print_json({"project_id": pid, "document": asdict(document), "project": asdict(proj)})
+        print_json(record)
         return
     from rich.console import Console
     from rich.table import Table
@@ -361,25 +311,6 @@ def show(
         typer.echo("?field: the parser could not assign that cell with confidence")
 
 
-def _write_export(records: Iterator[dict[str, Any]], stream: Any, *, fmt: str, fields: tuple[str, ...]) -> int:
-    """Write export records as CSV or JSON lines; return how many."""
-    import csv
-
-    n = 0
-    if fmt == "csv":
-        writer = csv.DictWriter(stream, fieldnames=list(fields), lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            writer.writerow({**record, "uncertain": ";".join(record["uncertain"])})
-            n += 1
-    else:
-        for record in records:
-            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-            n += 1
-    stream.flush()
-    return n
-
-
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", help="jsonl (one JSON object per line) or csv.")] = "jsonl",
@@ -389,76 +320,22 @@ def export(
 
     Example: jixiao export --format csv -o indicators.csv
     """
-    from index.store import EXPORT_FIELDS, Store
+    from service.export import EXPORT_FORMATS, export_store
 
-    if fmt not in {"jsonl", "csv"}:
+    if fmt not in EXPORT_FORMATS:
         fail(f"--format must be jsonl or csv (got {fmt!r})")
     with reported():
-        with Store.open(state.data_dir) as store:
-            if not store.counts()["indicators"]:
-                fail(f"the store in {state.data_dir} holds no indicators; run 'jixiao ingest PATH' first")
-            try:
-                sink = open(output, "w", encoding="utf-8", newline="") if output else None
-            except OSError as exc:
-                fail(f"{output}: cannot write ({exc.strerror or exc}); check the path")
-            stream = sink if sink is not None else sys.stdout
-            try:
-                n = _write_export(store.export_rows(), stream, fmt=fmt, fields=EXPORT_FIELDS)
-            finally:
-                if sink is not None:
-                    sink.close()
+        try:
+            sink = open(output, "w", encoding="utf-8", newline="") if output else None
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror or exc}); check the path")
+        try:
+            n = export_store(state.data_dir, sink if sink is not None else sys.stdout, fmt=fmt)
+        finally:
+            if sink is not None:
+                sink.close()
     if output:
         typer.echo(f"wrote {n} indicators to {output}", err=True)
-
-
-def bundled_samples_dir() -> Path:
-    """The sample disclosures shipped with the sources (``samples/`` next to ``cli.py``)."""
-    import nlp
-
-    candidates = [Path(__file__).resolve().parent / "samples", Path(nlp.__file__).resolve().parent.parent / "samples"]
-    for candidate in candidates:
-        if any(candidate.glob("*.txt")):
-            return candidate
-    fail(
-        f"bundled samples not found (looked in {candidates[0]}); install from a source checkout"
-        " with 'pip install -e .', or ingest your own files with 'jixiao ingest PATH'"
-    )
-    raise AssertionError  # unreachable: fail() exits
-
-
-DEMO_QUERY = "创业担保贷款"
-
-
-@dataclass(frozen=True)
-class DemoSummary:
-    """What ``jixiao demo`` did: the ingest, an audit of what was stored and one search."""
-
-    samples: Path
-    data_dir: Path
-    outcomes: tuple[IngestOutcome, ...]  #: one per sample file
-    totals: IngestSummary
-    audit: Any  #: models.audit.AuditResult over the stored samples (default profile)
-    search: Any  #: index.search.SearchResult of :data:`DEMO_QUERY`
-
-
-def demo_summary(data_dir: Path, *, query: str = DEMO_QUERY) -> DemoSummary:
-    """Ingest the bundled samples into ``data_dir``, audit them and run one search (no printing)."""
-    from index.ingest import summarize
-    from index.search import search_projects
-    from index.store import Store
-    from models.audit import audit_documents, load_settings, load_tier_model
-
-    samples = bundled_samples_dir()
-    outcomes = _ingest_with_progress([samples], data_dir)
-    _update_search_index(outcomes)
-    stems = {o.doc for o in outcomes if o.ok}
-    with Store.open(data_dir) as store:
-        docs = [d for d in store.iter_documents() if d.document.file in stems]
-    settings = load_settings("default", None)
-    result = audit_documents(docs, settings, model=load_tier_model(data_dir))
-    hits = search_projects(data_dir / "index", query, limit=3)
-    return DemoSummary(samples=samples, data_dir=data_dir, outcomes=tuple(outcomes), totals=summarize(outcomes),
-                       audit=result, search=hits)
 
 
 @app.command()
@@ -472,18 +349,21 @@ def demo(
     from dataclasses import asdict
 
     from models.report import audit_to_dict
+    from service.demo import demo_summary
+    from service.ingest import outcome_record
+    from service.search import search_record
 
-    with reported():
-        summary = demo_summary(state.data_dir)
+    with reported(), _ingest_progress() as on_progress:
+        summary = demo_summary(state.data_dir, on_progress=on_progress)
     audit_summary = audit_to_dict(summary.audit)["summary"]
     if as_json:
         print_json({
             "samples": str(summary.samples),
             "data_dir": str(summary.data_dir),
-            "documents": [_outcome_json(o) for o in summary.outcomes],
+            "documents": [outcome_record(o) for o in summary.outcomes],
             "summary": asdict(summary.totals),
             "audit": audit_summary,
-            "search": _search_json(summary.search),
+            "search": search_record(summary.search),
         })
     else:
         typer.echo(f"1. ingested the bundled samples ({summary.samples}) into {summary.data_dir}")
@@ -515,36 +395,6 @@ def _print_demo_audit(result: Any) -> None:
 
 
 # ---------------------------------------------------------------- audit (issue 5)
-
-AUDIT_FORMATS = ("table", "json", "csv", "html", "xlsx")
-
-
-def _audit_inputs(path: Optional[Path], doc: Optional[str], data_dir: Path) -> list[Any]:
-    """ParsedDocuments to audit: parsed from PATH (file or folder), one stored --doc, or everything stored."""
-    from index.store import Store
-    from nlp.io import read_document
-    from nlp.parse import parse_text
-
-    if path is not None:
-        files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
-        if not files:
-            fail(f"{path}: no .txt files in this folder; give a disclosure file or a folder of them")
-        parsed = []
-        for f in files:
-            raw = read_document(f)
-            parsed.append(parse_text(raw.text, file=raw.file, sha256=raw.sha256, encoding=raw.encoding))
-        return parsed
-    with Store.open(data_dir) as store:
-        if doc is not None:
-            one = store.get_document(doc)
-            if one is None:
-                fail(f"no stored document '{doc}' in {data_dir}; see 'jixiao projects' or ingest it first")
-            return [one]
-        docs = list(store.iter_documents())
-    if not docs:
-        fail(f"no documents stored in {data_dir}; run 'jixiao ingest PATH' first, or give a PATH to audit")
-    return docs
-
 
 def _print_audit_table(result: Any) -> None:
     from rich.console import Console
@@ -595,8 +445,7 @@ def audit(
 
     Example: jixiao audit samples/003_33721d9d2b44b90e.txt --format html -o audit.html
     """
-    from models.audit import Severity, audit_documents, filter_result, load_settings, load_tier_model
-    from models.report import audit_to_dict, to_csv, to_html, to_xlsx
+    from service.audit import AUDIT_FORMATS, audit_inputs, render_report, run_audit
 
     if fmt not in AUDIT_FORMATS:
         fail(f"unknown --format '{fmt}'; use one of {', '.join(AUDIT_FORMATS)}")
@@ -607,24 +456,13 @@ def audit(
     if path is not None and doc is not None:
         fail("give either a PATH or --doc, not both")
     with reported():
-        settings = load_settings(profile, settings_file)
-        docs = _audit_inputs(path, doc, state.data_dir)
-        model = load_tier_model(state.data_dir) if settings.is_enabled("M01") else None
-        result = audit_documents(docs, settings, model=model, project=project)
-        if project is not None and not result.projects:
-            fail(f"no project matches '{project}'; see 'jixiao projects' for ids and names")
-        result = filter_result(result, Severity(min_severity))
-    if fmt == "table":
+        docs = audit_inputs(state.data_dir, path=path, doc=doc)
+        result = run_audit(state.data_dir, docs, profile=profile, settings_file=settings_file, project=project,
+                           min_severity=min_severity)
+        data = None if fmt == "table" else render_report(result, fmt)
+    if data is None:
         _print_audit_table(result)
         return
-    if fmt == "xlsx":
-        data: bytes | str = to_xlsx(result)
-    elif fmt == "json":
-        data = json.dumps(audit_to_dict(result), ensure_ascii=False, indent=2)
-    elif fmt == "csv":
-        data = to_csv(result)
-    else:
-        data = to_html(result)
     if output is None:
         typer.echo(data)
         return
@@ -641,44 +479,6 @@ index_app = typer.Typer(help="Maintain the full-text search index (<data-dir>/in
 app.add_typer(index_app, name="index")
 
 
-def _index_dir() -> Path:
-    return state.data_dir / "index"
-
-
-def _findings_counter(data_dir: Path) -> Callable[[Any], dict[str, int]]:
-    """``n_findings`` for the index: each project's findings in a default-profile audit of its document
-    (what ``jixiao audit --doc DOC`` reports); the classifier for M01 is loaded on first use."""
-    from models.audit import audit_documents, load_settings, load_tier_model
-
-    settings = load_settings("default", None)
-    model: list[Any] = []
-
-    def count(parsed: Any) -> dict[str, int]:
-        if not model:
-            model.append(load_tier_model(data_dir) if settings.is_enabled("M01") else None)
-        result = audit_documents([parsed], settings, model=model[0])
-        return {ap.context.pid: len(ap.findings) for ap in result.projects}
-
-    return count
-
-
-def _update_search_index(outcomes: list[Any]) -> None:
-    """After an ingest: add or replace the projects of the ingested documents in the search index."""
-    from index.build import update_index
-    from index.store import Store
-
-    ok = [o.doc for o in outcomes if o.ok]
-    if not ok:
-        return
-    with reported():
-        with Store.open(state.data_dir) as store:
-            docs = [d for d in (store.get_document(doc) for doc in ok) if d is not None]
-        try:
-            update_index(_index_dir(), docs, findings=_findings_counter(state.data_dir))
-        except JixiaoError as exc:
-            raise JixiaoError(f"{exc} (the store is updated; the search index is not: run 'jixiao index rebuild')")
-
-
 @index_app.command("rebuild")
 def index_rebuild(
     procs: Annotated[int, typer.Option(min=1, max=8, help="Writer processes (2 helps on large stores).")] = 1,
@@ -692,19 +492,15 @@ def index_rebuild(
 
     from rich.progress import Progress
 
-    from index.build import rebuild_index
-    from index.store import Store
+    from service.ingest import rebuild_search_index
 
     started = time.perf_counter()
     with reported():
-        with Store.open(state.data_dir) as store:
-            total = len(store.documents())
-            with Progress(transient=True, disable=as_json or not sys.stderr.isatty()) as progress:
-                task = progress.add_task("indexing", total=total)
-                info = rebuild_index(_index_dir(), store.iter_documents(), total=total, procs=procs,
-                                     findings=_findings_counter(state.data_dir),
-                                     on_progress=lambda done, _total: progress.update(task, completed=done),
-                                     on_phase=lambda what: progress.update(task, description=what))
+        with Progress(transient=True, disable=as_json or not sys.stderr.isatty()) as progress:
+            task = progress.add_task("indexing", total=None)
+            info = rebuild_search_index(state.data_dir, procs=procs,
+                                        on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+                                        on_phase=lambda what: progress.update(task, description=what))
     seconds = round(time.perf_counter() - started, 3)
     if as_json:
         print_json({"path": str(info.path), "analyzer_version": info.analyzer_version,
@@ -728,32 +524,14 @@ def search(
 
     Example: jixiao search "创业担保贷款" --year 2021-2025 --limit 5
     """
-    from index.search import SortKey, parse_years, search_projects
+    from service.search import search as run_search, search_record
 
-    if sort not in {s.value for s in SortKey}:
-        fail(f"--sort must be one of score, year, budget (got {sort!r})")
     with reported():
-        years = parse_years(year) if year else None
-        result = search_projects(_index_dir(), query, years=years, dept=dept, tier=tier, limit=limit, page=page,
-                                 sort=SortKey(sort))
+        result = run_search(state.data_dir, query, year=year, dept=dept, tier=tier, limit=limit, page=page, sort=sort)
     if as_json:
-        print_json(_search_json(result))
+        print_json(search_record(result))
     else:
         _print_search(result)
-
-
-def _search_json(result: Any) -> dict[str, Any]:
-    keys = ("project_id", "doc", "department", "year", "section", "project_seq", "project_name", "project_code",
-            "budget_wan", "score", "n_findings")
-    return {
-        "query": result.query,
-        "total": result.total,
-        "total_exact": result.total_exact,
-        "hits": [
-            {**{k: getattr(h, k) for k in keys}, "highlights": [{"field": x.field, "text": x.text} for x in h.highlights]}
-            for h in result.hits
-        ],
-    }
 
 
 def _print_search(result: Any) -> None:
@@ -782,17 +560,6 @@ def _print_search(result: Any) -> None:
 # ---------------------------------------------------------------- classify / train / evaluate (issue 3)
 
 CLASSIFY_FORMATS = ("jsonl", "csv", "table")
-
-
-def _prediction_record(text: Any, p: Any) -> dict[str, Any]:
-    return {
-        "name": text.name,
-        "tier": p.tier,
-        "sub": p.sub,
-        "confidence": p.confidence,
-        "tier_confidence": p.tier_confidence,
-        "alternatives": [{"sub": s, "p": prob} for s, prob in p.alternatives],
-    }
 
 
 def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
@@ -835,8 +602,9 @@ def classify(
 
     Example: jixiao classify 学生抽样调查满意度 --value "≥98百分比"
     """
-    from models.classifier import IndicatorText, load_default
+    from models.classifier import IndicatorText
     from models.labels import read_indicator_texts
+    from service.classify import classify as run_classify
 
     if (text is None) == (file is None):
         fail("give either an indicator TEXT or --file FILE")
@@ -849,29 +617,8 @@ def classify(
         texts = read_indicator_texts(file) if file is not None else [IndicatorText(text or "", desc, value)]
         if not texts[0].name.strip():
             fail("the indicator TEXT is empty")
-        model = load_default(state.data_dir)
-        preds = model.predict(texts)
-    _print_predictions([_prediction_record(t, p) for t, p in zip(texts, preds)], fmt)
-
-
-def _training_rows(labels: Optional[Path], *, use_store: bool) -> tuple[list[Any], str]:
-    """Labelled rows from the store (if it has documents) and/or a label file, and a description of the source."""
-    from models.labels import labels_from_documents, read_labels
-
-    rows: list[Any] = []
-    sources = []
-    if labels is not None:
-        rows.extend(read_labels(labels))  # raises on any bad row: nothing is trained
-        sources.append(str(labels))
-    if use_store and (state.data_dir / "jixiao.db").exists():
-        from index.store import Store
-
-        store = Store.open(state.data_dir)
-        from_store = labels_from_documents(store.iter_documents())
-        if from_store:
-            rows.extend(from_store)
-            sources.append(f"store {state.data_dir} ({len({r.group for r in from_store})} documents)")
-    return rows, " + ".join(sources)
+        records = run_classify(texts, state.data_dir)
+    _print_predictions(records, fmt)
 
 
 @app.command()
@@ -886,30 +633,25 @@ def train(
 
     Example: jixiao ingest samples/ && jixiao train
     """
-    from dataclasses import asdict
-
-    from models.classifier import DEFAULT_ESTIMATOR, ESTIMATORS, train_and_save
-    from models.persist import read_metadata
+    from models.classifier import DEFAULT_ESTIMATOR, ESTIMATORS
+    from service.train import train as run_train, train_record
 
     estimator = estimator or DEFAULT_ESTIMATOR
     if estimator not in ESTIMATORS or estimator == "baseline":
         fail(f"unknown --estimator '{estimator}'; use one of {', '.join(e for e in ESTIMATORS if e != 'baseline')}")
     with reported():
-        rows, source = _training_rows(labels, use_store=not no_store)
-        if not rows:
-            fail(f"nothing to train on: no documents in {state.data_dir} and no --labels; run 'jixiao ingest PATH' or give --labels FILE")
+        fixes = None
         if corrections is not None:
-            from models.labels import apply_corrections, read_corrections
+            from models.labels import read_corrections
 
-            rows = apply_corrections(rows, read_corrections(corrections), source=str(corrections))
-            source += f", corrected by {corrections}"
-        model, path = train_and_save(rows, state.data_dir, estimator=estimator)
-        meta = read_metadata(path)
+            fixes = read_corrections(corrections)
+        run_ = run_train(state.data_dir, labels=labels, use_store=not no_store, corrections=fixes,
+                         corrections_name=str(corrections), estimator=estimator)
     if as_json:
-        print_json(asdict(meta) | {"path": str(path)})
+        print_json(train_record(run_))
         return
-    typer.echo(f"trained {estimator} on {len(rows)} indicators from {source}; "
-               f"{len(model.dropped)} left out as label noise; saved {path}")
+    typer.echo(f"trained {run_.estimator} on {run_.n_rows} indicators from {run_.source}; "
+               f"{run_.n_dropped} left out as label noise; saved {run_.path}")
 
 
 def _level_json(level: Any) -> dict[str, Any]:
@@ -1006,9 +748,10 @@ def evaluate(
 
     from models.evaluate import evaluation_fits, evaluation_run
     from models.labels import load_bundled_corrections, load_bundled_training, read_corrections, read_labels
+    from service.train import training_rows
 
     with reported():
-        rows, source = _training_rows(None, use_store=True)
+        rows, source = training_rows(state.data_dir, None, use_store=True)
         fixes = read_corrections(corrections) if corrections is not None else None
         if not rows:
             rows, source = load_bundled_training(), "the bundled samples"
