@@ -787,6 +787,28 @@ def evaluate(
     _print_evaluation(run_, source)
 
 
+# ---------------------------------------------------------------- serve (HTTP API and pages)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback needs a token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    token: Annotated[Optional[str], typer.Option(envvar="JIXIAO_TOKEN", help="Bearer token required by every write endpoint (env JIXIAO_TOKEN).")] = None,
+    max_upload_mb: Annotated[float, typer.Option(min=0.001, help="Largest accepted upload, in MB.")] = 50.0,
+) -> None:
+    """Serve the JSON API (/api/…, schema at /openapi.json) and the reviewers' pages over the data directory.
+
+    Example: jixiao serve --port 8000
+    """
+    from web.server import serve as run_server
+
+    typer.echo(f"jixiao: serving {state.data_dir} on http://{host}:{port}/ (API schema: /openapi.json"
+               f"{'; writes need the token' if token else ''})", err=True)
+    with reported():
+        run_server(state.data_dir, host=host, port=port, token=token, max_upload_bytes=int(max_upload_mb * 1024 * 1024))
+
+
 def run() -> None:  # pragma: no cover - console entry for `python -m cli`
     try:
         app()

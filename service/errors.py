@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nlp.errors import JixiaoError
 
-__all__ = ["NotFound", "Ambiguous", "TooLarge", "Unsupported"]
+__all__ = ["NotFound", "Ambiguous", "TooLarge", "Unsupported", "error_kind"]
 
 
 class NotFound(JixiaoError):
@@ -21,3 +21,30 @@ class TooLarge(JixiaoError):
 
 class Unsupported(JixiaoError):
     """An upload of a type ingest does not read."""
+
+
+def error_kind(exc: JixiaoError) -> str:
+    """What kind of failure ``exc`` is, for a front end to choose its answer:
+
+    ``not_found`` (no such document/project, no index yet), ``ambiguous``, ``too_large``, ``unsupported``,
+    ``busy`` (another writer holds the lock; retry later), ``unreadable`` (a file's content or a label file
+    cannot be used), or ``invalid`` (any other bad request).
+    """
+    from index.build import IndexMissingError
+    from index.lock import IndexBusyError
+    from models.labels import LabelFileError
+    from nlp.errors import InputError
+
+    if isinstance(exc, (NotFound, IndexMissingError)):
+        return "not_found"
+    if isinstance(exc, Ambiguous):
+        return "ambiguous"
+    if isinstance(exc, TooLarge):
+        return "too_large"
+    if isinstance(exc, Unsupported):
+        return "unsupported"
+    if isinstance(exc, IndexBusyError):
+        return "busy"
+    if isinstance(exc, (InputError, LabelFileError)):
+        return "unreadable"
+    return "invalid"

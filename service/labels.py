@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from index.store import Store
-from models.labels import Correction, LabelledIndicator, apply_corrections, labels_from_documents, read_corrections
+from models.labels import Correction, LabelFileError, LabelledIndicator, apply_corrections, labels_from_documents, read_corrections
 from nlp.errors import JixiaoError
 from nlp.normalize import SUB_PARENT, canonical_sub
 from service.errors import NotFound
@@ -88,8 +88,11 @@ def import_corrections(data_dir: Path, path: Path, *, name: str | None = None) -
 
     Any bad or stale row rejects the whole file and nothing changes (:class:`models.labels.LabelFileError`).
     """
-    new = read_corrections(path)
     shown = name or str(path)
+    try:
+        new = read_corrections(path)
+    except LabelFileError as exc:
+        raise LabelFileError(shown, exc.problems, what="corrections file") from None
     with writing(data_dir):
         merged = _merged(stored_corrections(data_dir), new)
         _save(data_dir, merged, source=shown)

@@ -64,6 +64,8 @@ def _value_in_words(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
+    if not text.strip():
+        return "（空）"
     return _EVIDENCE_VALUE_ZH.get(text, f"「{text}」")
 
 
