@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nlp.errors import JixiaoError
 
-__all__ = ["NotFound", "Ambiguous", "TooLarge", "Unsupported", "error_kind"]
+__all__ = ["NotFound", "Ambiguous", "TooLarge", "Unsupported", "Unreadable", "error_kind"]
 
 
 class NotFound(JixiaoError):
@@ -21,6 +21,10 @@ class TooLarge(JixiaoError):
 
 class Unsupported(JixiaoError):
     """An upload of a type ingest does not read."""
+
+
+class Unreadable(JixiaoError):
+    """An upload whose content ingest cannot use (not text, empty, no tables found)."""
 
 
 def error_kind(exc: JixiaoError) -> str:
@@ -45,6 +49,6 @@ def error_kind(exc: JixiaoError) -> str:
         return "unsupported"
     if isinstance(exc, IndexBusyError):
         return "busy"
-    if isinstance(exc, (InputError, LabelFileError)):
+    if isinstance(exc, (InputError, LabelFileError, Unreadable)):
         return "unreadable"
     return "invalid"

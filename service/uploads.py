@@ -18,7 +18,7 @@ from typing import Iterable
 
 from index.ingest import load_document
 from nlp.errors import JixiaoError
-from service.errors import TooLarge, Unsupported
+from service.errors import TooLarge, Unreadable, Unsupported
 from service.ingest import IngestRun, ingest_and_index
 
 __all__ = ["UPLOAD_SUFFIXES", "DEFAULT_MAX_UPLOAD_BYTES", "UPLOADS_DIR", "display_name", "ingest_upload"]
@@ -64,8 +64,8 @@ def ingest_upload(data_dir: Path, filename: str | None, chunks: Iterable[bytes],
                   max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> IngestRun:
     """Store, parse, ingest and index one uploaded file.
 
-    Raises :class:`Unsupported` (type), :class:`TooLarge` (size) or the parser's
-    :class:`JixiaoError` (content), naming the sender's file; in each case nothing is stored.
+    Raises :class:`Unsupported` (type), :class:`TooLarge` (size) or :class:`Unreadable` (content, with
+    the parser's message), naming the sender's file; in each case nothing is stored.
     """
     shown = display_name(filename)
     suffix = _check_type(shown)
@@ -86,7 +86,7 @@ def ingest_upload(data_dir: Path, filename: str | None, chunks: Iterable[bytes],
                 if message.startswith(prefix):
                     message = f"{shown}:{message[len(prefix):]}"
                     break
-            raise JixiaoError(message) from None
+            raise Unreadable(message) from None
         final = uploads / name
         existed = final.exists()
         os.replace(staged, final)
