@@ -90,7 +90,8 @@ def check_declared_size(request: Request, max_bytes: int) -> None:
 
 
 def create_app(config: ServiceConfig) -> FastAPI:
-    app = FastAPI(title="jixiao", version="0.1.0",
+    # no /docs page: FastAPI's would load its scripts from a CDN; the schema itself is served
+    app = FastAPI(title="jixiao", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Search, audit and classify Chinese budget performance-target tables (项目支出绩效目标表).")
     app.state.config = config
     app.state.searchers = Searchers(config.data_dir)
