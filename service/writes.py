@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from index.lock import write_lock
+from nlp.errors import JixiaoError
 
 __all__ = ["WRITE_TIMEOUT", "writing"]
 
@@ -23,5 +24,11 @@ WRITE_TIMEOUT = 300.0
 @contextmanager
 def writing(data_dir: Path, *, timeout: float = WRITE_TIMEOUT) -> Iterator[None]:
     """Hold the data directory's write lock for the duration of one write workflow."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise JixiaoError(
+            f"{data_dir}: cannot create the data directory ({exc.strerror or exc}); choose another --data-dir"
+        ) from None
     with write_lock(data_dir, timeout=timeout):
         yield

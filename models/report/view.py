@@ -76,7 +76,7 @@ def evidence_in_words(evidence: Any) -> str:
     for key, value in pairs:
         words = _value_in_words(value)
         label = _EVIDENCE_ZH.get(key, key.replace("_", " "))
-        parts.append(f"{label}{words}" if words.startswith("「") else f"{label} {words}")
+        parts.append(f"{label}{words}" if words.startswith(("「", "（")) else f"{label} {words}")
     return "；".join(parts)
 
 
