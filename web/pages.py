@@ -161,6 +161,18 @@ def add_pages(app: FastAPI) -> None:
         return render(request, "labels.html", project_id=project, document=document, proj=proj, rows=rows,
                       corrections=corrections, saved=saved, error=None)
 
+    @app.post("/labels/train", include_in_schema=False)
+    def retrain(request: Request, token: Optional[str] = Form(None)) -> Response:
+        from service.train import train
+
+        if not _form_token_ok(request, token):
+            return error_page(request, _TOKEN_MESSAGE, 401)
+        run = train(data_dir, corrections=label_service.stored_corrections(data_dir),
+                    corrections_name="recorded corrections")
+        corrections = label_service.correction_records(label_service.stored_corrections(data_dir))
+        return render(request, "labels.html", project_id="", document=None, proj=None, rows=[], corrections=corrections,
+                      saved="", error=None, trained=run)
+
     @app.post("/labels", include_in_schema=False)
     def label_row(request: Request, doc: str = Form(...), line: int = Form(...), sub: str = Form(...),
                   reason: str = Form(""), project: str = Form(""), token: Optional[str] = Form(None)) -> Response:

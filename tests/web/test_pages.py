@@ -116,3 +116,8 @@ def test_delete_form_removes_the_document(client: TestClient):
     assert r.status_code == 303
     assert "邯郸市人力资源和社会保障局" not in page(client, "/documents")
     page(client, f"/documents/{DOC_004}", 404)
+
+
+def test_retrain_form(client: TestClient):
+    r = client.post("/labels/train")
+    assert r.status_code == 200 and "已重新训练分类器：svm+stack" in r.text
