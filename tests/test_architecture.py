@@ -53,7 +53,7 @@ ENGINES = {
     "starlette": "web",
     "uvicorn": "web",
     "multipart": "web",
-    "jinja2": {"models/report/templates.py", "web/app.py", "web/pages.py"},
+    "jinja2": {"models/report/render.py", "web/pages.py"},
 }
 
 #: for each layer, the project layers it must not import

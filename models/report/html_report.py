@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from models.audit import AuditResult
-from models.report.templates import environment, report_css
+from models.report.render import environment, report_css
 from models.report.view import report_view
 
 __all__ = ["to_html"]
