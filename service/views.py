@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 from index.store import DocumentInfo
 from models.classifier import IndicatorText
+from models.report.render import TEMPLATE_PACKAGE  # where the report templates and macros live, for the pages
 from models.report.view import ProjectView, ReportView, grade_explanation, project_view, report_view
 from nlp.normalize import SUB_PARENT
 from nlp.records import Document, Project
@@ -21,8 +22,6 @@ from service.projects import get_document_info, resolve_project
 __all__ = ["ProjectPage", "DocumentPage", "project_page", "document_page", "row_predictions", "SUB_TIERS",
            "LabelRow", "label_rows", "TEMPLATE_PACKAGE"]
 
-#: where the report templates (and their macros) live, for front ends that render pages with them
-TEMPLATE_PACKAGE = ("models.report", "templates")
 #: canonical sub-tiers, in the order a reviewer picks from
 SUB_TIERS = tuple(SUB_PARENT)
 
