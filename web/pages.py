@@ -18,7 +18,6 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, s
 from markupsafe import Markup, escape
 
 from nlp.errors import JixiaoError
-from service import audit as audit_service
 from service import labels as label_service
 from service.errors import error_kind
 from service.projects import delete_document, list_documents
