@@ -801,11 +801,12 @@ def serve(
 
     Example: jixiao serve --port 8000
     """
-    from web.server import serve as run_server
+    from web.server import check_bind, serve as run_server
 
-    typer.echo(f"jixiao: serving {state.data_dir} on http://{host}:{port}/ (API schema: /openapi.json"
-               f"{'; writes need the token' if token else ''})", err=True)
     with reported():
+        check_bind(host, token)
+        typer.echo(f"jixiao: serving {state.data_dir} on http://{host}:{port}/ (API schema: /openapi.json"
+                   f"{'; writes need the token' if token else ''})", err=True)
         run_server(state.data_dir, host=host, port=port, token=token, max_upload_bytes=int(max_upload_mb * 1024 * 1024))
 
 
