@@ -219,43 +219,16 @@ def _print_dupes_table(records: list[dict], n_rows: int, limit: int) -> None:
 # ---------------------------------------------------------------- ingest / projects / show / export / demo (issue 2)
 
 if TYPE_CHECKING:
-    from index.ingest import IngestOutcome, IngestSummary
-    from index.store import Store
-    from nlp.records import Document, Project
+    from index.ingest import IngestOutcome
+    from service.ingest import IngestRun
 
 
-def _outcome_json(o: IngestOutcome) -> dict[str, Any]:
-    return {
-        "doc": o.doc,
-        "path": str(o.path),
-        "ok": o.ok,
-        "reason": o.reason,
-        "layout": o.layout.value if o.layout else None,
-        "department": o.department,
-        "year": o.year,
-        "encoding": o.encoding,
-        "projects": o.n_projects,
-        "indicators": o.n_indicators,
-        "warnings": o.n_warnings,
-        "replaced": o.replaced,
-        "previous": None if o.previous is None else {"projects": o.previous.projects, "indicators": o.previous.indicators},
-        "unchanged": o.unchanged,
-        "refused": o.refused,
-        "renamed_from": o.renamed_from,
-        "issues": [
-            {"file": i.file, "line": i.line, "severity": i.severity.value, "field": i.field, "message": i.message}
-            for i in o.issues
-        ],
-    }
-
-
-def _ingest_with_progress(paths: list[Path], data_dir: Path, *, as_name: Optional[str] = None,
-                          replace: bool = False, models_dir: Optional[Path] = None) -> Any:
-    """Run :func:`index.sync.ingest` (store, then index) with rich progress bars on stderr (only on a terminal)."""
+@contextmanager
+def _ingest_progress() -> Iterator[dict[str, Callable[..., None]]]:
+    """Rich progress bars on stderr (only on a terminal) for an ingest and the index step that follows;
+    yields the workflow's ``on_progress`` and ``on_index_progress`` callbacks."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from index.sync import ingest as ingest_and_index
 
     console = Console(stderr=True)
     with Progress(
@@ -270,9 +243,7 @@ def _ingest_with_progress(paths: list[Path], data_dir: Path, *, as_name: Optiona
         def on_index(done: int, total: Optional[int]) -> None:
             progress.update(task, completed=done, total=total, description="", step="index")
 
-        return ingest_and_index(data_dir, paths, as_name=as_name, replace=replace,
-                                findings=_findings_counter(models_dir or data_dir), on_progress=on_progress,
-                                on_index_progress=on_index)
+        yield {"on_progress": on_progress, "on_index_progress": on_index}
 
 
 def _change(o: IngestOutcome) -> str:
@@ -321,19 +292,12 @@ def _report_failures(outcomes: list[IngestOutcome], sync_error: Any = None) -> N
         raise typer.Exit(EXIT_ERROR)
 
 
-def _sync_note(run_: Any) -> None:
-    """One line on stderr when the ingest also repaired what an earlier run left out of the index."""
-    if run_.sync is None:
-        return
-    ours = {o.doc for o in run_.outcomes if o.ok}
-    earlier = [d for d in run_.sync.indexed if d not in ours]
-    if run_.sync.rebuilt and earlier:
-        typer.echo(f"note: rebuilt the search index from the store ({len(run_.sync.indexed)} documents)", err=True)
-    elif earlier:
-        typer.echo(f"note: also indexed {len(earlier)} stored documents the search index was missing "
-                   f"({', '.join(earlier[:5])}{', …' if len(earlier) > 5 else ''})", err=True)
-    if run_.sync.removed:
-        typer.echo(f"note: removed {len(run_.sync.removed)} documents no longer stored from the search index", err=True)
+def _sync_note(run_: IngestRun) -> None:
+    """One line on stderr for each repair the ingest also made to what an earlier run left out of the index."""
+    from service.ingest import sync_notes
+
+    for note in sync_notes(run_):
+        typer.echo(f"note: {note}", err=True)
 
 
 @app.command()
@@ -348,18 +312,18 @@ def ingest(
 
     Example: jixiao ingest samples/
     """
-    run_ = _ingest_with_progress(paths, state.data_dir, as_name=as_name, replace=replace)
-    outcomes = run_.outcomes
+    from service.ingest import run_record
+
+    from service.ingest import ingest_and_index
+
+    with _ingest_progress() as callbacks:
+        run_ = ingest_and_index(paths, state.data_dir, as_name=as_name, replace=replace, **callbacks)
     if as_json:
-        from dataclasses import asdict
-
-        from index.ingest import summarize
-
-        print_json({"documents": [_outcome_json(o) for o in outcomes], "summary": asdict(summarize(outcomes))})
+        print_json(run_record(run_))
     else:
-        _print_outcomes(outcomes, show_warnings=show_warnings)
+        _print_outcomes(list(run_.outcomes), show_warnings=show_warnings)
     _sync_note(run_)
-    _report_failures(outcomes, run_.sync_error)
+    _report_failures(list(run_.outcomes), run_.sync_error)
 
 
 @app.command()
@@ -370,9 +334,9 @@ def remove(
 
     Example: jixiao remove 魏县/2025年部门预算.txt
     """
-    from index.sync import remove as remove_document
+    from service.ingest import remove_document
 
-    removed = remove_document(state.data_dir, doc, findings=_findings_counter(state.data_dir))
+    removed = remove_document(state.data_dir, doc)
     typer.echo(f"removed {removed.doc}: {removed.n_projects} projects, {removed.n_indicators} indicators")
 
 
@@ -388,11 +352,10 @@ def projects(
     """
     from dataclasses import asdict
 
-    from index.store import Store
+    from service.projects import list_projects
 
     with reported():
-        with Store.open(state.data_dir, write=False) as store:
-            rows = store.projects(department=dept, year=year)
+        rows = list_projects(state.data_dir, dept=dept, year=year)
     if as_json:
         print_json([asdict(r) for r in rows])
         return
@@ -406,22 +369,6 @@ def projects(
     typer.echo(f"{len(rows)} projects")
 
 
-def _resolve_project(store: Store, query: str) -> tuple[Document, Project]:
-    found = store.get_project(query)
-    if found is not None:
-        return found
-    matches = store.find_projects(query)
-    if not matches:
-        fail(f"no project id or name matches {query!r}; list them with 'jixiao projects'")
-    if len(matches) > 1:
-        shown = ", ".join(f"{m.project_id} {m.name}" for m in matches[:5])
-        more = f", … ({len(matches) - 5} more)" if len(matches) > 5 else ""
-        fail(f"{query!r} matches {len(matches)} projects ({shown}{more}); give a project id")
-    found = store.get_project(matches[0].project_id)
-    assert found is not None  # just listed
-    return found
-
-
 @app.command()
 def show(
     project: Annotated[str, typer.Argument(help="A project id (e.g. 001_269e4af91333dcae:3) or a unique part of its name.")],
@@ -431,17 +378,14 @@ def show(
 
     Example: jixiao show 就业补助
     """
-    from dataclasses import asdict
-
-    from index.store import Store
-    from nlp.records import project_id
+    from service.projects import project_record, resolve_project
 
     with reported():
-        with Store.open(state.data_dir, write=False) as store:
-            document, proj = _resolve_project(store, project)
-    pid = project_id(document.file, proj.ordinal)
+        document, proj = resolve_project(state.data_dir, project)
+    record = project_record(document, proj)
+    pid = record["project_id"]
     if as_json:
-        print_json({"project_id": pid, "document": asdict(document), "project": asdict(proj)})
+        print_json(record)
         return
     from rich.console import Console
     from rich.table import Table
@@ -472,25 +416,6 @@ def show(
         typer.echo("?field: the parser could not assign that cell with confidence")
 
 
-def _write_export(records: Iterator[dict[str, Any]], stream: Any, *, fmt: str, fields: tuple[str, ...]) -> int:
-    """Write export records as CSV or JSON lines; return how many."""
-    import csv
-
-    n = 0
-    if fmt == "csv":
-        writer = csv.DictWriter(stream, fieldnames=list(fields), lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            writer.writerow({**record, "uncertain": ";".join(record["uncertain"])})
-            n += 1
-    else:
-        for record in records:
-            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-            n += 1
-    stream.flush()
-    return n
-
-
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", help="jsonl (one JSON object per line) or csv.")] = "jsonl",
@@ -500,86 +425,23 @@ def export(
 
     Example: jixiao export --format csv -o indicators.csv
     """
-    from index.store import EXPORT_FIELDS, Store
+    from service.export import EXPORT_FORMATS, export_store
 
-    if fmt not in {"jsonl", "csv"}:
+    if fmt not in EXPORT_FORMATS:
         fail(f"--format must be jsonl or csv (got {fmt!r})")
     _check_output(output)
     with reported():
-        with Store.open(state.data_dir, write=False) as store:
-            if not store.counts()["indicators"]:
-                fail(f"the store in {state.data_dir} holds no indicators; run 'jixiao ingest PATH' first")
-            try:
-                sink = open(output, "w", encoding="utf-8", newline="") if output else None
-            except OSError as exc:
-                fail(f"{output}: cannot write ({exc.strerror or exc}); check the path")
-            stream = sink if sink is not None else sys.stdout
-            try:
-                n = _write_export(store.export_rows(), stream, fmt=fmt, fields=EXPORT_FIELDS)
-            finally:
-                if sink is not None:
-                    sink.close()
+        try:
+            sink = open(output, "w", encoding="utf-8", newline="") if output else None
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror or exc}); check the path")
+        try:
+            n = export_store(state.data_dir, sink if sink is not None else sys.stdout, fmt=fmt)
+        finally:
+            if sink is not None:
+                sink.close()
     if output:
         typer.echo(f"wrote {n} indicators to {output}", err=True)
-
-
-def bundled_samples_dir() -> Path:
-    """The sample disclosures shipped with the sources (``samples/`` next to ``cli.py``)."""
-    import nlp
-
-    candidates = [Path(__file__).resolve().parent / "samples", Path(nlp.__file__).resolve().parent.parent / "samples"]
-    for candidate in candidates:
-        if any(candidate.glob("*.txt")):
-            return candidate
-    fail(
-        f"bundled samples not found (looked in {candidates[0]}); install from a source checkout"
-        " with 'pip install -e .', or ingest your own files with 'jixiao ingest PATH'"
-    )
-    raise AssertionError  # unreachable: fail() exits
-
-
-DEMO_QUERY = "创业担保贷款"
-
-
-@dataclass(frozen=True)
-class DemoSummary:
-    """What ``jixiao demo`` did: the ingest, an audit of what was stored and one search."""
-
-    samples: Path
-    data_dir: Path
-    outcomes: tuple[IngestOutcome, ...]  #: one per sample file
-    totals: IngestSummary
-    audit: Any  #: models.audit.AuditResult over the stored samples (default profile)
-    search: Any  #: index.search.SearchResult of :data:`DEMO_QUERY`
-
-
-#: where ``jixiao demo`` keeps the samples: a data directory of its own inside the user's
-DEMO_DIR = "demo"
-
-
-def demo_summary(data_dir: Path, *, query: str = DEMO_QUERY, models_dir: Optional[Path] = None) -> DemoSummary:
-    """Ingest the bundled samples into ``data_dir``, audit them and run one search (no printing).
-
-    :param models_dir: the data directory whose classifier the audit uses (default ``data_dir``).
-    """
-    from index.ingest import summarize
-    from index.search import search_projects
-    from index.store import Store
-    from models.audit import audit_documents, load_settings, load_tier_model
-
-    samples = bundled_samples_dir()
-    run_ = _ingest_with_progress([samples], data_dir, models_dir=models_dir)
-    outcomes = run_.outcomes
-    if run_.sync_error is not None:
-        raise run_.sync_error
-    stems = {o.doc for o in outcomes if o.ok}
-    with Store.open(data_dir, write=False) as store:
-        docs = [d for d in store.iter_documents() if d.document.file in stems]
-    settings = load_settings("default", None)
-    result = audit_documents(docs, settings, model=load_tier_model(models_dir or data_dir))
-    hits = search_projects(data_dir / "index", query, limit=3)
-    return DemoSummary(samples=samples, data_dir=data_dir, outcomes=tuple(outcomes), totals=summarize(outcomes),
-                       audit=result, search=hits)
 
 
 @app.command()
@@ -594,18 +456,22 @@ def demo(
     from dataclasses import asdict
 
     from models.report import audit_to_dict
+    from service.demo import demo_data_dir, demo_summary
+    from service.ingest import outcome_record
+    from service.search import search_record
 
-    target = state.data_dir if into_store else state.data_dir / DEMO_DIR
-    summary = demo_summary(target, models_dir=state.data_dir)
+    with _ingest_progress() as callbacks:
+        summary = demo_summary(demo_data_dir(state.data_dir, into_store=into_store), models_dir=state.data_dir,
+                               on_progress=callbacks["on_progress"])
     audit_summary = audit_to_dict(summary.audit)["summary"]
     if as_json:
         print_json({
             "samples": str(summary.samples),
             "data_dir": str(summary.data_dir),
-            "documents": [_outcome_json(o) for o in summary.outcomes],
+            "documents": [outcome_record(o) for o in summary.outcomes],
             "summary": asdict(summary.totals),
             "audit": audit_summary,
-            "search": _search_json(summary.search),
+            "search": search_record(summary.search),
         })
     else:
         typer.echo(f"1. ingested the bundled samples ({summary.samples}) into {summary.data_dir}")
@@ -637,38 +503,6 @@ def _print_demo_audit(result: Any) -> None:
 
 
 # ---------------------------------------------------------------- audit (issue 5)
-
-AUDIT_FORMATS = ("table", "json", "csv", "html", "xlsx")
-
-
-def _audit_inputs(path: Optional[Path], doc: Optional[str], data_dir: Path) -> list[Any]:
-    """ParsedDocuments to audit: parsed from PATH (file or folder), one stored --doc, or everything stored."""
-    from index.store import Store
-    from nlp.io import read_document
-    from nlp.parse import parse_text
-
-    if path is not None:
-        if path.exists() and not path.is_dir() and not path.is_file():
-            fail(f"{path}: not a regular file; give a disclosure file or a folder of them")
-        files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
-        if not files:
-            fail(f"{path}: no .txt files in this folder; give a disclosure file or a folder of them")
-        parsed = []
-        for f in files:
-            raw = read_document(f)
-            parsed.append(parse_text(raw.text, file=raw.file, sha256=raw.sha256, encoding=raw.encoding))
-        return parsed
-    with Store.open(data_dir, write=False) as store:
-        if doc is not None:
-            one = store.get_document(doc)
-            if one is None:
-                fail(f"no stored document '{doc}' in {data_dir}; see 'jixiao projects' or ingest it first")
-            return [one]
-        docs = list(store.iter_documents())
-    if not docs:
-        fail(f"no documents stored in {data_dir}; run 'jixiao ingest PATH' first, or give a PATH to audit")
-    return docs
-
 
 def _print_audit_table(result: Any) -> None:
     from rich.console import Console
@@ -719,8 +553,7 @@ def audit(
 
     Example: jixiao audit samples/003_33721d9d2b44b90e.txt --format html -o audit.html
     """
-    from models.audit import Severity, audit_documents, filter_result, load_settings, load_tier_model
-    from models.report import audit_to_dict, to_csv, to_html, to_xlsx
+    from service.audit import AUDIT_FORMATS, audit_inputs, render_report, run_audit
 
     if fmt not in AUDIT_FORMATS:
         fail(f"unknown --format '{fmt}'; use one of {', '.join(AUDIT_FORMATS)}")
@@ -732,24 +565,13 @@ def audit(
         fail("give either a PATH or --doc, not both")
     _check_output(output)
     with reported():
-        settings = load_settings(profile, settings_file)
-        docs = _audit_inputs(path, doc, state.data_dir)
-        model = load_tier_model(state.data_dir) if settings.is_enabled("M01") else None
-        result = audit_documents(docs, settings, model=model, project=project)
-        if project is not None and not result.projects:
-            fail(f"no project matches '{project}'; see 'jixiao projects' for ids and names")
-        result = filter_result(result, Severity(min_severity))
-    if fmt == "table":
+        docs = audit_inputs(state.data_dir, path=path, doc=doc)
+        result = run_audit(state.data_dir, docs, profile=profile, settings_file=settings_file, project=project,
+                           min_severity=min_severity)
+        data = None if fmt == "table" else render_report(result, fmt)
+    if data is None:
         _print_audit_table(result)
         return
-    if fmt == "xlsx":
-        data: bytes | str = to_xlsx(result)
-    elif fmt == "json":
-        data = json.dumps(audit_to_dict(result), ensure_ascii=False, indent=2)
-    elif fmt == "csv":
-        data = to_csv(result)
-    else:
-        data = to_html(result)
     if output is None:
         typer.echo(data)
         return
@@ -766,27 +588,6 @@ index_app = typer.Typer(help="Maintain the full-text search index (<data-dir>/in
 app.add_typer(index_app, name="index")
 
 
-def _index_dir() -> Path:
-    return state.data_dir / "index"
-
-
-def _findings_counter(data_dir: Path) -> Callable[[Any], dict[str, int]]:
-    """``n_findings`` for the index: each project's findings in a default-profile audit of its document
-    (what ``jixiao audit --doc DOC`` reports); the classifier for M01 is loaded on first use."""
-    from models.audit import audit_documents, load_settings, load_tier_model
-
-    settings = load_settings("default", None)
-    model: list[Any] = []
-
-    def count(parsed: Any) -> dict[str, int]:
-        if not model:
-            model.append(load_tier_model(data_dir) if settings.is_enabled("M01") else None)
-        result = audit_documents([parsed], settings, model=model[0])
-        return {ap.context.pid: len(ap.findings) for ap in result.projects}
-
-    return count
-
-
 @index_app.command("rebuild")
 def index_rebuild(
     procs: Annotated[int, typer.Option(min=1, max=8, help="Writer processes (2 helps on large stores).")] = 1,
@@ -800,42 +601,21 @@ def index_rebuild(
 
     from rich.progress import Progress
 
-    from index.sync import rebuild
+    from service.ingest import rebuild_search_index
 
     started = time.perf_counter()
-    with Progress(transient=True, disable=as_json or not sys.stderr.isatty()) as progress:
-        task = progress.add_task("indexing", total=None)
-        info = rebuild(state.data_dir, findings=_findings_counter(state.data_dir), procs=procs,
-                       on_progress=lambda done, total: progress.update(task, completed=done, total=total),
-                       on_phase=lambda what: progress.update(task, description=what))
+    with reported():
+        with Progress(transient=True, disable=as_json or not sys.stderr.isatty()) as progress:
+            task = progress.add_task("indexing", total=None)
+            info = rebuild_search_index(state.data_dir, procs=procs,
+                                        on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+                                        on_phase=lambda what: progress.update(task, description=what))
     seconds = round(time.perf_counter() - started, 3)
     if as_json:
         print_json({"path": str(info.path), "analyzer_version": info.analyzer_version,
                     "documents": info.n_documents, "projects": info.n_projects, "seconds": seconds})
     else:
         typer.echo(f"indexed {info.n_projects} projects from {info.n_documents} documents in {seconds:.1f} s")
-
-
-def _searchable(data_dir: Path) -> None:
-    """Before a search: compare the index with the store; say so when they differ, and bring the index
-    in step when this process may write the data directory (else the search runs on what is indexed)."""
-    from index.store import Store
-    from index.sync import index_dir_of, index_state, repair
-
-    if not (data_dir / "jixiao.db").exists():
-        return
-    with Store.open(data_dir, write=False) as store:
-        before = index_state(store, index_dir_of(data_dir))
-    problem = before.describe()
-    if problem is None:
-        return
-    done = repair(data_dir, findings=_findings_counter(data_dir))
-    if done is not None:
-        what = "rebuilt it" if done.rebuilt else f"indexed {len(done.indexed)}, removed {len(done.removed)} documents"
-        typer.echo(f"note: {problem}; {what} before searching", err=True)
-    else:
-        typer.echo(f"warning: {problem}; results may be incomplete until a running ingest finishes or"
-                   " 'jixiao index rebuild' runs", err=True)
 
 
 @app.command()
@@ -853,33 +633,17 @@ def search(
 
     Example: jixiao search "创业担保贷款" --year 2021-2025 --limit 5
     """
-    from index.search import SortKey, parse_years, search_projects
+    from service.search import make_searchable, search as run_search, search_record
 
-    if sort not in {s.value for s in SortKey}:
-        fail(f"--sort must be one of score, year, budget (got {sort!r})")
     with reported():
-        years = parse_years(year) if year else None
-        _searchable(state.data_dir)
-        result = search_projects(_index_dir(), query, years=years, dept=dept, tier=tier, limit=limit, page=page,
-                                 sort=SortKey(sort))
+        note = make_searchable(state.data_dir)
+        if note is not None:
+            typer.echo(note, err=True)
+        result = run_search(state.data_dir, query, year=year, dept=dept, tier=tier, limit=limit, page=page, sort=sort)
     if as_json:
-        print_json(_search_json(result))
+        print_json(search_record(result))
     else:
         _print_search(result)
-
-
-def _search_json(result: Any) -> dict[str, Any]:
-    keys = ("project_id", "doc", "department", "year", "section", "project_seq", "project_name", "project_code",
-            "budget_wan", "score", "n_findings")
-    return {
-        "query": result.query,
-        "total": result.total,
-        "total_exact": result.total_exact,
-        "hits": [
-            {**{k: getattr(h, k) for k in keys}, "highlights": [{"field": x.field, "text": x.text} for x in h.highlights]}
-            for h in result.hits
-        ],
-    }
 
 
 def _print_search(result: Any) -> None:
@@ -908,17 +672,6 @@ def _print_search(result: Any) -> None:
 # ---------------------------------------------------------------- classify / train / evaluate (issue 3)
 
 CLASSIFY_FORMATS = ("jsonl", "csv", "table")
-
-
-def _prediction_record(text: Any, p: Any) -> dict[str, Any]:
-    return {
-        "name": text.name,
-        "tier": p.tier,
-        "sub": p.sub,
-        "confidence": p.confidence,
-        "tier_confidence": p.tier_confidence,
-        "alternatives": [{"sub": s, "p": prob} for s, prob in p.alternatives],
-    }
 
 
 def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
@@ -961,8 +714,9 @@ def classify(
 
     Example: jixiao classify 学生抽样调查满意度 --value "≥98百分比"
     """
-    from models.classifier import IndicatorText, load_default
+    from models.classifier import IndicatorText
     from models.labels import read_indicator_texts
+    from service.classify import classify as run_classify
 
     if (text is None) == (file is None):
         fail("give either an indicator TEXT or --file FILE")
@@ -975,29 +729,8 @@ def classify(
         texts = read_indicator_texts(file) if file is not None else [IndicatorText(text or "", desc, value)]
         if not texts[0].name.strip():
             fail("the indicator TEXT is empty")
-        model = load_default(state.data_dir)
-        preds = model.predict(texts)
-    _print_predictions([_prediction_record(t, p) for t, p in zip(texts, preds)], fmt)
-
-
-def _training_rows(labels: Optional[Path], *, use_store: bool) -> tuple[list[Any], str]:
-    """Labelled rows from the store (if it has documents) and/or a label file, and a description of the source."""
-    from models.labels import labels_from_documents, read_labels
-
-    rows: list[Any] = []
-    sources = []
-    if labels is not None:
-        rows.extend(read_labels(labels))  # raises on any bad row: nothing is trained
-        sources.append(str(labels))
-    if use_store and (state.data_dir / "jixiao.db").exists():
-        from index.store import Store
-
-        store = Store.open(state.data_dir, write=False)
-        from_store = labels_from_documents(store.iter_documents())
-        if from_store:
-            rows.extend(from_store)
-            sources.append(f"store {state.data_dir} ({len({r.group for r in from_store})} documents)")
-    return rows, " + ".join(sources)
+        records = run_classify(texts, state.data_dir)
+    _print_predictions(records, fmt)
 
 
 @app.command()
@@ -1012,30 +745,25 @@ def train(
 
     Example: jixiao ingest samples/ && jixiao train
     """
-    from dataclasses import asdict
-
-    from models.classifier import DEFAULT_ESTIMATOR, ESTIMATORS, train_and_save
-    from models.persist import read_metadata
+    from models.classifier import DEFAULT_ESTIMATOR, ESTIMATORS
+    from service.train import train as run_train, train_record
 
     estimator = estimator or DEFAULT_ESTIMATOR
     if estimator not in ESTIMATORS or estimator == "baseline":
         fail(f"unknown --estimator '{estimator}'; use one of {', '.join(e for e in ESTIMATORS if e != 'baseline')}")
     with reported():
-        rows, source = _training_rows(labels, use_store=not no_store)
-        if not rows:
-            fail(f"nothing to train on: no documents in {state.data_dir} and no --labels; run 'jixiao ingest PATH' or give --labels FILE")
+        fixes = None
         if corrections is not None:
-            from models.labels import apply_corrections, read_corrections
+            from models.labels import read_corrections
 
-            rows = apply_corrections(rows, read_corrections(corrections), source=str(corrections))
-            source += f", corrected by {corrections}"
-        model, path = train_and_save(rows, state.data_dir, estimator=estimator)
-        meta = read_metadata(path)
+            fixes = read_corrections(corrections)
+        run_ = run_train(state.data_dir, labels=labels, use_store=not no_store, corrections=fixes,
+                         corrections_name=str(corrections), estimator=estimator)
     if as_json:
-        print_json(asdict(meta) | {"path": str(path)})
+        print_json(train_record(run_))
         return
-    typer.echo(f"trained {estimator} on {len(rows)} indicators from {source}; "
-               f"{len(model.dropped)} left out as label noise; saved {path}")
+    typer.echo(f"trained {run_.estimator} on {run_.n_rows} indicators from {run_.source}; "
+               f"{run_.n_dropped} left out as label noise; saved {run_.path}")
 
 
 def _level_json(level: Any) -> dict[str, Any]:
@@ -1132,9 +860,10 @@ def evaluate(
 
     from models.evaluate import evaluation_fits, evaluation_run
     from models.labels import load_bundled_corrections, load_bundled_training, read_corrections, read_labels
+    from service.train import training_rows
 
     with reported():
-        rows, source = _training_rows(None, use_store=True)
+        rows, source = training_rows(state.data_dir, None, use_store=True)
         fixes = read_corrections(corrections) if corrections is not None else None
         if not rows:
             rows, source = load_bundled_training(), "the bundled samples"
@@ -1168,6 +897,29 @@ def evaluate(
                     "heldout": {"file": run_.heldout_name, "results": [_result_json(r) for r in run_.heldout]}})
         return
     _print_evaluation(run_, source)
+
+
+# ---------------------------------------------------------------- serve (HTTP API and pages)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback needs a token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    token: Annotated[Optional[str], typer.Option(envvar="JIXIAO_TOKEN", help="Bearer token required by every write endpoint (env JIXIAO_TOKEN).")] = None,
+    max_upload_mb: Annotated[float, typer.Option(min=0.001, help="Largest accepted upload, in MB.")] = 50.0,
+) -> None:
+    """Serve the JSON API (/api/…, schema at /openapi.json) and the reviewers' pages over the data directory.
+
+    Example: jixiao serve --port 8000
+    """
+    from web.server import check_bind, serve as run_server
+
+    with reported():
+        check_bind(host, token)
+        typer.echo(f"jixiao: serving {state.data_dir} on http://{host}:{port}/ (API schema: /openapi.json"
+                   f"{'; writes need the token' if token else ''})", err=True)
+        run_server(state.data_dir, host=host, port=port, token=token, max_upload_bytes=int(max_upload_mb * 1024 * 1024))
 
 
 def _guarded(callback: Callable[..., Any]) -> Callable[..., Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from whoosh.highlight import ContextFragmenter, Formatter, Highlighter, get_text, top_fragments
+from whoosh.highlight import ContextFragmenter, Formatter, Highlighter, get_text
 
 from index.analyzer import make_analyzer
 from nlp.tokenize import normalize_text
@@ -72,5 +72,8 @@ def snippet(text: str, words: frozenset[str], *, top: int = 2) -> str:
     if not any(t.matched for t in tokens):
         return ""
     fragments = _HIGHLIGHTER.fragmenter.fragment_tokens(text, _HIGHLIGHTER._merge_matched_tokens(tokens))
-    fragments = top_fragments(fragments, top, _HIGHLIGHTER.scorer, _HIGHLIGHTER.order, minscore=1)
+    # best-scored first, ties to the earlier fragment (whoosh's own top_fragments breaks ties by object
+    # address, so the same query could show different snippets from one call to the next)
+    scored = sorted(((_HIGHLIGHTER.scorer(f), f.startchar, f) for f in fragments), key=lambda x: (-x[0], x[1]))
+    fragments = sorted((f for score, _, f in scored[:top] if score >= 1), key=lambda f: f.startchar)
     return " ".join(_HIGHLIGHTER.formatter.format(fragments).split())

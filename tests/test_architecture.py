@@ -1,7 +1,10 @@
-"""Imports flow cli → index/, models/ → nlp/; each third-party engine lives in one place.
+"""Imports flow one way: front ends (cli.py, web/) → service/ → index/, models/ → nlp/; each
+third-party engine lives in one place.
 
-Checked on the package code (nlp/, index/, models/, cli.py) by parsing every module's
-import statements; bench/ scripts and tests are outside the rule.
+Checked on the package code (nlp/, index/, models/, service/, web/, cli.py) by parsing every
+module's import statements; bench/ scripts and tests are outside the rule. The HTTP layer (web/)
+reaches the library only through service/ (it may name nlp's error types); the command line
+starts the HTTP layer (``jixiao serve``) but the HTTP layer never imports the command line.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("nlp", "index", "models")
+PACKAGES = ("nlp", "index", "models", "service", "web")
 
 
 def package_modules() -> list[Path]:
@@ -46,13 +49,20 @@ ENGINES = {
     "whoosh": None,  # anywhere inside index/
     "typer": {"cli.py"},
     "click": set(),
+    "fastapi": "web",  # anywhere inside web/
+    "starlette": "web",
+    "uvicorn": "web",
+    "multipart": "web",
+    "jinja2": {"models/report/render.py", "web/pages.py"},
 }
 
 #: for each layer, the project layers it must not import
 FORBIDDEN = {
-    "nlp": {"index", "models", "cli"},
-    "index": {"models", "cli"},
-    "models": {"index", "cli"},
+    "nlp": {"index", "models", "service", "web", "cli"},
+    "index": {"models", "service", "web", "cli"},
+    "models": {"index", "service", "web", "cli"},
+    "service": {"web", "cli", "typer", "fastapi", "starlette", "uvicorn"},
+    "web": {"cli", "index", "models", "typer"},
 }
 
 
@@ -72,6 +82,8 @@ def test_engines_are_imported_only_where_they_belong(path: Path) -> None:
             continue
         if allowed is None:
             assert owner(path) == "index", f"{rel} imports {engine}; only index/ may"
+        elif isinstance(allowed, str):
+            assert owner(path) == allowed, f"{rel} imports {engine}; only {allowed}/ may"
         else:
             assert rel in allowed, f"{rel} imports {engine}; only {sorted(allowed) or 'no module'} may"
 
@@ -80,3 +92,11 @@ def test_the_checker_sees_imports() -> None:
     """Guard against a checker that passes because it reads nothing."""
     assert {"jieba", "rjieba"} <= imported_roots(ROOT / "nlp" / "tokenize.py")
     assert "typer" in imported_roots(ROOT / "cli.py")
+    assert {"fastapi", "service"} <= imported_roots(ROOT / "web" / "app.py")
+    assert "index" in imported_roots(ROOT / "service" / "ingest.py")
+
+
+def test_every_layer_is_checked() -> None:
+    """A new top-level package must be placed in the layers before its code can pass unchecked."""
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")}
+    assert packages <= set(PACKAGES) | {"bench", "tests", "docs"}, packages - set(PACKAGES)

@@ -14,7 +14,7 @@ from models.audit import rules_relevance, rules_structure, rules_targets, rules_
 from models.audit.findings import SEVERITY_RANK, AuditedProject, Finding, ProjectContext, Severity
 from models.audit.grade import DocumentSummary, grade_for, summarise
 from models.audit.model_check import ModelStatus, m01_model_mismatch, model_unavailable_finding
-from models.audit.settings import AuditSettings
+from models.audit.settings import AuditSettings, GradeRule
 from nlp.records import ParsedDocument
 
 __all__ = ["AuditResult", "audit_documents", "PROJECT_RULES", "BATCH_RULES", "filter_result"]
@@ -56,6 +56,7 @@ class AuditResult:
     projects: tuple[AuditedProject, ...]
     run_findings: tuple[Finding, ...]  #: findings about the run itself (e.g. classifier unavailable)
     summaries: tuple[DocumentSummary, ...]
+    grade_rule: GradeRule | None = None  #: how the grades were given (for reports that explain them)
 
     @property
     def findings(self) -> list[Finding]:
@@ -104,7 +105,7 @@ def audit_documents(
         findings = tuple(sorted(per_project.get(ctx.pid, []), key=_sort_key))
         score, grade = grade_for(findings, settings.grade)
         audited.append(AuditedProject(ctx, findings, score, grade))
-    return AuditResult(settings.profile, tuple(audited), tuple(run_findings), tuple(summarise(audited)))
+    return AuditResult(settings.profile, tuple(audited), tuple(run_findings), tuple(summarise(audited)), settings.grade)
 
 
 def _matches(ctx: ProjectContext, wanted: str) -> bool:
@@ -120,6 +121,6 @@ def filter_result(result: AuditResult, min_severity: Severity) -> AuditResult:
         return tuple(f for f in fs if SEVERITY_RANK[f.severity] >= rank)
 
     projects = tuple(AuditedProject(ap.context, keep(ap.findings), ap.score, ap.grade) for ap in result.projects)
-    return AuditResult(result.profile, projects, keep(result.run_findings), result.summaries)
+    return AuditResult(result.profile, projects, keep(result.run_findings), result.summaries, result.grade_rule)
 
 

@@ -7,12 +7,7 @@ from typing import Any
 from models.audit import AuditResult, Finding
 from nlp.records import Indicator
 
-__all__ = ["FINDING_FIELDS", "INDICATOR_FIELDS", "finding_row", "audit_to_dict", "indicator_at"]
-
-FINDING_FIELDS = ("rule", "severity", "message", "evidence", "suggestion", "doc", "section", "project_seq",
-                  "project_name", "indicator", "line", "project_id", "cells")
-#: the indicator's own columns, added to each finding row of the CSV and XLSX reports
-INDICATOR_FIELDS = ("tier_raw", "sub_raw", "name", "desc", "value", "basis")
+__all__ = ["finding_row", "audit_to_dict", "indicator_at"]
 
 
 def finding_row(f: Finding) -> dict[str, Any]:

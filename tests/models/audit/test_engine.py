@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from models.audit import ModelStatus, Severity, SettingsError, audit_documents, filter_result, load_settings
 from models.audit.grade import grade_for
 from models.audit.findings import run_finding
-from models.report import audit_to_dict, to_csv, to_html, to_xlsx
+from models.report import REPORT_COLUMNS, audit_to_dict, to_csv, to_html, to_xlsx
 from tests.models.audit.helpers import document, project, row
 from tests.models.audit.test_rules import SANMIAN
 
@@ -101,13 +101,22 @@ def test_json_shape_matches_readme():
 
 def test_csv_and_xlsx_carry_the_indicator_columns():
     result = sanmian_result()
-    rows = list(csv.DictReader(io.StringIO(to_csv(result).lstrip("\ufeff"))))
-    r05 = next(r for r in rows if r["rule"] == "R05")
-    assert r05["indicator_tier_raw"] == "效果指标" and r05["indicator_value"] == "≥98百分比"
+    text = to_csv(result)
+    assert text.startswith("\ufeff")  # Excel reads UTF-8 only with the byte-order mark
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert list(rows[0]) == list(REPORT_COLUMNS)
+    r05 = next(r for r in rows if r["规则"] == "R05")
+    assert r05["一级指标"] == "效果指标" and r05["指标值"] == "≥98百分比"
+    assert r05["级别"] == "错误" and r05["问题类型"] == "满意度指标放错位置"
+    assert r05["项目编号"] and all(r["项目编号"] == r05["项目编号"] for r in rows if r["文件"])
+    assert "=" not in r05["依据"] and "三级指标「学生抽样调查满意度」" in r05["依据"]
     wb = load_workbook(io.BytesIO(to_xlsx(result)))
     ws = wb["审核意见"]
     header = [c.value for c in ws[1]]
-    assert ws.max_row == len(result.findings) + 1 and "indicator_desc" in header
+    assert ws.max_row == len(result.findings) + 1 and header == list(REPORT_COLUMNS)
+    assert ws.auto_filter.ref and ws.freeze_panes == "A2"
+    assert ws.column_dimensions["K"].width == 50  # 问题
+    assert [c.value for c in wb["项目评级"][1]][:3] == ["部门", "年度", "项目编号"]
 
 
 def test_html_is_self_contained_and_highlights_the_offending_cell():
