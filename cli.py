@@ -645,21 +645,33 @@ def _index_dir() -> Path:
     return state.data_dir / "index"
 
 
-def _findings_counter(data_dir: Path) -> Callable[[Any], dict[str, int]]:
+class _FindingsCounter:
     """``n_findings`` for the index: each project's findings in a default-profile audit of its document
-    (what ``jixiao audit --doc DOC`` reports); the classifier for M01 is loaded on first use."""
-    from models.audit import audit_documents, load_settings, load_tier_model
+    (what ``jixiao audit --doc DOC`` reports); the classifier for M01 is loaded on first use and its
+    version (``model_version``) is stored with the counts."""
 
-    settings = load_settings("default", None)
-    model: list[Any] = []
+    def __init__(self, data_dir: Path) -> None:
+        from models.audit import load_settings
 
-    def count(parsed: Any) -> dict[str, int]:
-        if not model:
-            model.append(load_tier_model(data_dir) if settings.is_enabled("M01") else None)
-        result = audit_documents([parsed], settings, model=model[0])
+        self.data_dir = data_dir
+        self.settings = load_settings("default", None)
+        self._model: list[Any] = []
+
+    @property
+    def model_version(self) -> str | None:
+        return self._model[0].version if self._model and self._model[0] is not None else None
+
+    def __call__(self, parsed: Any) -> dict[str, int]:
+        from models.audit import audit_documents, load_tier_model
+
+        if not self._model:
+            self._model.append(load_tier_model(self.data_dir) if self.settings.is_enabled("M01") else None)
+        result = audit_documents([parsed], self.settings, model=self._model[0])
         return {ap.context.pid: len(ap.findings) for ap in result.projects}
 
-    return count
+
+def _findings_counter(data_dir: Path) -> _FindingsCounter:
+    return _FindingsCounter(data_dir)
 
 
 def _update_search_index(outcomes: list[Any]) -> None:
@@ -744,7 +756,7 @@ def search(
 
 def _search_json(result: Any) -> dict[str, Any]:
     keys = ("project_id", "doc", "department", "year", "section", "project_seq", "project_name", "project_code",
-            "budget_wan", "score", "n_findings")
+            "budget_wan", "score", "n_findings", "findings_model")
     return {
         "query": result.query,
         "total": result.total,

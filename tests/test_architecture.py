@@ -1,6 +1,6 @@
-"""Imports flow cli → index/, models/ → nlp/; each third-party engine lives in one place.
+"""Imports flow cli → service/ → index/, models/ → nlp/; each third-party engine lives in one place.
 
-Checked on the package code (nlp/, index/, models/, cli.py) by parsing every module's
+Checked on the package code (nlp/, index/, models/, service/, cli.py) by parsing every module's
 import statements; bench/ scripts and tests are outside the rule.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("nlp", "index", "models")
+PACKAGES = ("nlp", "index", "models", "service")
 
 
 def package_modules() -> list[Path]:
@@ -50,9 +50,10 @@ ENGINES = {
 
 #: for each layer, the project layers it must not import
 FORBIDDEN = {
-    "nlp": {"index", "models", "cli"},
-    "index": {"models", "cli"},
-    "models": {"index", "cli"},
+    "nlp": {"index", "models", "service", "cli"},
+    "index": {"models", "service", "cli"},
+    "models": {"index", "service", "cli"},
+    "service": {"cli"},
 }
 
 
