@@ -12,7 +12,9 @@ promote it only if it is not worse.
 3. the candidate is fitted without the held-out documents and scored on them; so is the active
    model — refitted the way it was made (its recipe: the same data sources, the reviewer labels it
    had seen) without the held-out documents whenever it was trained on one of them, so neither side
-   is scored on documents it saw;
+   is scored on documents it saw. Each version keeps its own held-out fit; when the active model's
+   recipe gives exactly the rows of that fit (same store, same split), it is loaded instead of
+   fitted again — the usual case after a review session, which so costs two fits, not three;
 4. the candidate is promoted when its tier and sub-tier macro-F1 are both at least the active
    model's less a noise allowance (:func:`promote_tolerance`; or when forced); then the model saved is fitted on all rows, held-out documents included.
    It is saved as a new version either way (``jixiao models promote`` can still make it active).
@@ -126,6 +128,14 @@ def _join(a: TrainingSet, extra: Sequence[LabelledIndicator]) -> TrainingSet:
     return TrainingSet(list(a.rows) + list(extra), list(a.reviewed) + [False] * len(extra))
 
 
+def fingerprint(ts: TrainingSet, estimator: str) -> str:
+    """What a fit depends on: the rows, which of them are reviewer labels, the estimator."""
+    h = hashlib.sha256(training_sha256(ts.rows).encode("ascii"))
+    h.update(bytes(ts.reviewed))
+    h.update(estimator.encode("utf-8"))
+    return h.hexdigest()
+
+
 def _score(version: str, model: Any, truth: Sequence[LabelledIndicator]) -> Score:
     r = score_predictions(version, truth, model.sub_proba([t.text for t in truth]))
     return Score(version, r.n_rows, r.tier.macro_f1, r.sub.macro_f1, r.tier.accuracy, r.sub.accuracy)
@@ -170,8 +180,13 @@ def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequ
     ts = _recipe_rows(data_dir, recipe, records, labels_upto)
     if not any(r.group in names for r in ts.rows):
         return registry.load_version(data_dir, version)
+    estimator = recipe.get("estimator", DEFAULT_ESTIMATOR)
+    kept = _without(ts, names)
+    cached = registry.load_heldout_fit(data_dir, version, fingerprint(kept, estimator))
+    if cached is not None:  # the same rows were fitted when this version was trained
+        return cached
     on_phase("refitting the active model without the held-out documents")
-    return fit_training_set(_without(ts, names), estimator=recipe.get("estimator", DEFAULT_ESTIMATOR))
+    return fit_training_set(kept, estimator=estimator)
 
 
 def retrain(
@@ -200,9 +215,12 @@ def retrain(
     truth = [r for r in truth_all if r.group in held]
     before = registry.active_version(data_dir)
     cand_score = act_score = None
+    heldout_fit = None
     if truth:
         on_phase("fitting the candidate without the held-out documents")
-        cand_eval = fit_training_set(_without(candidate, set(held)), estimator=estimator)
+        cand_rows = _without(candidate, set(held) | {Path(h).name for h in held})
+        cand_eval = fit_training_set(cand_rows, estimator=estimator)
+        heldout_fit = (cand_eval, cand_rows.rows, fingerprint(cand_rows, estimator))
         cand_score = _score("candidate", cand_eval, truth)
         try:
             active_eval = _active_on_split(data_dir, before, set(held), records, labels_upto, on_phase)
@@ -254,7 +272,7 @@ def retrain(
     recipe = {"store": use_store, "label_upto": label_upto, "extra": extra_name, "estimator": estimator}
     on_phase("saving")
     entry = registry.save_version(data_dir, final, rows=candidate.rows, training=training, metrics=metrics,
-                                  recipe=recipe, activate=promoted)
+                                  recipe=recipe, activate=promoted, heldout_fit=heldout_fit)
     return TrainOutcome(version=entry["version"], promoted=promoted, forced=force and not better, reason=reason,
                         active_before=before, active_after=entry["version"] if promoted else before,
                         candidate=cand_score, active=act_score, heldout_documents=held, training=training)

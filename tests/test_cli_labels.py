@@ -315,3 +315,22 @@ def test_train_on_a_single_sub_tier_is_an_error_not_a_traceback(data_dir: Path, 
     result = _run(data_dir, "train", "--labels", str(f), "--no-store")
     assert result.exit_code == 1 and "needs at least two sub-tiers" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_active_models_heldout_fit_is_reused_when_its_rows_are_unchanged(store: Path, monkeypatch) -> None:
+    import models.retrain as retrain
+
+    first = json.loads(_ok(store, "train", "--json"))
+    assert (store / "models" / f"{first['version']}.heldout.joblib").exists()
+    fits: list[int] = []
+    real = retrain.fit_training_set
+
+    def counting(ts, **kw):  # type: ignore[no-untyped-def]
+        fits.append(len(ts.rows))
+        return real(ts, **kw)
+
+    monkeypatch.setattr(retrain, "fit_training_set", counting)
+    second = json.loads(_ok(store, "train", "--json"))
+    assert len(fits) == 2  # the candidate without the held-out documents, and the final fit: v1's held-out fit is loaded
+    assert second["active_model"]["version"] == first["version"]
+    assert second["active_model"]["sub_macro_f1"] == second["candidate"]["sub_macro_f1"]  # same rows, same fit
