@@ -938,9 +938,9 @@ def train(
     if as_json:
         print_json({"version": outcome.version, "promoted": outcome.promoted, "forced": outcome.forced,
                     "reason": outcome.reason, "active_before": outcome.active_before,
-                    "active": outcome.active_after, "heldout_documents": list(outcome.heldout_documents),
-                    "candidate": None if outcome.candidate is None else asdict(outcome.candidate),
-                    "active_model": None if outcome.active is None else asdict(outcome.active),
+                    "active_version": outcome.active_after, "heldout_documents": list(outcome.heldout_documents),
+                    "candidate": None if outcome.candidate is None else {**asdict(outcome.candidate), "version": outcome.version},
+                    "active": None if outcome.active is None else asdict(outcome.active),
                     "training": outcome.training,
                     "imported": None if imported is None else {"applied": imported.applied, "file": imported.file}})
         return

@@ -364,7 +364,12 @@ def _text(row: Mapping[str, Any], key: str) -> str:
 def _label_pair(row: Mapping[str, Any]) -> tuple[str, str]:
     tier_raw, sub_raw = _text(row, "tier"), _text(row, "sub")
     if not sub_raw:
-        raise ValueError(f"'sub' (审核二级) is empty but tier is {tier_raw!r}: give the sub-tier, one of {', '.join(SUB_TIERS)}")
+        tier = canonical_tier(tier_raw)
+        only = [s for s in SUB_TIERS if SUB_PARENT[s] == tier or (tier == "成本" and s == "成本")]
+        if len(only) == 1:  # 满意度 has one sub-tier (服务对象满意度), 成本 as a tier one (成本)
+            return str(tier), only[0]
+        raise ValueError(f"'sub' (审核二级) is empty but tier is {tier_raw!r}: give the sub-tier, one of "
+                         f"{', '.join(only or SUB_TIERS)}")
     sub = canonical_sub(sub_raw)
     if sub is None:
         raise ValueError(f"unknown sub-tier {sub_raw!r} (expected one of {', '.join(SUB_TIERS)})")
@@ -409,7 +414,7 @@ def validate_review_rows(
             tier, sub = _label_pair(row)
             label = _resolve(row, tier, sub, by_id, by_line, make)
         except ValueError as exc:
-            out.problems.append((line, str(exc)))
+            out.problems.append((line, _naming(row, str(exc))))
             continue
         if label.key in seen:
             out.problems.append((line, f"indicator {label.key} is already labelled on line {seen[label.key]}"))
@@ -417,6 +422,19 @@ def validate_review_rows(
         seen[label.key] = line
         out.labels.append(label)
     return out
+
+
+def _naming(row: Mapping[str, Any], reason: str) -> str:
+    """``reason`` prefixed with the indicator the row is about, so the reviewer finds it in any view of the file."""
+    try:
+        iid, name = _text(row, "indicator_id"), _text(row, "name")
+    except ValueError:
+        return reason
+    if iid and iid not in reason:
+        return f"{iid}" + (f" 「{name}」" if name else "") + f": {reason}"
+    if name and not iid and name not in reason:
+        return f"「{name}」: {reason}"
+    return reason
 
 
 def _resolve(row: Mapping[str, Any], tier: str, sub: str, by_id: Mapping[str, IndicatorRecord],

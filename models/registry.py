@@ -186,6 +186,11 @@ def default_model(data_dir: Path | None) -> Any:
                                   remedy="jixiao fits the default model again from the bundled samples")
     model = fit_tier_model(rows)
     with _locked(data_dir) as state:
+        entry = state.get("default")
+        if (entry and entry.get("data_sha256") == sha and entry.get("estimator") == DEFAULT_ESTIMATOR
+                and entry.get("sklearn") == sklearn.__version__ and path.exists()
+                and persist.file_sha256(path) == entry.get("sha256")):
+            return model  # another process saved the same default model meanwhile: its file stays, never rewritten
         persist.save_model(model, path, rows=rows, metrics={})
         state["default"] = {"file": path.name, "sha256": persist.file_sha256(path), "data_sha256": sha,
                             "estimator": DEFAULT_ESTIMATOR, "sklearn": sklearn.__version__, "created_at": _now(),

@@ -221,7 +221,7 @@ def retrain(
         cand_rows = _without(candidate, set(held) | {Path(h).name for h in held})
         cand_eval = fit_training_set(cand_rows, estimator=estimator)
         heldout_fit = (cand_eval, cand_rows.rows, fingerprint(cand_rows, estimator))
-        cand_score = _score("candidate", cand_eval, truth)
+        cand_score = _score("(candidate)", cand_eval, truth)
         try:
             active_eval = _active_on_split(data_dir, before, set(held), records, labels_upto, on_phase)
         except persist.ModelVersionError as exc:

@@ -100,7 +100,7 @@ def test_train_from_labels_then_classify_uses_it(data_dir: Path, tmp_path: Path)
     result = _run(data_dir, "train", "--labels", str(f), "--no-store", "--estimator", "logistic", "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert out["promoted"] is False and out["version"] == "v1" and out["active"] == "default"
+    assert out["promoted"] is False and out["version"] == "v1" and out["active_version"] == "default"
     result = _run(data_dir, "classify", "培训人数", "--value", "≥50人", "--format", "jsonl")
     assert json.loads(result.output)["sub"] == "数量"
     result = _run(data_dir, "models", "promote", "v1")

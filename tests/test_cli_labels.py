@@ -99,9 +99,10 @@ def test_review_cycle(store: Path, tmp_path: Path) -> None:
 
     # 3. train: a candidate compared with the active model on held-out documents, promoted, predicting the corrections
     trained = json.loads(_ok(store, "train", "--json"))
-    assert trained["promoted"] is True and trained["active"] == trained["version"] == "v1"
-    assert trained["candidate"]["n_rows"] == trained["active_model"]["n_rows"] > 0
-    assert trained["active_model"]["version"] == "default" and trained["heldout_documents"]
+    assert trained["promoted"] is True and trained["active_version"] == trained["version"] == "v1"
+    assert trained["candidate"]["n_rows"] == trained["active"]["n_rows"] > 0
+    assert trained["candidate"]["version"] == "v1" and trained["active"]["version"] == "default"
+    assert trained["heldout_documents"]
     after = _classify(store, fixes, tmp_path)
     assert [p["sub"] for p in after] == ["服务对象满意度"] * len(fixes)
     assert [p["tier"] for p in after] == ["满意度"] * len(fixes)
@@ -117,7 +118,7 @@ def test_review_cycle(store: Path, tmp_path: Path) -> None:
     n_labels = _labels_count(store)
     result = _run(store, "label", "import", str(again))
     assert result.exit_code == 1
-    assert f"{again}:3: sub-tier 服务对象满意度 does not belong to tier 产出" in result.output
+    assert f"{again}:3: {good[1]['indicator_id']} 「{good[1]['name']}」: sub-tier 服务对象满意度 does not belong to tier 产出" in result.output
     assert "nothing was used" in result.output and "Traceback" not in result.output
     assert _labels_count(store) == n_labels
 
@@ -125,8 +126,8 @@ def test_review_cycle(store: Path, tmp_path: Path) -> None:
     two = tmp_path / "two.csv"
     two.write_text("name,value,tier,sub\n培训人数,≥50人,产出,时效\n群众满意度,≥90%,满意度,服务对象满意度\n", encoding="utf-8")
     weak = json.loads(_ok(store, "train", "--labels", str(two), "--no-store", "--json"))
-    assert weak["promoted"] is False and weak["active"] == "v1"
-    assert weak["candidate"]["sub_macro_f1"] < weak["active_model"]["sub_macro_f1"]
+    assert weak["promoted"] is False and weak["active_version"] == "v1"
+    assert weak["candidate"]["sub_macro_f1"] < weak["active"]["sub_macro_f1"]
     assert _classify(store, rows[:200], tmp_path) == v1_predictions
 
     # 6. forced in anyway, it changes predictions; rollback restores v1's exactly
@@ -181,7 +182,8 @@ def test_import_lists_every_bad_row_and_skip_bad_keeps_the_good_ones(store: Path
     f.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\nnot json\n", encoding="utf-8")
     result = _run(store, "label", "import", str(f))
     assert result.exit_code == 1
-    for needle in (f"{f}:2: unknown indicator_id '0123456789abcdef0123'", f"{f}:3: unknown sub-tier '好的'",
+    for needle in (f"{f}:2: unknown indicator_id '0123456789abcdef0123'",
+                   f"{f}:3: {rows[1]['indicator_id']}: unknown sub-tier '好的'",
                    f"{f}:5: indicator {rows[0]['indicator_id']} is already labelled on line 1", f"{f}:6: not valid JSON"):
         assert needle in result.output
     assert _labels_count(store) == 0
@@ -332,5 +334,5 @@ def test_the_active_models_heldout_fit_is_reused_when_its_rows_are_unchanged(sto
     monkeypatch.setattr(retrain, "fit_training_set", counting)
     second = json.loads(_ok(store, "train", "--json"))
     assert len(fits) == 2  # the candidate without the held-out documents, and the final fit: v1's held-out fit is loaded
-    assert second["active_model"]["version"] == first["version"]
-    assert second["active_model"]["sub_macro_f1"] == second["candidate"]["sub_macro_f1"]  # same rows, same fit
+    assert second["active"]["version"] == first["version"]
+    assert second["active"]["sub_macro_f1"] == second["candidate"]["sub_macro_f1"]  # same rows, same fit

@@ -74,9 +74,11 @@ def test_validation_accepts_ids_doc_line_and_text_rows_and_lists_problems() -> N
         (7, {"indicator_id": "a1", "tier": "效益", "sub": ""}),
         (8, {"tier": "产出", "sub": "数量"}),
         (9, {"indicator_id": "a1", "tier": "", "sub": ""}),
+        (10, {"name": "群众满意度", "tier": "满意度", "sub": ""}),
     ]
     out = validate_review_rows(rows, recs, NewLabel)
-    assert [(x.key, x.tier, x.sub) for x in out.labels] == [("a1", "产出", "质量"), (text_id("新指标", "", "≥4次"), "产出", "时效")]
+    assert [(x.key, x.tier, x.sub) for x in out.labels] == [("a1", "产出", "质量"), (text_id("新指标", "", "≥4次"), "产出", "时效"),
+                                                           (text_id("群众满意度", "", ""), "满意度", "服务对象满意度")]
     assert [line for line, _ in out.problems] == [3, 5, 6, 7, 8]
     assert "already labelled on line 2" in out.problems[0][1] and out.n_blank == 1
 
