@@ -336,3 +336,14 @@ def test_the_active_models_heldout_fit_is_reused_when_its_rows_are_unchanged(sto
     assert len(fits) == 2  # the candidate without the held-out documents, and the final fit: v1's held-out fit is loaded
     assert second["active"]["version"] == first["version"]
     assert second["active"]["sub_macro_f1"] == second["candidate"]["sub_macro_f1"]  # same rows, same fit
+
+
+def test_export_of_one_document_and_of_an_unknown_one(store: Path) -> None:
+    rows = [json.loads(x) for x in _ok(store, "label", "export", "--doc", "003_33721d9d2b44b90e.txt", "--limit", "7",
+                                       "--format", "jsonl").splitlines()]
+    assert len(rows) == 7 and {r["doc"] for r in rows} == {"003_33721d9d2b44b90e.txt"}
+    assert list(rows[0]) == EXPORT_FIELDS
+    result = _run(store, "label", "export", "--doc", "nope.txt")
+    assert result.exit_code == 1 and "no stored document 'nope.txt'" in result.output
+    result = _run(store, "label", "export", "--format", "xlsx")
+    assert result.exit_code == 1 and "give the file with -o FILE" in result.output
