@@ -67,41 +67,60 @@ def load_records(n: int) -> list:
     return out
 
 
-def make_labels(records: list, k: int, seed: int = 0) -> list[BenchLabel]:
-    import random
+def make_labels(records: list, k: int, data_dir: Path) -> list[BenchLabel]:
+    """``k`` labels as a reviewer gives them after ``jixiao label export --limit k``: the exported rows (one per
+    distinct text, disagreements and unsure rows, spread over documents), each labelled with the active
+    model's sub-tier where it disagrees with the filed one (the reviewer accepts the correction) and with
+    the filed one elsewhere (the reviewer confirms it)."""
+    from models.labelling import review_candidates
+    from models.registry import load_active
+    from nlp.normalize import SUB_PARENT
 
-    from nlp.normalize import SUB_PARENT, SUB_TIERS
-
-    rng = random.Random(seed)
-    picked = rng.sample([r for r in records if r.filed_sub], k)
+    named = [r for r in records if r.name]
+    preds = load_active(data_dir).model.predict([r.text for r in named], n_alternatives=0)
     out = []
-    for i, r in enumerate(picked, start=1):
-        sub = rng.choice([s for s in SUB_TIERS if s != r.filed_sub]) if i % 2 else r.filed_sub
+    for i, row in enumerate(review_candidates(named, preds, limit=k), start=1):
+        sub = row.pred_sub if row.disagrees or row.record.filed_sub is None else row.record.filed_sub
+        r = row.record
         out.append(BenchLabel(i, r.indicator_id, True, r.name, r.desc, r.value, SUB_PARENT[sub], sub))
     return out
 
 
-def _retrain(data_dir: Path, records: list, labels: list[BenchLabel]):
+def _retrain(data_dir: Path, records: list, labels: list[BenchLabel], phases: list | None = None):
+    import time
     import warnings
 
     from models.retrain import retrain
 
     warnings.filterwarnings("ignore", module="sklearn")
     upto = max((lab.label_id for lab in labels), default=0)
-    return retrain(data_dir, records=records, labels=labels,
-                   labels_upto=lambda n: [lab for lab in labels if lab.label_id <= n], label_upto=upto)
+    marks = phases if phases is not None else []
+    marks.append(("start", time.perf_counter()))
+    outcome = retrain(data_dir, records=records, labels=labels,
+                      labels_upto=lambda n: [lab for lab in labels if lab.label_id <= n], label_upto=upto,
+                      on_phase=lambda what: marks.append((what, time.perf_counter())))
+    marks.append(("end", time.perf_counter()))
+    return outcome
+
+
+def _phase_seconds(marks: list) -> dict[str, float]:
+    """Seconds from each phase's start to the next mark ("start" = preparing the rows and the split)."""
+    return {what: round(marks[i + 1][1] - t, 2) for i, (what, t) in enumerate(marks[:-1])}
 
 
 def child(args: argparse.Namespace) -> None:
-    records = load_records(args.n)
-    labels = make_labels(records, args.labels)
     import time
 
+    records = load_records(args.n)
+    labels = make_labels(records, args.labels, Path(args.data_dir))
+
     cpu = time.process_time()
+    marks: list = []
     with stopwatch() as sw:
-        outcome = _retrain(Path(args.data_dir), records, labels)
+        outcome = _retrain(Path(args.data_dir), records, labels, marks)
     cpu = time.process_time() - cpu
-    print(json.dumps({"seconds": sw.seconds, "cpu_seconds": cpu, "peak_rss_mb": peak_rss_mb(), "version": outcome.version,
+    print(json.dumps({"seconds": sw.seconds, "cpu_seconds": cpu, "phases": _phase_seconds(marks),
+                      "peak_rss_mb": peak_rss_mb(), "version": outcome.version,
                       "promoted": outcome.promoted, "candidate": outcome.candidate and outcome.candidate.__dict__,
                       "active": outcome.active and outcome.active.__dict__,
                       "n_rows": outcome.training["n_rows"], "n_reviewer_labels": outcome.training["n_reviewer_labels"]}))
