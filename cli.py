@@ -733,37 +733,265 @@ def classify(
     _print_predictions(records, fmt)
 
 
+def _reviewer() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _score_cells(score: Any) -> tuple[str, str, str]:
+    if score is None:
+        return ("—", "—", "—")
+    return (f"{score.tier_macro_f1:.3f}", f"{score.sub_macro_f1:.3f}", str(score.n_rows))
+
+
 @app.command()
 def train(
-    labels: Annotated[Optional[Path], typer.Option("--labels", help="A labelled CSV/JSONL file (name, desc, value, tier, sub[, group]).")] = None,
-    no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the indicators of ingested documents.")] = False,
-    corrections: Annotated[Optional[Path], typer.Option("--corrections", help="Reviewer-adjudicated labels (doc, line, name, filed_sub, sub, verdict, reason) applied to the training rows first.")] = None,
+    labels: Annotated[Optional[Path], typer.Option("--labels", help="Extra labelled rows for this training (CSV/JSONL: name, desc, value, tier, sub[, group]).")] = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not train on the indicators of ingested documents.")] = False,
+    corrections: Annotated[Optional[Path], typer.Option("--corrections", help="A corrections file (doc, line, name, filed_sub, sub, verdict, reason): imported as reviewer labels first.")] = None,
     estimator: Annotated[str, typer.Option("--estimator", help="svm+stack (default), logistic+stack, svm+rules, logistic+rules, svm, logistic.")] = "",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the saved model's metadata as JSON.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Make the new model active even if it scores worse than the active one.")] = False,
+    by: Annotated[Optional[str], typer.Option("--by", help="Reviewer name recorded with --corrections labels (default: your user name).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON (promoted, both scores).")] = False,
 ) -> None:
-    """Train the classifier on ingested documents (tier/sub-tier as filed) and/or --labels; save it under <data-dir>/models.
+    """Fit a new model version on the store's filed labels plus reviewer labels; promote it only if not worse.
 
-    Example: jixiao ingest samples/ && jixiao train
+    Candidate and active model are scored on the same held-out documents and shown side by side.
+    Example: jixiao label import reviewed.xlsx && jixiao train
     """
-    from models.classifier import DEFAULT_ESTIMATOR, ESTIMATORS
-    from service.train import train as run_train, train_record
+    from dataclasses import asdict
 
-    estimator = estimator or DEFAULT_ESTIMATOR
-    if estimator not in ESTIMATORS or estimator == "baseline":
+    from rich.console import Console
+    from rich.table import Table
+
+    from models.classifier import ESTIMATORS
+    from service.labelling import train_record, train_versioned
+
+    if estimator and (estimator not in ESTIMATORS or estimator == "baseline"):
         fail(f"unknown --estimator '{estimator}'; use one of {', '.join(e for e in ESTIMATORS if e != 'baseline')}")
-    with reported():
-        fixes = None
-        if corrections is not None:
-            from models.labels import read_corrections
+    console = Console(stderr=True)
+    with reported(), console.status("training", spinner="dots") if console.is_terminal else _nothing() as status:
+        def on_phase(what: str) -> None:
+            if status is not None:
+                status.update(what)
 
-            fixes = read_corrections(corrections)
-        run_ = run_train(state.data_dir, labels=labels, use_store=not no_store, corrections=fixes,
-                         corrections_name=str(corrections), estimator=estimator)
+        outcome, imported = train_versioned(
+            state.data_dir, labels_file=labels, corrections=corrections, use_store=not no_store,
+            estimator=estimator or None, force=force, by=by or _reviewer(), on_phase=on_phase)
     if as_json:
-        print_json(train_record(run_))
+        print_json(train_record(outcome, imported))
         return
-    typer.echo(f"trained {run_.estimator} on {run_.n_rows} indicators from {run_.source}; "
-               f"{run_.n_dropped} left out as label noise; saved {run_.path}")
+    if imported is not None:
+        typer.echo(f"imported {imported.applied} labels from {imported.file}")
+    t = outcome.training
+    typer.echo(f"trained {outcome.version} ({t['estimator']}) on {t['n_rows']} indicators from {t['n_documents']} "
+               f"groups, {t['n_reviewer_labels']} with reviewer labels; {t['n_dropped_as_noise']} filed labels left out as noise")
+    table = Table("model", "tier macro-F1", "sub macro-F1", "held-out rows",
+                  title=f"held-out documents: {', '.join(outcome.heldout_documents) or 'none'}")
+    table.add_row(f"candidate {outcome.version}", *_score_cells(outcome.candidate))
+    table.add_row(f"active {outcome.active_before}", *_score_cells(outcome.active))
+    Console().print(table)
+    if outcome.promoted:
+        typer.echo(f"promoted {outcome.version}: {outcome.reason}" + (" (forced)" if outcome.forced else ""))
+    else:
+        typer.echo(f"not promoted: {outcome.reason}; {outcome.active_before} stays active "
+                   f"('jixiao models promote {outcome.version}' or train --force to use it anyway)")
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield None
+
+
+# ---------------------------------------------------------------- labels (reviewer loop) and model versions
+
+label_app = typer.Typer(help="The reviewer's labels: export rows to review, import labels, list them.", no_args_is_help=True)
+app.add_typer(label_app, name="label")
+models_app = typer.Typer(help="Model versions: list, show, promote, roll back.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@label_app.command("export")
+def label_export(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most N rows.")] = 200,
+    doc: Annotated[Optional[str], typer.Option("--doc", help="Only this stored document.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="csv (default), xlsx or jsonl; default from the -o suffix.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to FILE (needed for xlsx).")] = None,
+) -> None:
+    """Export the indicators worth labelling first (model-vs-filed disagreements, least confident predictions).
+
+    Fill in tier, sub (and note), then: jixiao label import FILE.
+    Example: jixiao label export --limit 100 --format xlsx -o review.xlsx
+    """
+    from service.labelling import export_review
+
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+        fmt = suffix if suffix in ("csv", "xlsx", "jsonl") else "csv"
+    if fmt not in ("csv", "xlsx", "jsonl"):
+        fail(f"unknown --format '{fmt}'; use csv, xlsx or jsonl")
+    if fmt == "xlsx" and output is None:
+        fail("--format xlsx writes a binary workbook; give the file with -o FILE")
+    with reported():
+        data, n = export_review(state.data_dir, limit=limit, doc=doc, fmt=fmt)
+        if output is None:
+            typer.echo(data.decode("utf-8-sig"), nl=False)
+            return
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror or exc}); check the path")
+    typer.echo(f"wrote {n} indicators to review to {output}", err=True)
+
+
+@label_app.command("import")
+def label_import(
+    file: Annotated[Path, typer.Argument(help="A filled-in review file (.csv, .xlsx or .jsonl).")],
+    by: Annotated[Optional[str], typer.Option("--by", help="Reviewer name stored with the labels (default: your user name).")] = None,
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Store the good rows even if some rows are bad (they are listed).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
+) -> None:
+    """Import reviewer labels (indicator_id, tier, sub — or name, desc, value, tier, sub). Every row is checked
+    first; any bad row and nothing is stored (unless --skip-bad).
+
+    Example: jixiao label import review.xlsx --by 张三
+    """
+    from service.labelling import import_labels, import_record
+
+    with reported():
+        out = import_labels(state.data_dir, file, by=by or _reviewer(), skip_bad=skip_bad)
+    if as_json:
+        print_json(import_record(out))
+        return
+    for line, why in out.skipped:
+        typer.echo(f"skipped {file}:{line}: {why}", err=True)
+    typer.echo(f"imported {out.applied} labels from {file} ({out.superseded} replace earlier labels; "
+               f"{out.blank} rows left empty; {len(out.skipped)} bad rows skipped)")
+
+
+@label_app.command("list")
+def label_list(
+    history: Annotated[bool, typer.Option("--history", help="Every label ever given, superseded ones included.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+) -> None:
+    """List the reviewer labels in force (latest label of each indicator).
+
+    Example: jixiao label list --json
+    """
+    from service.labelling import list_labels
+
+    with reported():
+        labels = list_labels(state.data_dir, history=history)
+    if as_json:
+        print_json(labels)
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table("indicator_id", "doc:line", "name", "filed", "label", "by", "at", "note")
+    for lab in labels:
+        where = f"{lab['doc']}:{lab['line']}" if lab["doc"] else "(not in store)"
+        filed = f"{lab['filed_tier'] or '?'}/{lab['filed_sub'] or '?'}" if lab["in_store"] else ""
+        t.add_row(lab["indicator_id"], escape(where), escape(lab["name"]), filed, f"{lab['tier']}/{lab['sub']}",
+                  escape(lab["by"]), lab["at"], escape(lab["note"]))
+    Console().print(t)
+    typer.echo(f"{len(labels)} labels")
+
+
+@label_app.command("stats")
+def label_stats_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Counts of reviewer labels: in force, superseded, corrections vs confirmations, by sub-tier and reviewer.
+
+    Example: jixiao label stats
+    """
+    from service.labelling import label_stats
+
+    with reported():
+        stats = label_stats(state.data_dir)
+    if as_json:
+        print_json(stats)
+        return
+    typer.echo(f"{stats['labels']} labels in force ({stats['labels_given']} given in {stats['imports']} imports, "
+               f"{stats['superseded']} superseded); {stats['corrections']} correct the filed label, "
+               f"{stats['confirmations']} confirm it, {stats['not_in_store']} are not in the store; "
+               f"{stats['documents']} documents; last import {stats['last_import_at'] or '—'}")
+    typer.echo("by sub-tier: " + (", ".join(f"{k} {v}" for k, v in stats["by_sub"].items()) or "—"))
+    typer.echo("by reviewer: " + (", ".join(f"{k} {v}" for k, v in stats["by_reviewer"].items()) or "—"))
+
+
+def _metrics_line(m: dict[str, Any]) -> str:
+    c, a = m.get("candidate"), m.get("active")
+    if not c:
+        return m.get("reason", "") or ""
+    vs = f" vs {a['version']} {a['tier_macro_f1']:.3f}/{a['sub_macro_f1']:.3f}" if a else ""
+    return f"held-out tier/sub macro-F1 {c['tier_macro_f1']:.3f}/{c['sub_macro_f1']:.3f}{vs}"
+
+
+@models_app.command("list")
+def models_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list (version, created_at, active, training, metrics).")] = False,
+) -> None:
+    """List the model versions; * marks the active one.
+
+    Example: jixiao models list
+    """
+    from models.registry import list_versions
+
+    with reported():
+        versions = list_versions(state.data_dir)
+    if as_json:
+        print_json(versions)
+        return
+    for v in versions:
+        t = v["training"] or {}
+        what = t.get("source") or f"{t.get('n_rows')} rows, {t.get('n_reviewer_labels')} reviewer labels"
+        typer.echo(f"{'*' if v['active'] else ' '} {v['version']:<8} {v['created_at'] or '(not built yet)':<26} "
+                   f"{what}  {_metrics_line(v['metrics'])}")
+
+
+@models_app.command("show")
+def models_show(version: Annotated[str, typer.Argument(help="A version (v3) or default.")]) -> None:
+    """Show one model version as JSON (training, held-out metrics, file and SHA-256).
+
+    Example: jixiao models show v2
+    """
+    from models.registry import get_version
+
+    with reported():
+        print_json(get_version(state.data_dir, version))
+
+
+@models_app.command("promote")
+def models_promote(version: Annotated[str, typer.Argument(help="A version (v3) or default.")]) -> None:
+    """Make a version the active model.
+
+    Example: jixiao models promote v2
+    """
+    from models.registry import promote
+
+    with reported():
+        before = promote(state.data_dir, version)
+    typer.echo(f"active model: {version} (was {before})")
+
+
+@models_app.command("rollback")
+def models_rollback() -> None:
+    """Go back to the previously active model version.
+
+    Example: jixiao models rollback
+    """
+    from models.registry import rollback
+
+    with reported():
+        left, back = rollback(state.data_dir)
+    typer.echo(f"active model: {back} (was {left})")
 
 
 def _level_json(level: Any) -> dict[str, Any]:
@@ -860,7 +1088,7 @@ def evaluate(
 
     from models.evaluate import evaluation_fits, evaluation_run
     from models.labels import load_bundled_corrections, load_bundled_training, read_corrections, read_labels
-    from service.train import training_rows
+    from service.evaluation import training_rows
 
     with reported():
         rows, source = training_rows(state.data_dir, None, use_store=True)

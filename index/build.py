@@ -65,7 +65,9 @@ SEGMENT_ROWS = 25_000
 ProgressFn = Callable[[int, "int | None"], None]
 
 #: the number of audit findings of each project of a document (project id → count); the caller
-#: supplies it (the audit lives in models/, which index/ does not import); missing ids count 0
+#: supplies it (the audit lives in models/, which index/ does not import); missing ids count 0.
+#: If the callable has a ``model_version`` attribute (the classifier version behind its M01
+#: findings), it is stored with each project as ``findings_model``
 FindingsFn = Callable[[ParsedDocument], Mapping[str, int]]
 
 
@@ -208,9 +210,12 @@ def _add_documents(writer: object, documents: Iterable[ParsedDocument], on_progr
             writer.delete_by_term("doc", parsed.document.file)  # type: ignore[attr-defined]
             replaced.append(parsed.document.file)
         counts = findings(parsed) if findings is not None else {}
+        model_version = getattr(findings, "model_version", None)
+        if "findings_model" not in writer.schema:  # type: ignore[attr-defined]  # an index built before the field
+            model_version = None
         for project in parsed.projects:
             n = counts.get(project_id(parsed.document.file, project.ordinal), 0)
-            fields = project_fields(parsed.document, project, n_findings=n)
+            fields = project_fields(parsed.document, project, n_findings=n, findings_model=model_version)
             for name in _SEGMENT_ONCE:
                 if fields.get(name):
                     fields[name] = segmented(fields[name])

@@ -64,6 +64,7 @@ def make_schema() -> Schema:
         text=text(False),
         tiers=KEYWORD(stored=True, commas=True, scorable=False),
         n_findings=NUMERIC(int, stored=True),
+        findings_model=STORED(),
     )
 
 
@@ -75,7 +76,8 @@ def _indicator_text(project: Project) -> str:
     return "\n".join(lines)
 
 
-def project_fields(document: Document, project: Project, *, n_findings: int = 0) -> dict[str, Any]:
+def project_fields(document: Document, project: Project, *, n_findings: int = 0,
+                   findings_model: str | None = None) -> dict[str, Any]:
     """The whoosh document of one project (``None`` values are left out, as whoosh requires)."""
     tiers = sorted({i.tier for i in project.indicators if i.tier})
     indicators = _indicator_text(project)
@@ -99,5 +101,6 @@ def project_fields(document: Document, project: Project, *, n_findings: int = 0)
                                          indicators) if t),
         "tiers": ",".join(tiers),
         "n_findings": n_findings,
+        "findings_model": findings_model,
     }
     return {k: v for k, v in fields.items() if v is not None}

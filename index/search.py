@@ -95,6 +95,7 @@ class SearchHit:
     score: float
     highlights: tuple[Highlight, ...]
     n_findings: int = 0  #: audit findings of the project when it was indexed (default profile)
+    findings_model: str | None = None  #: the classifier version behind the M01 findings counted in n_findings
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ def _hit(f: dict[str, Any], score: float, words: frozenset[str]) -> SearchHit:
         score=round(score, 4),
         highlights=tuple(highlights),
         n_findings=int(f.get("n_findings") or 0),
+        findings_model=f.get("findings_model"),
     )
 
 

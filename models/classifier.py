@@ -33,7 +33,7 @@ from models.blend import RULE_WEIGHT, RuleBlend, blend
 from models.distinct import distinct
 from models.fast_tfidf import accelerate
 from models.features import IndicatorText, fold_text, make_features
-from models.labels import LabelledIndicator, load_bundled_training, training_sha256
+from models.labels import LabelledIndicator
 from models.stacking import RuleStack
 from nlp.normalize import SUB_PARENT, SUB_TIERS
 
@@ -50,7 +50,6 @@ __all__ = [
     "blend",
     "noisy_rows",
     "load_default",
-    "train_and_save",
 ]
 
 log = logging.getLogger(__name__)
@@ -368,56 +367,12 @@ def fit_tier_model(
 
 
 def load_default(data_dir: Path | None) -> TierModel:
-    """The model ``classify`` uses.
-
-    A model trained with ``jixiao train`` (``<data_dir>/models/classifier.joblib``)
-    wins; it is refused with :class:`models.persist.ModelVersionError` if it was made
-    by another scikit-learn. Otherwise the default model is fitted from the bundled
-    sample indicators with the reviewers' corrections applied (a few seconds) and cached as ``<data_dir>/models/default.joblib``;
-    the cache is rebuilt when the bundled data, the default estimator or scikit-learn changed. With
-    ``data_dir=None`` nothing is written.
+    """The model ``classify`` uses: the active version of ``<data_dir>/models/`` (see
+    :mod:`models.registry`), or the default model fitted from the bundled sample indicators with
+    the reviewers' corrections applied (a few seconds, deterministic; kept and registered under
+    ``<data_dir>/models/``). Only files the registry records, with a matching SHA-256, are loaded.
+    With ``data_dir=None`` nothing is read or written.
     """
-    from models import persist
+    from models.registry import load_active
 
-    if data_dir is not None:
-        trained = persist.model_path(data_dir, persist.TRAINED)
-        if trained.exists():
-            return persist.load_model(trained)
-    rows = load_bundled_training(adjudicated=True)
-    sha = training_sha256(rows)
-    cache = persist.model_path(data_dir, persist.DEFAULT) if data_dir is not None else None
-    if (
-        cache is not None
-        and persist.cache_is_current(cache, data_sha256=sha)
-        and persist.read_metadata(cache).estimator == DEFAULT_ESTIMATOR
-    ):  # a cache of another default estimator (an older jixiao) is rebuilt
-        return persist.load_model(cache)
-    model = fit_tier_model(rows)
-    if cache is not None:
-        try:
-            persist.save_model(model, cache, rows=rows, metrics={})
-        except OSError:
-            pass  # a read-only data directory: the cache only saves the next run a few seconds
-    return model
-
-
-def train_and_save(rows: Sequence[LabelledIndicator], data_dir: Path, *, estimator: str = DEFAULT_ESTIMATOR) -> tuple[TierModel, Path]:
-    """Fit on ``rows`` and save as ``<data_dir>/models/classifier.joblib`` (+ .json); the model ``classify`` then uses.
-
-    The metadata records the training fit (rows, noisy rows left out); the
-    document-held-out figures come from ``jixiao evaluate``.
-    """
-    from models import persist
-
-    if not rows:
-        raise ValueError("no labelled rows to train on")
-    tiers = sorted({r.tier for r in rows})
-    if len(tiers) < 2:
-        subs = "、".join(sorted({r.sub for r in rows}))
-        raise JixiaoError(f"the {len(rows)} training rows all carry one tier ({tiers[0]}: {subs}); the classifier"
-                          " needs labelled examples of at least two tiers (产出, 效益, 满意度)")
-    model = fit_tier_model(rows, estimator=estimator)
-    path = persist.model_path(data_dir, persist.TRAINED)
-    metrics = {"n_dropped_as_noise": len(model.dropped), "n_groups": len({r.group for r in rows})}
-    persist.save_model(model, path, rows=rows, metrics=metrics)
-    return model, path
+    return load_active(data_dir).model

@@ -5,11 +5,17 @@ Each model is two files: ``NAME.joblib`` (the pickled pipeline) and ``NAME.json`
 created_at). The metadata is read first; a model made by another scikit-learn
 version is refused before unpickling, because scikit-learn pickles are only
 guaranteed to load in the version that wrote them.
+
+Unpickling runs code, so :func:`load_model` only opens a file whose SHA-256 equals the
+one recorded when jixiao wrote it (the registry, :mod:`models.registry`, keeps it): a file
+jixiao did not write, or one changed since, is refused before a byte of it is unpickled.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import pickle
 import platform
 from dataclasses import asdict, dataclass, field
@@ -35,6 +41,8 @@ __all__ = [
     "load_model",
     "read_metadata",
     "cache_is_current",
+    "file_sha256",
+    "write_atomic",
 ]
 
 #: file stem of a model made by ``jixiao train``
@@ -80,10 +88,32 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` in one step: readers see the old file or the new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
 def save_model(
     model: Any, path: Path, *, rows: Sequence[LabelledIndicator], metrics: dict[str, Any] | None = None
 ) -> ModelMetadata:
-    """Write ``path`` (joblib) and ``path.with_suffix('.json')`` (metadata); return the metadata."""
+    """Write ``path`` (joblib) and ``path.with_suffix('.json')`` (metadata), each atomically; return the metadata.
+
+    Record :func:`file_sha256` of ``path`` to load it again (:func:`load_model` checks it)."""
     meta = ModelMetadata(
         format=FORMAT,
         estimator=model.estimator,
@@ -97,10 +127,13 @@ def save_model(
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".joblib.tmp")
-    joblib.dump(model, tmp)
-    tmp.replace(path)
-    path.with_suffix(".json").write_text(json.dumps(asdict(meta), ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        joblib.dump(model, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    write_atomic(path.with_suffix(".json"), json.dumps(asdict(meta), ensure_ascii=False, indent=2).encode("utf-8"))
     return meta
 
 
@@ -117,8 +150,20 @@ def read_metadata(path: Path) -> ModelMetadata:
         raise ModelVersionError(f"{meta_path}: unreadable model metadata; run 'jixiao train' to rebuild the model") from None
 
 
-def load_model(path: Path) -> Any:
-    """Load a model saved by :func:`save_model`, refusing one made by another scikit-learn or format."""
+def load_model(path: Path, *, sha256: str, remedy: str = "run 'jixiao train' to rebuild it") -> Any:
+    """Load a model saved by :func:`save_model` whose file hash is ``sha256``, refusing one made by
+    another scikit-learn or format, and any file whose bytes are not the ones recorded."""
+    try:
+        actual = file_sha256(path)
+    except FileNotFoundError:
+        raise ModelVersionError(f"{path}: the model file is missing; {remedy}") from None
+    except OSError as exc:
+        raise ModelVersionError(f"{path}: cannot read the model file ({exc.strerror or exc}); {remedy}") from None
+    if actual != sha256:
+        raise ModelVersionError(
+            f"{path}: the file is not the one jixiao saved (SHA-256 differs: corrupted or replaced), so it is not "
+            f"loaded; remove the file and {remedy}"
+        )
     meta = read_metadata(path)
     if meta.sklearn != sklearn.__version__:
         raise ModelVersionError(
@@ -132,8 +177,9 @@ def load_model(path: Path) -> Any:
         )
     try:
         return joblib.load(path)
-    except (pickle.UnpicklingError, EOFError, AttributeError, ModuleNotFoundError, ImportError, ValueError) as exc:
-        raise ModelVersionError(f"{path}: cannot load the model ({type(exc).__name__}); run 'jixiao train' to rebuild it") from None
+    except (pickle.UnpicklingError, EOFError, AttributeError, ModuleNotFoundError, ImportError, ValueError, KeyError,
+            IndexError, TypeError, MemoryError) as exc:
+        raise ModelVersionError(f"{path}: cannot load the model ({type(exc).__name__}); remove the file and {remedy}") from None
 
 
 def cache_is_current(path: Path, *, data_sha256: str) -> bool:

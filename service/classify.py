@@ -43,15 +43,15 @@ class ModelCache:
         self.data_dir = data_dir
         self._lock = threading.Lock()
         self._model: TierModel | None = None
-        self._stamp: tuple[float, ...] | None = None
+        self._stamp: tuple[int, ...] | None = None
 
-    def _current_stamp(self) -> tuple[float, ...]:
-        from models import persist
+    def _current_stamp(self) -> tuple[int, ...]:
+        from models import persist, registry
 
         stamps = []
-        for stem in (persist.TRAINED, persist.DEFAULT):
-            path = persist.model_path(self.data_dir, stem)
-            stamps.append(path.stat().st_mtime if path.exists() else 0.0)
+        for path in (persist.model_path(self.data_dir, persist.DEFAULT).parent / registry.REGISTRY,
+                     persist.model_path(self.data_dir, persist.DEFAULT)):
+            stamps.append(path.stat().st_mtime_ns if path.exists() else 0)
         return tuple(stamps)
 
     def get(self) -> TierModel:

@@ -41,21 +41,34 @@ class IngestRun:
         return [o for o in self.outcomes if not o.ok]
 
 
-def findings_counter(data_dir: Path) -> Callable[[ParsedDocument], dict[str, int]]:
-    """``n_findings`` for the index: each project's findings in a default-profile audit of its document
-    (what an audit of that one stored document reports); the classifier for M01 is loaded on first use."""
-    from models.audit import audit_documents, load_settings, load_tier_model
+class _FindingsCounter:
+    """Counts each project's findings in a default-profile audit of its document; the classifier for
+    M01 is loaded on first use and its version (``model_version``) is stored with the counts."""
 
-    settings = load_settings("default", None)
-    model: list[Any] = []
+    def __init__(self, data_dir: Path) -> None:
+        from models.audit import load_settings
 
-    def count(parsed: ParsedDocument) -> dict[str, int]:
-        if not model:
-            model.append(load_tier_model(data_dir) if settings.is_enabled("M01") else None)
-        result = audit_documents([parsed], settings, model=model[0])
+        self.data_dir = data_dir
+        self.settings = load_settings("default", None)
+        self._model: list[Any] = []
+
+    @property
+    def model_version(self) -> str | None:
+        return self._model[0].version if self._model and self._model[0] is not None else None
+
+    def __call__(self, parsed: ParsedDocument) -> dict[str, int]:
+        from models.audit import audit_documents, load_tier_model
+
+        if not self._model:
+            self._model.append(load_tier_model(self.data_dir) if self.settings.is_enabled("M01") else None)
+        result = audit_documents([parsed], self.settings, model=self._model[0])
         return {ap.context.pid: len(ap.findings) for ap in result.projects}
 
-    return count
+
+def findings_counter(data_dir: Path) -> Callable[[ParsedDocument], dict[str, int]]:
+    """``n_findings`` for the index: each project's findings in a default-profile audit of its document
+    (what an audit of that one stored document reports), with the classifier version behind them."""
+    return _FindingsCounter(data_dir)
 
 
 def ingest_and_index(paths: Iterable[Path], data_dir: Path, *, as_name: str | None = None, replace: bool = False,

@@ -55,7 +55,7 @@ def search(data_dir: Path, query: str, *, year: str | None = None, dept: str | N
 
 
 _HIT_KEYS = ("project_id", "doc", "department", "year", "section", "project_seq", "project_name", "project_code",
-             "budget_wan", "score", "n_findings")
+             "budget_wan", "score", "n_findings", "findings_model")
 
 
 def search_record(result: SearchResult) -> dict[str, Any]:

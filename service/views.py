@@ -70,25 +70,17 @@ def document_page(data_dir: Path, doc: str) -> DocumentPage:
 
 @dataclass(frozen=True)
 class LabelRow:
-    doc: str
-    line: int
-    name: str
-    desc: str
-    value: str
-    filed_tier: str | None
-    filed_sub: str | None
-    correction: Mapping[str, Any] | None  #: the recorded verdict on this row, if any
-    prediction: Mapping[str, Any] | None
+    row: Any  #: service.labelling.LabelRow: the indicator, its id and the label in force
+    prediction: Mapping[str, Any] | None  #: the active model's classify record
 
 
 def label_rows(data_dir: Path, project_id: str, models: ModelCache) -> tuple[Document, Project, list[LabelRow]]:
-    """The rows of one project as a reviewer labels them: filed label, recorded correction, model's view."""
-    from service.labels import correction_records, stored_corrections
+    """The rows of one project (id, or a unique part of its name) as a reviewer labels them: filed label,
+    the reviewer label in force, the model's view."""
+    from nlp.records import project_id as make_project_id
+    from service.labelling import project_label_rows
 
     document, project = resolve_project(data_dir, project_id)
-    recorded = {(c["doc"], c["line"]): c for c in correction_records(stored_corrections(data_dir))}
     predictions = row_predictions(project, models)
-    rows = [LabelRow(document.file, i.line, i.name, i.desc, i.value, i.tier, i.sub,
-                     recorded.get((document.file, i.line)), predictions.get(i.line))
-            for i in project.indicators]
-    return document, project, rows
+    rows = project_label_rows(data_dir, make_project_id(document.file, project.ordinal))
+    return document, project, [LabelRow(r, predictions.get(r.line)) for r in rows]

@@ -66,18 +66,25 @@ def test_train_rejects_malformed_labels_and_trains_nothing(data_dir: Path, tmp_p
     assert not (data_dir / "models").exists()
 
 
-def test_incompatible_trained_model_is_refused_with_remedy(data_dir: Path) -> None:
+def test_incompatible_trained_model_is_refused_with_remedy(data_dir: Path, tmp_path: Path) -> None:
+    two = tmp_path / "two.csv"
+    two.write_text("name,value,tier,sub\n培训人数,≥50人,产出,时效\n群众满意度,≥90%,满意度,服务对象满意度\n", encoding="utf-8")
+    assert _run(data_dir, "train", "--labels", str(two), "--no-store", "--force").exit_code == 0
+    registry = data_dir / "models" / "registry.json"
+    state = json.loads(registry.read_text(encoding="utf-8"))
+    state["versions"][0]["sklearn"] = "0.24.2"
+    registry.write_text(json.dumps(state), encoding="utf-8")
+    result = _run(data_dir, "classify", "培训人数")
+    assert result.exit_code == 1
+    assert "model v1 was built with scikit-learn 0.24.2" in result.output and "run 'jixiao train' to rebuild it" in result.output
+
+
+def test_an_unregistered_model_file_is_not_loaded(data_dir: Path) -> None:
     models = data_dir / "models"
     models.mkdir()
     (models / "classifier.joblib").write_bytes(b"x")
-    (models / "classifier.json").write_text(
-        json.dumps({"format": 1, "estimator": "svm+rules", "sklearn": "0.24.2", "python": "3.8", "libraries": {},
-                    "labels": [], "data_sha256": "", "n_rows": 0, "metrics": {}, "created_at": ""}),
-        encoding="utf-8",
-    )
-    result = _run(data_dir, "classify", "培训人数")
-    assert result.exit_code == 1
-    assert "model was built with scikit-learn 0.24.2" in result.output and "run 'jixiao train' to rebuild it" in result.output
+    result = _run(data_dir, "classify", "培训人数", "--format", "jsonl")
+    assert result.exit_code == 0 and json.loads(result.output)["sub"] == "数量"
 
 
 def test_train_from_labels_then_classify_uses_it(data_dir: Path, tmp_path: Path) -> None:
@@ -89,36 +96,25 @@ def test_train_from_labels_then_classify_uses_it(data_dir: Path, tmp_path: Path)
         rows.append(f"{name},{value},{sub},g{i % 2}")
     f = tmp_path / "labels.csv"
     f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    # nothing stored to hold out and compare on: saved, not made active
     result = _run(data_dir, "train", "--labels", str(f), "--no-store", "--estimator", "logistic", "--json")
     assert result.exit_code == 0, result.output
-    meta = json.loads(result.output)
-    assert meta["n_rows"] == 12 and meta["estimator"] == "logistic"
-    assert (data_dir / "models" / "classifier.joblib").exists()
+    out = json.loads(result.output)
+    assert out["promoted"] is False and out["version"] == "v1" and out["active_version"] == "default"
+    result = _run(data_dir, "classify", "培训人数", "--value", "≥50人", "--format", "jsonl")
+    assert json.loads(result.output)["sub"] == "数量"
+    result = _run(data_dir, "models", "promote", "v1")
+    assert result.exit_code == 0 and "active model: v1 (was default)" in result.output
+    assert (data_dir / "models" / "v1.joblib").exists()
     result = _run(data_dir, "classify", "培训人数", "--value", "≥50人", "--format", "jsonl")
     assert json.loads(result.output)["sub"] == "时效"
+    meta = json.loads(_run(data_dir, "models", "show", "v1").output)
+    assert meta["training"]["n_rows"] == 12 and meta["estimator"] == "logistic"
 
 
 def test_classify_needs_text_or_file(data_dir: Path) -> None:
     result = _run(data_dir, "classify")
     assert result.exit_code == 1 and "give either an indicator TEXT or --file FILE" in result.output
-
-
-def test_train_applies_reviewer_corrections_before_fitting(data_dir: Path, tmp_path: Path) -> None:
-    rows = ["name,value,sub,group,line"]
-    for i, (name, value, sub) in enumerate([("培训人数", "≥50人", "时效"), ("群众满意度", "≥90%", "服务对象满意度"), ("项目成本", "≤5万元", "成本")] * 4):
-        rows.append(f"{name},{value},{sub},g{i % 2},{i + 1}")
-    labels = tmp_path / "labels.csv"
-    labels.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    fixes = ["doc,line,name,filed_sub,sub,verdict,reason"] + [
-        f"g{i % 2},{i + 1},培训人数,时效,数量,corrected,§3.3 数量: a count of people" for i in range(0, 12, 3)
-    ]
-    corr = tmp_path / "corrections.csv"
-    corr.write_text("\n".join(fixes) + "\n", encoding="utf-8")
-    result = _run(data_dir, "train", "--labels", str(labels), "--no-store", "--estimator", "logistic", "--corrections", str(corr))
-    assert result.exit_code == 0, result.output
-    assert f"corrected by {corr}" in result.output
-    result = _run(data_dir, "classify", "培训人数", "--value", "≥50人", "--format", "jsonl")
-    assert json.loads(result.output)["sub"] == "数量"
 
 
 def test_evaluate_refuses_a_malformed_corrections_file(data_dir: Path, tmp_path: Path) -> None:

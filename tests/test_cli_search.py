@@ -14,7 +14,7 @@ runner = CliRunner()
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 JULU = next(SAMPLES.glob("000_*.txt"))
 HIT_FIELDS = ["project_id", "doc", "department", "year", "section", "project_seq", "project_name", "project_code",
-              "budget_wan", "score", "n_findings", "highlights"]
+              "budget_wan", "score", "n_findings", "findings_model", "highlights"]
 
 
 def jx(data_dir: Path, *args: str):
@@ -34,6 +34,7 @@ def test_ingest_indexes_and_search_json_has_the_documented_fields(data: Path) ->
     out = json.loads(r.stdout)
     assert list(out) == ["query", "total", "total_exact", "hits"] and out["total_exact"] is True and out["query"] == "创业担保贷款" and out["total"] >= 2
     assert [list(h) for h in out["hits"]] == [HIT_FIELDS, HIT_FIELDS]
+    assert {h["findings_model"] for h in out["hits"]} == {"default"}  # the classifier version behind M01
     assert out["hits"][0]["highlights"][0] == {"field": "name", "text": "补充«创业担保贷款»«担保»基金"}
 
 

@@ -14,13 +14,12 @@ from pydantic import BaseModel, Field
 
 from nlp.errors import JixiaoError
 from service import audit as audit_service
-from service import labels as label_service
+from service import labelling
 from service.classify import ModelCache, classify, texts_from_items
 from service.errors import TooLarge, error_kind
 from service.ingest import remove_document, removed_record, run_record
 from service.projects import document_record, list_documents, project_record, resolve_project
 from service.search import Searchers, search, search_record
-from service.train import train, train_record
 from service.uploads import DEFAULT_MAX_UPLOAD_BYTES, ingest_upload
 
 __all__ = ["ServiceConfig", "create_app", "STATUS"]
@@ -50,16 +49,19 @@ class ClassifyRequest(BaseModel):
     items: list[ClassifyItem]
 
 
-class CorrectionRequest(BaseModel):
-    doc: str = Field(description="stored document (file name)")
-    line: int = Field(description="first source line of the indicator row")
-    sub: str = Field(description="the right sub-tier (二级指标), canonical or as printed")
-    reason: str = Field(description="which definition the verdict rests on")
+class LabelRequest(BaseModel):
+    indicator_id: str = Field(description="the indicator's id (as in `label export` and `label list`)")
+    tier: str = Field("", description="审核一级: 产出 | 效益 | 满意度 | 成本 (may be left to the sub-tier)")
+    sub: str = Field("", description="审核二级: the right sub-tier, canonical or as printed")
+    note: str = Field("", description="备注: which definition the label rests on")
+    by: str = Field("web", description="the reviewer's name, stored with the label")
 
 
 class TrainRequest(BaseModel):
     estimator: Optional[str] = None
     use_store: bool = True
+    force: bool = Field(False, description="make the new version active even if it scores worse than the active one")
+    by: str = Field("web", description="the reviewer's name")
 
 
 def token_matches(config: ServiceConfig, presented: str | None) -> bool:
@@ -174,29 +176,46 @@ def create_app(config: ServiceConfig) -> FastAPI:
         """Remove a stored document and its projects from the store and the search index (`jixiao remove DOC`)."""
         return removed_record(remove_document(data_dir, doc))
 
-    @app.get("/api/labels/export", tags=["labels"], response_class=PlainTextResponse)
-    def api_labels_export() -> Response:
-        """The recorded corrections as CSV (doc, line, name, filed_sub, sub, verdict, reason)."""
-        return Response(label_service.export_corrections(data_dir), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="corrections.csv"'})
+    @app.get("/api/labels/export", tags=["labels"])
+    def api_labels_export(limit: int = Query(200, ge=1, description="at most N rows"),
+                          doc: Optional[str] = Query(None, description="only this stored document"),
+                          format: str = Query("csv", description="csv | xlsx | jsonl")) -> Response:
+        """The indicators worth labelling first, as a review file: `jixiao label export`."""
+        data, _n = labelling.export_review(data_dir, limit=limit, doc=doc, fmt=format)
+        return Response(data, media_type=labelling.REVIEW_MEDIA[format],
+                        headers={"Content-Disposition": f'attachment; filename="review.{format}"'})
 
     @app.post("/api/labels/import", tags=["labels"], dependencies=writer)
-    def api_labels_import(file: UploadFile = File(..., description="a corrections file, .csv or .jsonl")) -> dict[str, Any]:
-        """Add reviewer corrections; any bad or stale row rejects the whole file and nothing changes."""
-        return asdict(import_upload(data_dir, file))
+    def api_labels_import(file: UploadFile = File(..., description="a filled-in review file, .csv, .xlsx or .jsonl"),
+                          by: str = Query("web", description="the reviewer's name, stored with the labels"),
+                          skip_bad: bool = Query(False, description="store the good rows even if some are bad")) -> dict[str, Any]:
+        """Import reviewer labels: `jixiao label import FILE --json`. Any bad row rejects the whole file
+        (unless skip_bad) and nothing changes."""
+        return labelling.import_record(import_upload(data_dir, file, by=by, skip_bad=skip_bad))
+
+    @app.get("/api/labels", tags=["labels"])
+    def api_labels(history: bool = Query(False, description="every label ever given")) -> list[dict[str, Any]]:
+        """The reviewer labels in force: `jixiao label list --json`."""
+        return labelling.list_labels(data_dir, history=history)
+
+    @app.get("/api/labels/stats", tags=["labels"])
+    def api_label_stats() -> dict[str, Any]:
+        """Counts of reviewer labels: `jixiao label stats --json`."""
+        return labelling.label_stats(data_dir)
 
     @app.post("/api/labels", tags=["labels"], dependencies=writer)
-    def api_label_row(body: CorrectionRequest) -> dict[str, Any]:
-        """Record a reviewer's verdict on one row's sub-tier."""
-        c = label_service.correct_row(data_dir, body.doc, body.line, body.sub, body.reason)
-        return label_service.correction_records([c])[0]
+    def api_label_row(body: LabelRequest) -> dict[str, Any]:
+        """Label one stored indicator (checked as a review-file row); returns the label in force."""
+        return labelling.label_indicator(data_dir, indicator_id=body.indicator_id, tier=body.tier, sub=body.sub,
+                                         note=body.note, by=body.by)
 
     @app.post("/api/train", tags=["labels"], dependencies=writer)
     def api_train(body: TrainRequest) -> dict[str, Any]:
-        """Retrain the classifier on the stored documents with the recorded corrections applied."""
-        run = train(data_dir, use_store=body.use_store, corrections=label_service.stored_corrections(data_dir),
-                    corrections_name="recorded corrections", estimator=body.estimator)
-        return train_record(run)
+        """Fit a new model version on the store's filed labels plus reviewer labels and promote it only if
+        not worse: `jixiao train --json`."""
+        outcome, imported = labelling.train_versioned(data_dir, use_store=body.use_store, estimator=body.estimator,
+                                                      force=body.force, by=body.by)
+        return labelling.train_record(outcome, imported)
 
     from web.pages import add_pages
 
@@ -205,19 +224,19 @@ def create_app(config: ServiceConfig) -> FastAPI:
     return app
 
 
-def import_upload(data_dir: Path, file: UploadFile) -> label_service.ImportResult:
-    """Import a corrections file received over HTTP (kept in a temporary file while it is read)."""
+def import_upload(data_dir: Path, file: UploadFile, *, by: str, skip_bad: bool = False) -> labelling.ImportOutcome:
+    """Import a review file received over HTTP (kept in a temporary file while it is read)."""
     from service.uploads import display_name
 
     shown = display_name(file.filename)
     suffix = Path(shown).suffix.lower()
-    if suffix not in (".csv", ".jsonl"):
-        raise JixiaoError(f"{shown}: unknown file type {suffix or '(none)'}; use .csv or .jsonl")
+    if suffix not in tuple(f".{f}" for f in labelling.REVIEW_MEDIA):
+        raise JixiaoError(f"{shown}: unknown file type {suffix or '(none)'}; use .csv, .xlsx or .jsonl")
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"corrections{suffix}"
+        path = Path(tmp) / f"labels{suffix}"
         with open(path, "wb") as out:
             for chunk in upload_chunks(file.file):
                 out.write(chunk)
                 if out.tell() > 20 * 1024 * 1024:
-                    raise TooLarge(f"{shown}: a corrections file above 20 MB; split it")
-        return label_service.import_corrections(data_dir, path, name=shown)
+                    raise TooLarge(f"{shown}: a review file above 20 MB; split it")
+        return labelling.import_labels(data_dir, path, by=by, skip_bad=skip_bad, name=shown)

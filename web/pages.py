@@ -18,7 +18,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, s
 from markupsafe import Markup, escape
 
 from nlp.errors import JixiaoError
-from service import labels as label_service
+from service import labelling
 from service.errors import error_kind
 from service.ingest import remove_document
 from service.projects import list_documents
@@ -157,26 +157,21 @@ def add_pages(app: FastAPI) -> None:
         rows, document, proj = [], None, None
         if project:
             document, proj, rows = label_rows(data_dir, project, app.state.models)
-        corrections = label_service.correction_records(label_service.stored_corrections(data_dir))
         return render(request, "labels.html", project_id=project, document=document, proj=proj, rows=rows,
-                      corrections=corrections, saved=saved, error=None)
+                      labels=labelling.list_labels(data_dir), saved=saved, error=None)
 
     @app.post("/labels/train", include_in_schema=False)
-    def retrain(request: Request, token: Optional[str] = Form(None)) -> Response:
-        from service.train import train
-
+    def retrain(request: Request, token: Optional[str] = Form(None), force: bool = Form(False)) -> Response:
         if not _form_token_ok(request, token):
             return error_page(request, _TOKEN_MESSAGE, 401)
-        run = train(data_dir, corrections=label_service.stored_corrections(data_dir),
-                    corrections_name="recorded corrections")
-        corrections = label_service.correction_records(label_service.stored_corrections(data_dir))
-        return render(request, "labels.html", project_id="", document=None, proj=None, rows=[], corrections=corrections,
-                      saved="", error=None, trained=run)
+        outcome, _imported = labelling.train_versioned(data_dir, force=force, by="web")
+        return render(request, "labels.html", project_id="", document=None, proj=None, rows=[],
+                      labels=labelling.list_labels(data_dir), saved="", error=None, trained=outcome)
 
     @app.post("/labels", include_in_schema=False)
-    def label_row(request: Request, doc: str = Form(...), line: int = Form(...), sub: str = Form(...),
-                  reason: str = Form(""), project: str = Form(""), token: Optional[str] = Form(None)) -> Response:
+    def label_row(request: Request, indicator_id: str = Form(...), sub: str = Form(...), note: str = Form(""),
+                  by: str = Form(""), project: str = Form(""), token: Optional[str] = Form(None)) -> Response:
         if not _form_token_ok(request, token):
             return error_page(request, _TOKEN_MESSAGE, 401)
-        label_service.correct_row(data_dir, doc, line, sub, reason)
-        return RedirectResponse("/labels?" + urlencode({"project": project, "saved": str(line)}), status_code=303)
+        labelling.label_indicator(data_dir, indicator_id=indicator_id, sub=sub, note=note, by=by.strip() or "web")
+        return RedirectResponse("/labels?" + urlencode({"project": project, "saved": indicator_id}), status_code=303)

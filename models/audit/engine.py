@@ -57,6 +57,7 @@ class AuditResult:
     run_findings: tuple[Finding, ...]  #: findings about the run itself (e.g. classifier unavailable)
     summaries: tuple[DocumentSummary, ...]
     grade_rule: GradeRule | None = None  #: how the grades were given (for reports that explain them)
+    model_version: str | None = None  #: the classifier version that produced the M01 findings (None: M01 not run)
 
     @property
     def findings(self) -> list[Finding]:
@@ -94,18 +95,21 @@ def audit_documents(
                 if f.project_id in wanted:
                     per_project[f.project_id].append(f)
     run_findings: list[Finding] = []
+    model_version = None
     if settings.is_enabled("M01"):
         if model is None or model.model is None:
             run_findings.append(model_unavailable_finding(model.reason if model and model.reason else "未提供分类器"))
         else:
-            for f in m01_model_mismatch(selected, settings, model.model):
+            model_version = model.version
+            for f in m01_model_mismatch(selected, settings, model.model, model.version):
                 per_project[str(f.project_id)].append(f)
     audited = []
     for ctx in selected:
         findings = tuple(sorted(per_project.get(ctx.pid, []), key=_sort_key))
         score, grade = grade_for(findings, settings.grade)
         audited.append(AuditedProject(ctx, findings, score, grade))
-    return AuditResult(settings.profile, tuple(audited), tuple(run_findings), tuple(summarise(audited)), settings.grade)
+    return AuditResult(settings.profile, tuple(audited), tuple(run_findings), tuple(summarise(audited)),
+                       grade_rule=settings.grade, model_version=model_version)
 
 
 def _matches(ctx: ProjectContext, wanted: str) -> bool:
@@ -121,6 +125,7 @@ def filter_result(result: AuditResult, min_severity: Severity) -> AuditResult:
         return tuple(f for f in fs if SEVERITY_RANK[f.severity] >= rank)
 
     projects = tuple(AuditedProject(ap.context, keep(ap.findings), ap.score, ap.grade) for ap in result.projects)
-    return AuditResult(result.profile, projects, keep(result.run_findings), result.summaries, result.grade_rule)
+    return AuditResult(result.profile, projects, keep(result.run_findings), result.summaries,
+                       grade_rule=result.grade_rule, model_version=result.model_version)
 
 

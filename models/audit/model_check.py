@@ -1,7 +1,8 @@
 """M01: the tier classifier disagrees with the filed 一级/二级 with high confidence.
 
-The classifier (issue 3) is reached only through ``models.classifier.load_default`` and
-``TierModel.predict([IndicatorText(name, desc, value)])``. When it is not installed or not trained
+The classifier is reached only through ``models.registry.load_active`` (the active model version,
+hash-checked) and ``TierModel.predict([IndicatorText(name, desc, value)])``; each finding names the
+model version in its evidence. When it is not installed or not trained
 the audit reports that once, as an info finding, instead of skipping the rule silently.
 """
 
@@ -24,16 +25,18 @@ class ModelStatus:
 
     model: Any | None  #: a TierModel (has ``predict``), or None
     reason: str | None = None  #: why the model is unavailable
+    version: str | None = None  #: the model version (``v3``, ``default``) when there is a model
 
 
 def load_tier_model(data_dir: Path) -> ModelStatus:
     """Load the default tier classifier from ``data_dir``; never raises for a missing/untrained model."""
     try:
-        from models import classifier  # imported lazily: written by another part of the project
+        from models import registry  # imported lazily: scikit-learn is only needed when M01 runs
     except ImportError as exc:
         return ModelStatus(None, f"分类器模块不可用（{exc.name or exc}）")
     try:
-        return ModelStatus(classifier.load_default(data_dir))
+        active = registry.load_active(data_dir)
+        return ModelStatus(active.model, version=active.version)
     except (JixiaoError, FileNotFoundError) as exc:
         return ModelStatus(None, f"分类器未训练或无法加载：{exc}")
 
@@ -54,7 +57,8 @@ def _label(tier: str | None, sub: str | None) -> str:
 _BLOCK = 50_000
 
 
-def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, model: Any) -> list[Finding]:
+def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, model: Any,
+                       version: str | None = None) -> list[Finding]:
     """M01: one finding per indicator whose filed (tier, sub) the classifier confidently rejects."""
     from models.classifier import IndicatorText  # the model exists, so the module does
 
@@ -78,7 +82,7 @@ def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, mod
             f"分类模型认为「{ind.name}」应属于「{_label(pred.tier, pred.sub)}」，"
             f"填报为「{_label(ind.tier, ind.sub)}」（置信度{pred.confidence:.0%}）。",
             evidence=(("filed", _label(ind.tier, ind.sub)), ("predicted", _label(pred.tier, pred.sub)),
-                      ("confidence", round(float(pred.confidence), 3))),
+                      ("confidence", round(float(pred.confidence), 3)), ("model_version", version)),
             indicator=ind, cells=("tier", "sub"),
             suggestion=f"核对归类；若模型正确，移到「{_label(pred.tier, pred.sub)}」下。",
         ))

@@ -54,5 +54,5 @@ def audit_to_dict(result: AuditResult) -> dict[str, Any]:
         "findings": [finding_row(f) for f in result.findings],
         "projects": projects,
         "summary": {"profile": result.profile, "projects": len(projects), "findings": len(result.findings),
-                    "documents": documents},
+                    "model_version": result.model_version, "documents": documents},
     }

@@ -252,39 +252,71 @@ def test_delete_removes_from_store_and_index(client: TestClient, service_dir: Pa
     assert r.status_code == 404 and "no stored document" in detail(r)
 
 
-def test_label_a_row_export_and_import(client: TestClient, service_dir: Path):
-    project = client.get(f"/api/projects/{SAMPLE_FILES['004'].stem}:2").json()["project"]
-    row = next(i for i in project["indicators"] if i["name"] == "学生抽样调查满意度")
-    r = client.post("/api/labels", json={"doc": DOC_004, "line": row["line"], "sub": "服务对象满意度",
-                                         "reason": "满意度指标属于满意度指标（R05）"})
+def _row_id(service_dir: Path, name: str) -> tuple[str, dict]:
+    """The indicator_id and filed labels of the row ``name`` of project 2 of DOC_004."""
+    from service.labelling import project_label_rows
+
+    row = next(r for r in project_label_rows(service_dir, f"{SAMPLE_FILES['004'].stem}:2") if r.name == name)
+    return row.indicator_id, {"filed_tier": row.filed_tier, "filed_sub": row.filed_sub, "line": row.line}
+
+
+def test_label_a_row_list_export_and_import(client: TestClient, service_dir: Path):
+    iid, filed = _row_id(service_dir, "学生抽样调查满意度")
+    r = client.post("/api/labels", json={"indicator_id": iid, "sub": "服务对象满意度",
+                                         "note": "满意度指标属于满意度指标（R05）", "by": "张三"})
     assert r.status_code == 200, r.text
-    assert r.json()["verdict"] == "corrected" and r.json()["filed_sub"] == row["sub"]
-    exported = client.get("/api/labels/export")
+    label = r.json()
+    assert (label["indicator_id"], label["tier"], label["sub"], label["by"]) == (iid, "满意度", "服务对象满意度", "张三")
+    assert (label["doc"], label["line"], label["filed_sub"]) == (DOC_004, filed["line"], filed["filed_sub"])
+    # the same records as `jixiao label list --json` and the same counts as `label stats --json`
+    cli = CliRunner().invoke(cli_app, ["--data-dir", str(service_dir), "label", "list", "--json"])
+    assert cli.exit_code == 0 and client.get("/api/labels").json() == json.loads(cli.output) == [label]
+    assert client.get("/api/labels/stats").json()["labels"] == 1
+    # the review file of `jixiao label export`: the labelled row is no longer a candidate
+    exported = client.get("/api/labels/export", params={"doc": DOC_004, "limit": 5})
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(exported.text)))
-    assert [(x["doc"], x["line"], x["sub"]) for x in rows] == [(DOC_004, str(row["line"]), "服务对象满意度")]
-    # the exported file imports back (idempotent), through the same reader as `train --corrections`
-    r = client.post("/api/labels/import", files={"file": ("corrections.csv", exported.content, "text/csv")})
-    assert r.status_code == 200 and r.json() == {"imported": 1, "corrected": 1, "total": 1}
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert len(rows) == 5 and iid not in {x["indicator_id"] for x in rows}
+    assert {"indicator_id", "tier", "sub", "note"} <= set(rows[0])
+    xlsx = client.get("/api/labels/export", params={"format": "xlsx", "limit": 3})
+    assert xlsx.status_code == 200 and load_workbook(io.BytesIO(xlsx.content)).active.max_row == 4
+    # a filled-in review file imports through the same validation as `jixiao label import`
+    rows[0]["sub"], rows[0]["note"] = "质量", "按定义"
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    w.writeheader()
+    w.writerows(rows[:1])
+    r = client.post("/api/labels/import", params={"by": "李四"},
+                    files={"file": ("review.csv", buf.getvalue().encode(), "text/csv")})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"file": "review.csv", "import_id": 2, "applied": 1, "superseded": 0, "blank": 0, "skipped": []}
+    assert len(client.get("/api/labels").json()) == 2
 
 
 def test_label_mistakes_change_nothing(client: TestClient, service_dir: Path):
-    r = client.post("/api/labels", json={"doc": DOC_004, "line": 1, "sub": "数量", "reason": "x"})
-    assert r.status_code == 404 and "no labelled row" in detail(r)
-    r = client.post("/api/labels", json={"doc": DOC_004, "line": 1, "sub": "好", "reason": "x"})
+    iid, _ = _row_id(service_dir, "学生抽样调查满意度")
+    r = client.post("/api/labels", json={"indicator_id": "nope", "sub": "数量"})
+    assert r.status_code == 400 and "unknown indicator_id 'nope'" in detail(r)
+    r = client.post("/api/labels", json={"indicator_id": iid, "sub": "好"})
     assert r.status_code == 400 and "unknown sub-tier '好'" in detail(r)
-    bad = "doc,line,name,filed_sub,sub,verdict,reason\n" + f"{DOC_004},1,不存在,数量,质量,corrected,理由\n"
+    r = client.post("/api/labels", json={"indicator_id": iid, "tier": "产出", "sub": "服务对象满意度"})
+    assert r.status_code == 400 and "does not belong to tier 产出" in detail(r)
+    bad = "indicator_id,tier,sub\n" + f"{iid},产出,质量\nnope,产出,数量\n"
     r = client.post("/api/labels/import", files={"file": ("fix.csv", bad.encode(), "text/csv")})
-    assert r.status_code == 422 and detail(r).startswith("fix.csv: 1 bad row")
+    assert r.status_code == 422 and detail(r).startswith("fix.csv: 1 bad row"), r.text
     r = client.post("/api/labels/import", files={"file": ("fix.xls", b"x", "application/octet-stream")})
-    assert r.status_code == 400 and "use .csv or .jsonl" in detail(r)
-    assert client.get("/api/labels/export").text.strip() == "doc,line,name,filed_sub,sub,verdict,reason"
+    assert r.status_code == 400 and "use .csv, .xlsx or .jsonl" in detail(r)
+    assert client.get("/api/labels").json() == []
 
 
-def test_train_applies_the_recorded_corrections(client: TestClient, service_dir: Path):
+def test_train_is_the_versioned_training(client: TestClient, service_dir: Path):
     r = client.post("/api/train", json={"estimator": "svm+rules"})
     assert r.status_code == 200, r.text
-    assert r.json()["estimator"] == "svm+rules" and Path(r.json()["path"]).is_file()
+    body = r.json()
+    assert body["version"] == "v1" and body["training"]["estimator"] == "svm+rules"
+    assert body["active_version"] == ("v1" if body["promoted"] else body["active_before"])
+    listed = CliRunner().invoke(cli_app, ["--data-dir", str(service_dir), "models", "list", "--json"])
+    assert listed.exit_code == 0 and "v1" in {v["version"] for v in json.loads(listed.output)}
     r = client.post("/api/train", json={"estimator": "forest"})
     assert r.status_code == 400 and "unknown estimator 'forest'" in detail(r)
 
@@ -294,7 +326,7 @@ def test_train_applies_the_recorded_corrections(client: TestClient, service_dir:
 WRITES = [
     ("post", "/api/documents", {"files": {"file": ("a.txt", b"x")}}),
     ("delete", f"/api/documents/{DOC_004}", {}),
-    ("post", "/api/labels", {"json": {"doc": DOC_004, "line": 1, "sub": "数量", "reason": "x"}}),
+    ("post", "/api/labels", {"json": {"indicator_id": "x", "sub": "数量"}}),
     ("post", "/api/labels/import", {"files": {"file": ("a.csv", b"x")}}),
     ("post", "/api/train", {"json": {}}),
 ]

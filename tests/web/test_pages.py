@@ -99,16 +99,20 @@ def test_forms_carry_the_token_when_one_is_set(make_client: Callable[..., TestCl
     assert r.status_code == 303
 
 
-def test_labels_page_records_a_correction(client: TestClient):
+def test_labels_page_records_a_label(client: TestClient, service_dir: Path):
+    from service.labelling import project_label_rows
+
     html = page(client, f"/labels?project={PID}")
     assert "学生抽样调查满意度" in html and '<select name="sub"' in html
-    project = client.get(f"/api/projects/{PID}").json()["project"]
-    row = next(i for i in project["indicators"] if i["name"] == "学生抽样调查满意度")
-    r = client.post("/labels", data={"doc": DOC_004, "line": row["line"], "sub": "服务对象满意度",
-                                     "reason": "满意度指标（R05）", "project": PID}, follow_redirects=False)
+    row = next(r for r in project_label_rows(service_dir, PID) if r.name == "学生抽样调查满意度")
+    assert f'name="indicator_id" value="{row.indicator_id}"' in html
+    r = client.post("/labels", data={"indicator_id": row.indicator_id, "sub": "服务对象满意度",
+                                     "note": "满意度指标（R05）", "by": "张三", "project": PID}, follow_redirects=False)
     assert r.status_code == 303
     html = page(client, r.headers["location"])
-    assert f"已记录第 {row['line']} 行的归类" in html and "改为 服务对象满意度" in html
+    assert f"已记录指标 {row.indicator_id} 的归类" in html and "满意度/服务对象满意度" in html
+    assert [(x["indicator_id"], x["sub"], x["by"]) for x in client.get("/api/labels").json()] == [
+        (row.indicator_id, "服务对象满意度", "张三")]
 
 
 def test_delete_form_removes_the_document(client: TestClient):
@@ -120,4 +124,4 @@ def test_delete_form_removes_the_document(client: TestClient):
 
 def test_retrain_form(client: TestClient):
     r = client.post("/labels/train")
-    assert r.status_code == 200 and "已重新训练分类器：svm+stack" in r.text
+    assert r.status_code == 200 and "已训练分类器 v1" in r.text

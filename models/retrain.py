@@ -1,0 +1,283 @@
+"""Versioned training: fit a candidate, compare it with the active model on held-out documents,
+promote it only if it is not worse.
+
+:func:`retrain` is one ``jixiao train`` run:
+
+1. the candidate's training rows: the store's indicators labelled as filed, reviewer labels
+   winning (:func:`models.labelling.training_rows`), plus any extra labelled rows;
+2. a held-out split of the store's documents (:func:`heldout_documents`: a fixed share, chosen by a
+   hash of the document names, so every run over the same documents holds out the same ones). Its
+   truth is the same merge of filed and reviewer labels, so reviewer-labelled rows of held-out
+   documents are scored too;
+3. the candidate is fitted without the held-out documents and scored on them; so is the active
+   model — refitted the way it was made (its recipe: the same data sources, the reviewer labels it
+   had seen) without the held-out documents whenever it was trained on one of them, so neither side
+   is scored on documents it saw. Each version keeps its own held-out fit; when the active model's
+   recipe gives exactly the rows of that fit (same store, same split), it is loaded instead of
+   fitted again — the usual case after a review session, which so costs two fits, not three;
+4. the candidate is promoted when its tier and sub-tier macro-F1 are both at least the active
+   model's less a noise allowance (:func:`promote_tolerance`; or when forced); then the model saved is fitted on all rows, held-out documents included.
+   It is saved as a new version either way (``jixiao models promote`` can still make it active).
+
+When the store holds the bundled sample documents, the adjudication shipped with them counts as
+reviewer labels given before the user's own (:func:`models.labelling.shipped_labels`), for the
+candidate, the truth and every recipe alike: it is what the default model was trained on.
+
+Reviewer labels are exempt from the label-noise filter: the filter exists to drop doubtful
+*filed* labels, and a reviewer's judgement is what the model must learn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import asdict, dataclass, field
+from io import StringIO
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from models import persist, registry
+from models.classifier import DEFAULT_ESTIMATOR, TierModel, fit_tier_model, noisy_rows
+from models.evaluate import score_predictions
+from models.labelling import IndicatorRecord, LabelLike, TrainingSet, shipped_labels, training_rows
+from models.labels import LabelledIndicator, load_bundled_training, read_labels, training_sha256, write_labels_csv
+from nlp.errors import JixiaoError
+
+__all__ = ["HELDOUT_SHARE", "Score", "TrainOutcome", "TrainingError", "heldout_documents", "fit_training_set", "retrain"]
+
+#: share of the store's documents held out to compare candidate and active model (at least one)
+HELDOUT_SHARE = 0.2
+
+#: "not worse" allows a macro-F1 lower by at most ``min(PROMOTE_TOLERANCE, 1 / sqrt(held-out rows))``:
+#: two fits on nearly the same rows differ by a few held-out rows (one changed prediction moves a
+#: small class's F1, and so the macro mean, by a point or more on a few hundred rows), which is noise,
+#: not a worse model; on large held-out sets the allowance shrinks towards zero
+PROMOTE_TOLERANCE = 0.02
+
+
+def promote_tolerance(n_heldout: int) -> float:
+    return min(PROMOTE_TOLERANCE, 1 / math.sqrt(max(n_heldout, 1)))
+
+
+class TrainingError(JixiaoError):
+    """The training data cannot make a model (e.g. a single sub-tier)."""
+
+
+@dataclass(frozen=True)
+class Score:
+    """A model's scores on the held-out rows."""
+
+    version: str
+    n_rows: int
+    tier_macro_f1: float
+    sub_macro_f1: float
+    tier_accuracy: float
+    sub_accuracy: float
+
+
+@dataclass(frozen=True)
+class TrainOutcome:
+    version: str  #: the version saved
+    promoted: bool
+    forced: bool
+    reason: str  #: why it was (not) promoted, one sentence
+    active_before: str
+    active_after: str
+    candidate: Score | None
+    active: Score | None
+    heldout_documents: tuple[str, ...]
+    training: dict[str, Any] = field(default_factory=dict)
+
+
+def heldout_documents(docs: Sequence[str]) -> tuple[str, ...]:
+    """The documents held out: ``HELDOUT_SHARE`` of them (at least one), ordered by a hash of the
+    name; none when there are fewer than two documents."""
+    names = sorted(set(docs), key=lambda d: hashlib.sha256(d.encode("utf-8")).hexdigest())
+    if len(names) < 2:
+        return ()
+    n = max(1, round(len(names) * HELDOUT_SHARE))
+    return tuple(sorted(names[:n]))
+
+
+def _noise_estimator(estimator: str) -> str:
+    return estimator[: -len("+stack")] if estimator.endswith("+stack") else estimator
+
+
+def fit_training_set(ts: TrainingSet, *, estimator: str = DEFAULT_ESTIMATOR) -> TierModel:
+    """Fit on a training set; the label-noise filter drops doubtful filed labels, never a reviewer's."""
+    subs = {r.sub for r in ts.rows}
+    if len(subs) < 2:
+        what = f"only {next(iter(subs))}" if subs else "no labelled rows"
+        raise TrainingError(f"the training data has {what}: a classifier needs at least two sub-tiers; "
+                            "ingest documents or label more rows")
+    tiers = sorted({r.tier for r in ts.rows})
+    if len(tiers) < 2:
+        names = "、".join(sorted({r.sub for r in ts.rows}))
+        raise TrainingError(f"the {len(ts.rows)} training rows all carry one tier ({tiers[0]}: {names}); the classifier"
+                            " needs labelled examples of at least two tiers (产出, 效益, 满意度)")
+    noisy = set(noisy_rows(ts.rows, estimator=_noise_estimator(estimator)))
+    dropped = tuple(i for i in sorted(noisy) if not ts.reviewed[i])
+    skip = set(dropped)
+    kept = [r for i, r in enumerate(ts.rows) if i not in skip]
+    model = fit_tier_model(kept, estimator=estimator, drop_noise=False)
+    model.dropped = dropped
+    return model
+
+
+def _without(ts: TrainingSet, groups: set[str]) -> TrainingSet:
+    keep = [i for i, r in enumerate(ts.rows) if r.group not in groups]
+    return TrainingSet([ts.rows[i] for i in keep], [ts.reviewed[i] for i in keep])
+
+
+def _join(a: TrainingSet, extra: Sequence[LabelledIndicator]) -> TrainingSet:
+    return TrainingSet(list(a.rows) + list(extra), list(a.reviewed) + [False] * len(extra))
+
+
+def fingerprint(ts: TrainingSet, estimator: str) -> str:
+    """What a fit depends on: the rows, which of them are reviewer labels, the estimator."""
+    h = hashlib.sha256(training_sha256(ts.rows).encode("ascii"))
+    h.update(bytes(ts.reviewed))
+    h.update(estimator.encode("utf-8"))
+    return h.hexdigest()
+
+
+def _score(version: str, model: Any, truth: Sequence[LabelledIndicator]) -> Score:
+    r = score_predictions(version, truth, model.sub_proba([t.text for t in truth]))
+    return Score(version, r.n_rows, r.tier.macro_f1, r.sub.macro_f1, r.tier.accuracy, r.sub.accuracy)
+
+
+def _extra_path(data_dir: Path, name: str) -> Path:
+    return data_dir / "models" / name
+
+
+def _save_extra(data_dir: Path, extra: Sequence[LabelledIndicator]) -> str | None:
+    """Keep extra labelled rows next to the models (content-addressed), so the version can be refitted."""
+    if not extra:
+        return None
+    name = f"labels-{training_sha256(extra)[:16]}.csv"
+    buf = StringIO()
+    write_labels_csv(extra, buf)
+    persist.write_atomic(_extra_path(data_dir, name), buf.getvalue().encode("utf-8"))
+    return name
+
+
+def _recipe_rows(data_dir: Path, recipe: dict[str, Any], records: Sequence[IndicatorRecord],
+                 labels_upto: Callable[[int], Sequence[LabelLike]]) -> TrainingSet:
+    used = records if recipe.get("store") else []
+    ts = training_rows(used, [*shipped_labels(used), *labels_upto(int(recipe.get("label_upto", 0)))])
+    if recipe.get("extra"):
+        ts = _join(ts, read_labels(_extra_path(data_dir, recipe["extra"])))
+    return ts
+
+
+def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequence[IndicatorRecord],
+                     labels_upto: Callable[[int], Sequence[LabelLike]], on_phase: Callable[[str], None]) -> Any:
+    """The active model as it would be without the held-out documents (itself if it never saw them)."""
+    names = held | {Path(h).name for h in held}
+    if version == registry.DEFAULT_VERSION:
+        bundled = load_bundled_training(adjudicated=True)
+        if not any(r.group in names for r in bundled):
+            return registry.default_model(data_dir)
+        on_phase("refitting the active model without the held-out documents")
+        kept = [r for r in bundled if r.group not in names]
+        return fit_training_set(TrainingSet(kept, [False] * len(kept)))
+    recipe = registry.version_recipe(data_dir, version) or {}
+    ts = _recipe_rows(data_dir, recipe, records, labels_upto)
+    if not any(r.group in names for r in ts.rows):
+        return registry.load_version(data_dir, version)
+    estimator = recipe.get("estimator", DEFAULT_ESTIMATOR)
+    kept = _without(ts, names)
+    cached = registry.load_heldout_fit(data_dir, version, fingerprint(kept, estimator))
+    if cached is not None:  # the same rows were fitted when this version was trained
+        return cached
+    on_phase("refitting the active model without the held-out documents")
+    return fit_training_set(kept, estimator=estimator)
+
+
+def retrain(
+    data_dir: Path,
+    *,
+    records: Sequence[IndicatorRecord],
+    labels: Sequence[LabelLike],
+    labels_upto: Callable[[int], Sequence[LabelLike]],
+    label_upto: int,
+    extra: Sequence[LabelledIndicator] = (),
+    extra_source: str | None = None,
+    use_store: bool = True,
+    estimator: str = DEFAULT_ESTIMATOR,
+    force: bool = False,
+    on_phase: Callable[[str], None] = lambda what: None,
+) -> TrainOutcome:
+    """One versioned training run (see the module docstring). ``labels`` are the reviewer labels in
+    force, the latest having id ``label_upto``; ``labels_upto(n)`` gives them as they were at id n."""
+    shipped = shipped_labels(records)
+    candidate = _join(training_rows(records if use_store else [], [*(shipped if use_store else []), *labels]), extra)
+    if not candidate.rows:
+        raise TrainingError("nothing to train on: no stored documents, reviewer labels or label file; "
+                            "ingest documents or import labels first")
+    truth_all = training_rows(records, [*shipped, *labels]).rows
+    held = heldout_documents([r.doc for r in records])
+    truth = [r for r in truth_all if r.group in held]
+    before = registry.active_version(data_dir)
+    cand_score = act_score = None
+    heldout_fit = None
+    if truth:
+        on_phase("fitting the candidate without the held-out documents")
+        cand_rows = _without(candidate, set(held) | {Path(h).name for h in held})
+        cand_eval = fit_training_set(cand_rows, estimator=estimator)
+        heldout_fit = (cand_eval, cand_rows.rows, fingerprint(cand_rows, estimator))
+        cand_score = _score("(candidate)", cand_eval, truth)
+        try:
+            active_eval = _active_on_split(data_dir, before, set(held), records, labels_upto, on_phase)
+        except persist.ModelVersionError as exc:
+            active_eval, reason = None, f"the active model {before} cannot be used ({exc})"
+        if active_eval is not None:
+            on_phase("scoring both on the held-out documents")
+            act_score = _score(before, active_eval, truth)
+            tol = promote_tolerance(len(truth))
+            better = (cand_score.tier_macro_f1 >= act_score.tier_macro_f1 - tol
+                      and cand_score.sub_macro_f1 >= act_score.sub_macro_f1 - tol)
+            reason = ("not worse than the active model on tier and sub-tier macro-F1" if better else
+                      "worse than the active model on " + " and ".join(
+                          w for w, c, a in (("tier", cand_score.tier_macro_f1, act_score.tier_macro_f1),
+                                            ("sub-tier", cand_score.sub_macro_f1, act_score.sub_macro_f1))
+                          if c < a - tol)
+                      + " macro-F1")
+        else:
+            better = True
+    else:
+        better = False
+        reason = ("no held-out documents to compare on (the store needs at least two documents with labelled "
+                  "indicators)")
+    promoted = better or force
+    on_phase("fitting the model on all rows")
+    final = fit_training_set(candidate, estimator=estimator)
+    extra_name = _save_extra(data_dir, extra)
+    training = {
+        "store": use_store,
+        "n_rows": len(candidate.rows),
+        "n_reviewer_labels": sum(candidate.reviewed),
+        "n_shipped_labels": len(shipped) if use_store else 0,
+        "n_documents": len({r.group for r in candidate.rows}),
+        "n_dropped_as_noise": len(final.dropped),
+        "label_upto": label_upto,
+        "extra": extra_source,
+        "estimator": estimator,
+    }
+    metrics = {
+        "heldout_documents": list(held),
+        "tolerance": round(promote_tolerance(len(truth)), 4) if truth else None,
+        "n_heldout_rows": len(truth),
+        "candidate": None if cand_score is None else asdict(cand_score),
+        "active": None if act_score is None else asdict(act_score),
+        "promoted": promoted,
+        "forced": force and not better,
+        "reason": reason,
+    }
+    recipe = {"store": use_store, "label_upto": label_upto, "extra": extra_name, "estimator": estimator}
+    on_phase("saving")
+    entry = registry.save_version(data_dir, final, rows=candidate.rows, training=training, metrics=metrics,
+                                  recipe=recipe, activate=promoted, heldout_fit=heldout_fit)
+    return TrainOutcome(version=entry["version"], promoted=promoted, forced=force and not better, reason=reason,
+                        active_before=before, active_after=entry["version"] if promoted else before,
+                        candidate=cand_score, active=act_score, heldout_documents=held, training=training)

@@ -1,0 +1,103 @@
+"""The pure parts of the label loop: ids, which rows to review, validation, training rows, the split."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.labelling import (
+    REVIEW_GROUP,
+    IndicatorRecord,
+    review_candidates,
+    training_rows,
+    validate_review_rows,
+)
+from models.retrain import heldout_documents, promote_tolerance
+from nlp.identity import indicator_id, text_id
+
+
+def _rec(iid: str, doc: str, line: int, name: str, filed: str | None, tier: str | None = None) -> IndicatorRecord:
+    from nlp.normalize import SUB_PARENT
+
+    return IndicatorRecord(iid, doc, line, f"{doc}:1", "项目", name, "", "≥1", tier or (SUB_PARENT[filed] if filed else None), filed)
+
+
+@dataclass
+class _Pred:
+    tier: str
+    sub: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class _Label:
+    key: str
+    in_store: bool
+    name: str
+    desc: str
+    value: str
+    tier: str
+    sub: str
+
+
+def test_indicator_id_depends_on_content_not_on_names_or_paths() -> None:
+    a = indicator_id("sha-a", "项目", "培训人数", "", "≥50人", 0)
+    assert a == indicator_id("sha-a", "项目", "培训人数", "", "≥50人", 0)
+    assert len({a, indicator_id("sha-b", "项目", "培训人数", "", "≥50人", 0),
+                indicator_id("sha-a", "项目", "培训人数", "", "≥50人", 1),
+                indicator_id("sha-a", "项目", "培训人数", "", "≥60人", 0)}) == 4
+    assert text_id("培训人数", None, "≥50人").startswith("t") and not a.startswith("t")
+
+
+def test_review_candidates_interleave_disagreements_and_unsure_rows_over_documents() -> None:
+    recs = [_rec("a1", "a", 1, "x1", "数量"), _rec("a2", "a", 2, "x2", "数量"), _rec("a3", "a", 3, "x3", "数量"),
+            _rec("b1", "b", 1, "y1", "数量"), _rec("b2", "b", 2, "x1", "数量")]
+    preds = [_Pred("产出", "质量", 0.7), _Pred("产出", "数量", 0.4), _Pred("产出", "质量", 0.9),
+             _Pred("产出", "数量", 0.6), _Pred("产出", "质量", 0.7)]
+    out = review_candidates(recs, preds, limit=10)
+    # doc a: disagreements most confident first (a3, a1) interleaved with agreements least confident first (a2);
+    # doc b: y1; b2 is a copy of a1's text and filed label, left out
+    assert [r.record.indicator_id for r in out] == ["a3", "b1", "a2", "a1"]
+    assert [r.record.indicator_id for r in review_candidates(recs, preds, labelled={"a3"}, limit=2)] == ["a1", "b1"]
+
+
+def test_validation_accepts_ids_doc_line_and_text_rows_and_lists_problems() -> None:
+    from index.labels_store import NewLabel
+
+    recs = [_rec("a1", "a.txt", 10, "培训人数", "数量")]
+    rows = [
+        (2, {"indicator_id": "a1", "tier": "", "sub": "质量"}),
+        (3, {"doc": "a.txt", "line": "10", "tier": "产出", "sub": "数量"}),
+        (4, {"name": "新指标", "value": "≥4次", "tier": "产出", "sub": "进度指标"}),
+        (5, {"indicator_id": "zz", "tier": "产出", "sub": "数量"}),
+        (6, {"indicator_id": "a1", "name": "别的名字", "tier": "产出", "sub": "数量"}),
+        (7, {"indicator_id": "a1", "tier": "效益", "sub": ""}),
+        (8, {"tier": "产出", "sub": "数量"}),
+        (9, {"indicator_id": "a1", "tier": "", "sub": ""}),
+        (10, {"name": "群众满意度", "tier": "满意度", "sub": ""}),
+    ]
+    out = validate_review_rows(rows, recs, NewLabel)
+    assert [(x.key, x.tier, x.sub) for x in out.labels] == [("a1", "产出", "质量"), (text_id("新指标", "", "≥4次"), "产出", "时效"),
+                                                           (text_id("群众满意度", "", ""), "满意度", "服务对象满意度")]
+    assert [line for line, _ in out.problems] == [3, 5, 6, 7, 8]
+    assert "already labelled on line 2" in out.problems[0][1] and out.n_blank == 1
+
+
+def test_training_rows_reviewer_labels_win_and_reach_copies() -> None:
+    recs = [_rec("a1", "a", 1, "学生满意度", "社会效益"), _rec("b1", "b", 1, "学生满意度", "社会效益"),
+            _rec("b2", "b", 2, "培训人数", "数量"), _rec("b3", "b", 3, "乱码", "数量", tier="满意度")]
+    labels = [_Label("a1", True, "学生满意度", "", "≥1", "满意度", "服务对象满意度"),
+              _Label("tX", False, "外来指标", "", "", "产出", "质量")]
+    ts = training_rows(recs, labels)
+    assert [(r.group, r.text.name, r.sub) for r in ts.rows] == [
+        ("a", "学生满意度", "服务对象满意度"), ("b", "学生满意度", "服务对象满意度"), ("b", "培训人数", "数量"),
+        (REVIEW_GROUP, "外来指标", "质量")]
+    assert ts.reviewed == [True, True, False, True]  # b3: filed tier contradicts its sub-tier, left out
+
+
+def test_heldout_split_is_fixed_and_a_share_of_documents() -> None:
+    docs = [f"d{i}.txt" for i in range(10)]
+    held = heldout_documents(docs)
+    assert len(held) == 2 and held == heldout_documents(list(reversed(docs)))
+    assert heldout_documents(["only.txt"]) == ()
+    assert promote_tolerance(100) == 0.02 and promote_tolerance(1_000_000) == 0.001
