@@ -791,6 +791,8 @@ def _prediction_record(text: Any, p: Any) -> dict[str, Any]:
         "sub": p.sub,
         "confidence": p.confidence,
         "tier_confidence": p.tier_confidence,
+        "tier_margin": p.tier_margin,
+        "uncertain": p.uncertain,
         "alternatives": [{"sub": s, "p": prob} for s, prob in p.alternatives],
     }
 
@@ -806,10 +808,11 @@ def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
 
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["name", "tier", "sub", "confidence", "tier_confidence", "alternatives"])
+        w.writerow(["name", "tier", "sub", "confidence", "tier_confidence", "tier_margin", "uncertain", "alternatives"])
         for r in records:
             alts = ";".join(f"{a['sub']}:{a['p']}" for a in r["alternatives"])
-            w.writerow([r["name"], r["tier"], r["sub"], r["confidence"], r["tier_confidence"], alts])
+            w.writerow([r["name"], r["tier"], r["sub"], r["confidence"], r["tier_confidence"], r["tier_margin"],
+                        "true" if r["uncertain"] else "false", alts])
         typer.echo(buf.getvalue(), nl=False)
         return
     from rich.console import Console
@@ -819,7 +822,8 @@ def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
     t = Table("name", "tier", "sub", "confidence", "alternatives")
     for r in records:
         alts = ", ".join(f"{a['sub']} {a['p']:.2f}" for a in r["alternatives"])
-        t.add_row(escape(r["name"]), r["tier"], r["sub"], f"{r['confidence']:.2f}", alts)
+        conf = f"{r['confidence']:.2f}" + (" uncertain" if r["uncertain"] else "")
+        t.add_row(escape(r["name"]), r["tier"], r["sub"], conf, alts)
     Console().print(t)
 
 
@@ -830,8 +834,9 @@ def classify(
     value: Annotated[Optional[str], typer.Option("--value", help="Its value as printed, e.g. ≥90%.")] = None,
     file: Annotated[Optional[Path], typer.Option("--file", help="A CSV or JSONL file with fields name, desc, value.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or table (default: table for TEXT, jsonl for --file).")] = "",
+    cost_tier: Annotated[bool, typer.Option("--cost-tier", help="The table has 成本 as a 一级 (经济成本/社会成本/生态环境成本 under it).")] = False,
 ) -> None:
-    """Predict the tier (产出/效益/满意度) and sub-tier of indicators, with confidence and alternatives.
+    """Predict the tier (产出/效益/满意度) and sub-tier of indicators, with confidence, alternatives and an uncertain flag.
 
     Example: jixiao classify 学生抽样调查满意度 --value "≥98百分比"
     """
@@ -850,7 +855,7 @@ def classify(
         if not texts[0].name.strip():
             fail("the indicator TEXT is empty")
         model = load_default(state.data_dir)
-        preds = model.predict(texts)
+        preds = model.predict(texts, cost_tier=cost_tier)
     _print_predictions([_prediction_record(t, p) for t, p in zip(texts, preds)], fmt)
 
 

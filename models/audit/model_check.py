@@ -1,5 +1,10 @@
 """M01: the tier classifier disagrees with the filed 一级/二级 with high confidence.
 
+Only confident disagreements are reported: the predicted sub-tier's probability must reach the
+``model_min_confidence`` threshold and the prediction must not be flagged ``uncertain`` (its two
+most probable tiers close, see ``models.classifier.UNCERTAIN_MARGIN``). The evidence carries the
+confidence and the tier margin, so a reviewer sees how sure the model was.
+
 The classifier (issue 3) is reached only through ``models.classifier.load_default`` and
 ``TierModel.predict([IndicatorText(name, desc, value)])``. When it is not installed or not trained
 the audit reports that once, as an info finding, instead of skipping the rule silently.
@@ -52,7 +57,7 @@ def _label(tier: str | None, sub: str | None) -> str:
 
 def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, model: Any) -> list[Finding]:
     """M01: one finding per indicator whose filed (tier, sub) the classifier confidently rejects."""
-    from models.classifier import IndicatorText  # the model exists, so the module does
+    from models.classifier import UNCERTAIN_MARGIN, IndicatorText  # the model exists, so the module does
 
     # the classifier reads name, description and value: rows whose cells the parser could not assign
     # with confidence (garbled layout) would be judged on another row's words
@@ -64,7 +69,8 @@ def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, mod
     min_conf = s.threshold("model_min_confidence")
     out = []
     for (ctx, ind), pred in zip(rows, preds):
-        if pred.confidence < min_conf:
+        # an unconfident or close call is the model not knowing, not evidence against the filing
+        if pred.confidence < min_conf or getattr(pred, "uncertain", False):
             continue
         if pred.sub == ind.sub or (pred.sub is None and pred.tier == ind.tier):
             continue
@@ -73,7 +79,9 @@ def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, mod
             f"分类模型认为「{ind.name}」应属于「{_label(pred.tier, pred.sub)}」，"
             f"填报为「{_label(ind.tier, ind.sub)}」（置信度{pred.confidence:.0%}）。",
             evidence=(("filed", _label(ind.tier, ind.sub)), ("predicted", _label(pred.tier, pred.sub)),
-                      ("confidence", round(float(pred.confidence), 3))),
+                      ("confidence", round(float(pred.confidence), 3)),
+                      ("tier_margin", round(float(getattr(pred, "tier_margin", 1.0)), 3)),
+                      ("confident", f"概率≥{min_conf:.2f} 且最可能的两个一级相差≥{UNCERTAIN_MARGIN:.2f}")),
             indicator=ind, cells=("tier", "sub"),
             suggestion=f"核对归类；若模型正确，移到「{_label(pred.tier, pred.sub)}」下。",
         ))
