@@ -32,7 +32,7 @@ from models.distinct import distinct
 from models.fast_tfidf import accelerate
 from models.features import IndicatorText, fold_text, make_features
 from models.knowledge import cost_kind
-from models.labels import LabelledIndicator, load_default_training, training_sha256
+from models.labels import REFERENCE_GROUP_PREFIX, LabelledIndicator, load_default_training, training_sha256
 from models.stacking import RuleStack
 from nlp.normalize import SUB_PARENT, SUB_TIERS
 
@@ -173,11 +173,12 @@ def source_weights(rows: Sequence[LabelledIndicator]) -> np.ndarray:
     of ``n`` rows weighs ``1 / sqrt(n)``, so a group's total weight grows as ``sqrt(n)``; scaled to average 1.
 
     A 180-row disclosure then counts about as much as five 7-row tables of other sectors, instead of
-    twenty-five of them.
+    twenty-five of them. Each reference row (group ``docs:…``, the reviewer's examples of
+    docs/domain.md §3.3) weighs like a one-row document: it stands for a definition, not for a table.
     """
     size: dict[str, int] = {}
     for r in rows:
-        size[r.group] = size.get(r.group, 0) + 1
+        size[r.group] = 1 if r.group.startswith(REFERENCE_GROUP_PREFIX) else size.get(r.group, 0) + 1
     w = np.array([1.0 / np.sqrt(size[r.group]) for r in rows], dtype=np.float64)
     return w * (len(w) / w.sum()) if len(w) else w
 

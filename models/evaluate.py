@@ -23,11 +23,16 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from models.classifier import DEFAULT_ESTIMATOR, ESTIMATORS, TIER_LABELS, TierModel, fit_tier_model, predictions_from_proba
 from models.features import fold_text
-from models.labels import CORPUS_GROUP_PREFIX, Correction, LabelledIndicator, apply_corrections, load_bundled_training
+from models.labels import CORPUS_GROUP_PREFIX, REFERENCE_GROUP_PREFIX, Correction, LabelledIndicator, apply_corrections, load_bundled_training
 from models.unionfind import UnionFind
 from nlp.normalize import SUB_TIERS
 
+#: what ``jixiao evaluate`` compares: the keyword rules, a plain character TF-IDF SVM, our SVM
+#: alone and the shipped stack
+EVALUATION_ESTIMATORS: tuple[str, ...] = ("baseline", "char-svm", "svm", "svm+stack")
+
 __all__ = [
+    "EVALUATION_ESTIMATORS",
     "ClassMetrics",
     "LevelReport",
     "Disagreement",
@@ -262,6 +267,19 @@ def fold_groups(rows: Sequence[LabelledIndicator], *, overlap: float = 0.5) -> l
     return [names[uf.find(gi[r.group])] for r in rows]
 
 
+def _fold_proba(rows: Sequence[LabelledIndicator], train: np.ndarray, test: np.ndarray, est: str,
+                words: bool, C: float | None) -> tuple[np.ndarray, int]:
+    """Sub-tier probabilities of the ``test`` rows by ``est`` fitted on the ``train`` rows (one fold), and
+    how many ConvergenceWarnings the fit raised (a worker process cannot pass its warnings on)."""
+    fit_rows = [rows[i] for i in train]
+    if not any(r.sub is not None for r in fit_rows):
+        return np.full((len(test), len(SUB_TIERS)), 1.0 / len(SUB_TIERS)), 0
+    kwargs = {} if C is None else {"C": C}
+    with _convergence_warnings_counted() as stopped:
+        model = fit_tier_model(fit_rows, estimator=est, words=words, **kwargs)
+    return model.sub_proba([rows[i].text for i in test]), stopped[0]
+
+
 def cross_validate(
     rows: Sequence[LabelledIndicator],
     *,
@@ -269,32 +287,41 @@ def cross_validate(
     C: float | None = None,
     words: bool = True,
     on_fit: Callable[[str], None] | None = None,
+    n_jobs: int = 1,
 ) -> CrossValidation:
     """Leave-one-source-out cross-validation of each estimator on the same folds.
 
     Folds are the ``group`` field of the rows (the source document), copies joined
-    (:func:`fold_groups`); at least two are needed. Tier-only rows are scored at tier level and never
+    (:func:`fold_groups`); at least two are needed. Reference rows (group ``docs:…``, the reviewer's
+    examples) are fitted on in every fold and never scored. Tier-only rows are scored at tier level and never
     fitted on. ``on_fit`` is called after each model fitted (with the estimator's name), for progress.
+    ``n_jobs`` > 1 fits the folds in that many worker processes (same results: every fit is deterministic).
     """
     groups = np.array(fold_groups(rows), dtype=object)
-    names = tuple(sorted(set(groups)))
+    reference = np.array([r.group.startswith(REFERENCE_GROUP_PREFIX) for r in rows], dtype=bool)
+    names = tuple(sorted(set(groups[~reference])))
     if len(names) < 2:
         raise ValueError("cross-validation needs labelled rows from at least two groups (documents)")
+    # reference rows (the reviewer's examples) are fitted on in every fold and never scored
+    folds = [(np.flatnonzero(groups != g), np.flatnonzero(groups == g)) for g in names]
     results = []
     for est in estimators:
         proba = np.zeros((len(rows), len(SUB_TIERS)))
-        for g in names:
-            test = np.flatnonzero(groups == g)
-            train = [rows[i] for i in np.flatnonzero(groups != g)]
-            kwargs = {} if C is None else {"C": C}
-            if any(r.sub is not None for r in train):
-                model = fit_tier_model(train, estimator=est, words=words, **kwargs)
-                proba[test] = model.sub_proba([rows[i].text for i in test])
-            else:
-                proba[test] = 1.0 / len(SUB_TIERS)
+        if n_jobs > 1 and est != "baseline":
+            from joblib import Parallel, delayed
+
+            jobs = (delayed(_fold_proba)(rows, train, test, est, words, C) for train, test in folds)
+            outputs = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+        else:
+            outputs = (_fold_proba(rows, train, test, est, words, C) for train, test in folds)
+        for (_, test), (p, stopped) in zip(folds, outputs):
+            proba[test] = p
+            for _ in range(stopped):  # passed on to the caller's warning filters
+                warnings.warn("a solver stopped at its iteration limit", ConvergenceWarning)
             if on_fit is not None:
                 on_fit(est)
-        results.append(score_predictions(est, rows, proba))
+        scored = np.flatnonzero(~reference)
+        results.append(score_predictions(est, [rows[i] for i in scored], proba[scored]))
     return CrossValidation(groups=names, results=tuple(results))
 
 
@@ -337,7 +364,7 @@ class EvaluationRun:
 def evaluation_fits(training: Sequence[LabelledIndicator], *, heldout: bool, corrections: bool,
                     estimators: Sequence[str] = ESTIMATORS) -> int:
     """How many models :func:`evaluation_run` fits (one per estimator per held-out fold per CV, plus the held-out set)."""
-    groups = len(set(fold_groups(training)))
+    groups = len({g for g, r in zip(fold_groups(training), training) if not r.group.startswith(REFERENCE_GROUP_PREFIX)})
     return len(estimators) * (groups * (2 if corrections else 1) + (1 if heldout else 0))
 
 
@@ -365,6 +392,7 @@ def evaluation_run(
     corrections: Sequence[Correction] | None = None,
     corrections_name: str = "corrections",
     on_fit: Callable[[str], None] | None = None,
+    n_jobs: int = 1,
 ) -> EvaluationRun:
     """Document-held-out CV of every estimator against the filed labels and, with
     ``corrections``, against the adjudicated labels; plus (if given) scores on a separate labelled set.
@@ -372,15 +400,15 @@ def evaluation_run(
     ``on_fit`` is called after each model fitted (:func:`evaluation_fits` of them in all), for progress.
     scikit-learn's ConvergenceWarnings (solver runs that stopped at their iteration limit, in the
     logistic comparison fits) are counted in ``not_converged`` instead of being printed; any other
-    warning goes through.
+    warning goes through. ``n_jobs`` worker processes fit the folds (see :func:`cross_validate`).
     """
     with _convergence_warnings_counted() as stopped:
-        cv = cross_validate(training, estimators=estimators, on_fit=on_fit)
+        cv = cross_validate(training, estimators=estimators, on_fit=on_fit, n_jobs=n_jobs)
         adjudicated = adjudication = None
         fit_rows = training
         if corrections:
             fit_rows = apply_corrections(training, corrections, source=corrections_name)
-            adjudicated = cross_validate(fit_rows, estimators=estimators, on_fit=on_fit)
+            adjudicated = cross_validate(fit_rows, estimators=estimators, on_fit=on_fit, n_jobs=n_jobs)
             sample = [c for c in corrections if c.selected_by == "agree_sample"]
             adjudication = Adjudication(
                 n_adjudicated=len(corrections),

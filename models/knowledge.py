@@ -26,7 +26,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from models.features import IndicatorText, fold_text, unit_class
 from nlp.normalize import parse_value
 
-__all__ = ["COST_KINDS", "cost_kind", "HEADS", "CUES", "VALUE_KINDS", "core_name", "name_head", "value_kind", "knowledge_tokens", "KnowledgeFeatures"]
+__all__ = ["COST_KINDS", "cost_kind", "knowledge_vote", "HEADS", "CUES", "VALUE_KINDS", "core_name", "name_head", "value_kind", "knowledge_tokens", "KnowledgeFeatures"]
 
 #: leading enumerations of a printed name (指标1： 任务2: 1. (1) 1、 ①) and trailing bracketed
 #: units or notes ((%) (个) (目标)); they say nothing about what the indicator measures
@@ -56,7 +56,7 @@ HEADS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("satisfaction", re.compile(r"满意[度率]?$")),
     ("timely", re.compile(r"(?:及时|按时|按期)[性率]?$|及时[^率]{0,6}率$")),
     ("time", re.compile(r"(?:时间|时限|时长|期限|日期|进度|周期|工期|用时|完成时)$")),
-    ("cost", re.compile(r"(?:成本|费用|[^消]费|经费|单价|价格|标准|定额|补助|补贴|资金|投资)$")),
+    ("cost", re.compile(r"(?:成本|费用|[^消]费|经费|单价|价格|标准|定额|补助|补贴|资金|投资|租金|金额|[^就]业?金|报酬|薪酬)$")),
     ("econ", re.compile(r"(?:产值|收入|增收|利润|税收|销售额|营业额|总额|产量|效益|经济)$")),
     ("coverage", re.compile(r"(?:覆盖率|知晓率|普及率|参与率|入学率|就业率|治愈率|受益率|参保率|巩固率|使用率|利用率)$")),
     ("rate", re.compile(r"(?:率|比例|比率|占比|比重|指数)$")),
@@ -69,6 +69,7 @@ HEADS: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: cues anywhere in the name: (cue, pattern), from docs/domain.md §3.3 and R05/R10/R11/R12
 CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("change", re.compile(r"提升|提高|改善|降低|减少|下降|增加|增长|增强|带动|促进|推动|优化|巩固|加强|缓解|解决|减轻|拉动")),
+    ("received", re.compile(r"受益|受惠|惠及|获益")),
     ("beneficiary", re.compile(r"受益|群众|农户|农民|居民|村民|学生|患者|病人|残疾人|贫困|困难|脱贫|老年|儿童|妇女|职工|游客|读者|市民|公众|人民|对象|家庭|受助|受训|学员")),
     ("employment", re.compile(r"就业|岗位|创业|务工")),
     ("econ", re.compile(r"经济|增收|收入|产值|节约|节支|节省|税|利润|投资|致富|产业|销售|营收|效益")),
@@ -161,7 +162,8 @@ def knowledge_tokens(x: IndicatorText) -> tuple[str, ...]:
     desc = x.desc or ""
     pairs = tuple(f"value={kind}&{t}" for t in name_tokens if t.startswith(("head=", "cue=")) and "&" not in t)
     desc_cues = tuple(f"desc_cue={cue}" for cue, pattern in CUES if desc and pattern.search(desc))
-    return (*name_tokens, f"value={kind}", *pairs, *desc_cues)
+    vote = _vote(x.name or "", kind)
+    return (*name_tokens, f"value={kind}", *pairs, *desc_cues, f"vote={vote}")
 
 
 class KnowledgeFeatures(TransformerMixin, BaseEstimator):
@@ -215,3 +217,54 @@ def cost_kind(x: IndicatorText) -> str:
     if _SOCIAL_COST.search(text):
         return "社会成本"
     return "经济成本"
+
+
+_RECEIVED = re.compile(r"受益|受惠|惠及|带动.{0,6}(?:人|户)")
+_SPENT = re.compile(r"(?:成本|费用|单价|标准|控制率|节约率)$")
+_MONEY_GAINED = re.compile(r"增收|收入|产值|利润|税收|节约(?:资金|财政|开支|成本|经费)|节支|节省|经济效益|销售额|营业额|创收")
+
+
+@lru_cache(maxsize=65536)
+def _vote(name: str, kind: str) -> str | None:
+    core = core_name(name)
+    head = name_head(name)
+    cue = {c for c, pattern in CUES if pattern.search(core)}
+    if head == "satisfaction" or "satisfaction" in cue:
+        return "服务对象满意度"
+    if _MONEY_GAINED.search(core) and not _SPENT.search(core):
+        return "经济效益"
+    if _RECEIVED.search(core) and (head in ("count", "coverage", "rate") or kind in ("count", "percent")):
+        return "社会效益"
+    if "sustain" in cue and head in ("mechanism", "time", "other", "level"):
+        return "可持续影响"
+    if head in ("timely", "time") or (kind == "date" and head == "other" and "output" not in cue):
+        return "时效"
+    if head == "cost" and kind in ("money", "empty", "bare"):
+        return "成本"
+    if "eco" in cue and head not in ("count", "cost", "compliance"):
+        return "生态效益"
+    if head == "mechanism":
+        return "可持续影响"
+    if "change" in cue and head in ("level", "other") and kind in ("change", "graded", "text", "empty"):
+        return "社会效益"
+    if head == "compliance" or ("quality" in cue and head == "rate"):
+        return "质量"
+    if head == "count" and kind in ("count", "bare", "empty"):
+        return "数量"
+    return None
+
+
+def knowledge_vote(x: IndicatorText) -> str | None:
+    """The sub-tier the reviewer's rules of docs/classification.md point at, when they point at one.
+
+    A single suggestion per indicator, read from the name's head and cues together with the value's
+    shape: satisfaction → 服务对象满意度; money gained or saved → 经济效益; a count or share of people
+    reached (受益, 就业) → 社会效益; deadlines and timeliness → 时效; money spent → 成本; environment
+    words → 生态效益; mechanisms → 可持续影响; a change in a level → 社会效益; standards reached →
+    质量; counts of things → 数量. The stack (:mod:`models.stacking`) weighs it like the other rule
+    evidence, with a weight learned out of fold: it is evidence, not an override.
+
+    >>> knowledge_vote(IndicatorText("项目受益农户数", value="≥350户")), knowledge_vote(IndicatorText("节约财政资金"))
+    ('社会效益', '经济效益')
+    """
+    return _vote(x.name or "", value_kind(x.value or ""))

@@ -42,6 +42,9 @@ __all__ = [
     "read_corpus",
     "load_bundled_corpus",
     "load_default_training",
+    "load_reviewer_examples",
+    "REVIEWER_EXAMPLES",
+    "REFERENCE_GROUP_PREFIX",
     "Correction",
     "read_corrections",
     "apply_corrections",
@@ -65,6 +68,13 @@ SAMPLE_SECTOR = "人社"
 #: prefix of the group (source document) of every corpus row, so that a corpus source never shares a
 #: group name with a sample document or an ingested file
 CORPUS_GROUP_PREFIX = "corpus:"
+
+#: file name of the reviewer's examples in models/data/: the typical names of each sub-tier as
+#: docs/domain.md §3.3 lists them (with a typical value), columns ``name, value, sub, source``
+REVIEWER_EXAMPLES = "reviewer_examples.csv"
+
+#: group prefix of rows that are reference knowledge, not a document: always fitted on, never scored
+REFERENCE_GROUP_PREFIX = "docs:"
 
 #: how many bad rows an error message lists before it says "… and N more"
 MAX_LISTED = 20
@@ -290,11 +300,21 @@ def load_bundled_corpus() -> list[LabelledIndicator]:
         return read_corpus(Path(path))
 
 
+def load_reviewer_examples() -> list[LabelledIndicator]:
+    """The typical names of each sub-tier from docs/domain.md §3.3, as one reference group: they teach
+    the model what the definitions say where the real tables have no example (受益人数 is 社会效益,
+    节约资金 经济效益); weighted like one small document."""
+    ref = resources.files("models") / "data" / REVIEWER_EXAMPLES
+    with resources.as_file(ref) as path:
+        rows = read_labels(Path(path))
+    return [replace(r, group=REFERENCE_GROUP_PREFIX + "reviewer-examples", sector="(docs)") for r in rows]
+
+
 def load_default_training() -> list[LabelledIndicator]:
     """The default model's training set: the five sample disclosures with the reviewers' corrections
-    (sector 人社) followed by the multi-sector corpus; deterministic (file order)."""
+    (sector 人社), the multi-sector corpus, and the reviewer's examples; deterministic (file order)."""
     samples = [replace(r, sector=r.sector or SAMPLE_SECTOR) for r in load_bundled_training(adjudicated=True)]
-    return samples + load_bundled_corpus()
+    return samples + load_bundled_corpus() + load_reviewer_examples()
 
 
 def training_sha256(rows: Sequence[LabelledIndicator]) -> str:
