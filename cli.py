@@ -885,9 +885,10 @@ def train(
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the indicators of ingested documents.")] = False,
     corrections: Annotated[Optional[Path], typer.Option("--corrections", help="Reviewer-adjudicated labels (doc, line, name, filed_sub, sub, verdict, reason) applied to the training rows first.")] = None,
     estimator: Annotated[str, typer.Option("--estimator", help="svm+stack (default), logistic+stack, svm+rules, logistic+rules, svm, logistic.")] = "",
+    no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Train on your rows only, without the bundled training set (samples + corpus + reviewer's examples).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the saved model's metadata as JSON.")] = False,
 ) -> None:
-    """Train the classifier on ingested documents (tier/sub-tier as filed) and/or --labels; save it under <data-dir>/models.
+    """Train the classifier on the bundled training set plus ingested documents (tier/sub-tier as filed) and/or --labels; save it under <data-dir>/models.
 
     Example: jixiao ingest samples/ && jixiao train
     """
@@ -908,12 +909,14 @@ def train(
 
             rows = apply_corrections(rows, read_corrections(corrections), source=str(corrections))
             source += f", corrected by {corrections}"
-        model, path = train_and_save(rows, state.data_dir, estimator=estimator)
+        model, path = train_and_save(rows, state.data_dir, estimator=estimator, with_default=not no_bundled)
         meta = read_metadata(path)
     if as_json:
         print_json(asdict(meta) | {"path": str(path)})
         return
-    typer.echo(f"trained {estimator} on {len(rows)} indicators from {source}; "
+    if not no_bundled:
+        source += " + the bundled training set"
+    typer.echo(f"trained {estimator} on {meta.n_rows} indicators from {source}; "
                f"{len(model.dropped)} left out as label noise; saved {path}")
 
 

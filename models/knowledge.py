@@ -150,6 +150,11 @@ def _name_tokens(name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)
+def _desc_tokens(desc: str) -> tuple[str, ...]:
+    return tuple(f"desc_cue={cue}" for cue, pattern in CUES if pattern.search(desc))
+
+
 def knowledge_tokens(x: IndicatorText) -> tuple[str, ...]:
     """The feature tokens of one indicator: name head and endings, cues, value kind and their pairs.
 
@@ -161,7 +166,7 @@ def knowledge_tokens(x: IndicatorText) -> tuple[str, ...]:
     kind = value_kind(x.value or "")
     desc = x.desc or ""
     pairs = tuple(f"value={kind}&{t}" for t in name_tokens if t.startswith(("head=", "cue=")) and "&" not in t)
-    desc_cues = tuple(f"desc_cue={cue}" for cue, pattern in CUES if desc and pattern.search(desc))
+    desc_cues = _desc_tokens(desc) if desc else ()
     vote = _vote(x.name or "", kind)
     return (*name_tokens, f"value={kind}", *pairs, *desc_cues, f"vote={vote}")
 

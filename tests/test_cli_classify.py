@@ -45,6 +45,9 @@ def test_classify_file_keeps_input_order_and_allows_missing_fields(warm_dir: Pat
     recs = [json.loads(line) for line in result.output.splitlines()]
     assert [r["name"] for r in recs] == ["举办招聘会场次", "参保群众满意度", "补贴发放及时率"]
     assert [r["tier"] for r in recs] == ["产出", "满意度", "产出"]
+    for r in recs:
+        assert {"tier", "sub", "confidence", "tier_confidence", "tier_margin", "uncertain", "alternatives"} <= set(r)
+        assert isinstance(r["uncertain"], bool) and r["uncertain"] == (r["tier_margin"] < 0.2)
 
 
 def test_classify_csv_output_has_header_and_one_row_per_input(warm_dir: Path, tmp_path: Path) -> None:
@@ -53,7 +56,17 @@ def test_classify_csv_output_has_header_and_one_row_per_input(warm_dir: Path, tm
     result = _run(warm_dir, "classify", "--file", str(f), "--format", "csv")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "name,tier,sub,confidence,tier_confidence,alternatives" and len(lines) == 3
+    assert lines[0] == "name,tier,sub,confidence,tier_confidence,tier_margin,uncertain,alternatives" and len(lines) == 3
+    assert all(line.split(",")[6] in ("true", "false") for line in lines[1:])
+
+
+def test_classify_a_cost_tier_table_of_names_without_values(warm_dir: Path, tmp_path: Path) -> None:
+    f = tmp_path / "cost.csv"
+    f.write_text("name\n会议场地租金\n专家咨询费支出标准\n培训班次\n", encoding="utf-8")
+    result = _run(warm_dir, "classify", "--file", str(f), "--cost-tier")
+    assert result.exit_code == 0, result.output
+    recs = [json.loads(line) for line in result.output.splitlines()]
+    assert [(r["tier"], r["sub"]) for r in recs] == [("成本", "经济成本"), ("成本", "经济成本"), ("产出", "数量")]
 
 
 def test_train_rejects_malformed_labels_and_trains_nothing(data_dir: Path, tmp_path: Path) -> None:
@@ -89,7 +102,7 @@ def test_train_from_labels_then_classify_uses_it(data_dir: Path, tmp_path: Path)
         rows.append(f"{name},{value},{sub},g{i % 2}")
     f = tmp_path / "labels.csv"
     f.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    result = _run(data_dir, "train", "--labels", str(f), "--no-store", "--estimator", "logistic", "--json")
+    result = _run(data_dir, "train", "--labels", str(f), "--no-store", "--no-bundled", "--estimator", "logistic", "--json")
     assert result.exit_code == 0, result.output
     meta = json.loads(result.output)
     assert meta["n_rows"] == 12 and meta["estimator"] == "logistic"
@@ -114,7 +127,8 @@ def test_train_applies_reviewer_corrections_before_fitting(data_dir: Path, tmp_p
     ]
     corr = tmp_path / "corrections.csv"
     corr.write_text("\n".join(fixes) + "\n", encoding="utf-8")
-    result = _run(data_dir, "train", "--labels", str(labels), "--no-store", "--estimator", "logistic", "--corrections", str(corr))
+    result = _run(data_dir, "train", "--labels", str(labels), "--no-store", "--no-bundled", "--estimator", "logistic",
+                  "--corrections", str(corr))
     assert result.exit_code == 0, result.output
     assert f"corrected by {corr}" in result.output
     result = _run(data_dir, "classify", "培训人数", "--value", "≥50人", "--format", "jsonl")
