@@ -119,12 +119,12 @@ def make_pipeline(estimator: str = DEFAULT_ESTIMATOR, *, C: float = 4.0, words: 
         return Pipeline([("clf", KeywordBaseline())])
     if estimator == "char-svm":  # the plain comparison: character TF-IDF of name and description, nothing else
         features = make_features(words=False, knowledge=False, value_shape=False)
-        clf = CalibratedClassifierCV(LinearSVC(C=C / 8, class_weight="balanced", dual=True, tol=1e-3, max_iter=5000), method="temperature", cv=3)
+        clf = CalibratedClassifierCV(LinearSVC(C=C / 8, class_weight="balanced", dual=True, tol=1e-3, max_iter=5000, random_state=0), method="temperature", cv=3)
         return Pipeline([("features", features), ("clf", clf)])
     if estimator == "logistic":
         clf = LogisticRegression(C=C, solver="saga", tol=5e-3, max_iter=1000, class_weight="balanced", random_state=0)
     elif estimator == "svm":
-        clf = CalibratedClassifierCV(LinearSVC(C=C / 8, class_weight="balanced", dual=True, tol=1e-3, max_iter=5000), method="temperature", cv=3)
+        clf = CalibratedClassifierCV(LinearSVC(C=C / 8, class_weight="balanced", dual=True, tol=1e-3, max_iter=5000, random_state=0), method="temperature", cv=3)
     else:
         raise ValueError(f"unknown estimator {estimator!r}; expected one of {', '.join(ESTIMATORS)}")
     return Pipeline([("features", make_features(words=words)), ("clf", clf)])
