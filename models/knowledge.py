@@ -162,13 +162,15 @@ def knowledge_tokens(x: IndicatorText) -> tuple[str, ...]:
     >>> "head=count" in t and "cue=beneficiary" in t and "value=count&cue=beneficiary" in t
     True
     """
-    name_tokens = _name_tokens(x.name or "")
-    kind = value_kind(x.value or "")
-    desc = x.desc or ""
+    return _name_value_tokens(x.name or "", value_kind(x.value or "")) + (_desc_tokens(x.desc) if x.desc else ())
+
+
+@lru_cache(maxsize=65536)
+def _name_value_tokens(name: str, kind: str) -> tuple[str, ...]:
+    """The tokens that depend on the name and the value's kind only (shared by every row that has both)."""
+    name_tokens = _name_tokens(name)
     pairs = tuple(f"value={kind}&{t}" for t in name_tokens if t.startswith(("head=", "cue=")) and "&" not in t)
-    desc_cues = _desc_tokens(desc) if desc else ()
-    vote = _vote(x.name or "", kind)
-    return (*name_tokens, f"value={kind}", *pairs, *desc_cues, f"vote={vote}")
+    return (*name_tokens, f"value={kind}", *pairs, f"vote={_vote(name, kind)}")
 
 
 class KnowledgeFeatures(TransformerMixin, BaseEstimator):
@@ -185,17 +187,30 @@ class KnowledgeFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[IndicatorText]) -> sparse.csr_matrix:
         vocab = self.vocabulary_
+        # the columns of a (name, value kind) pair and of a description are looked up once per batch
+        by_name: dict[tuple[str, str], list[int]] = {}
+        by_desc: dict[str, list[int]] = {}
         indptr = [0]
         indices: list[int] = []
         for x in X:
-            cols = {vocab[t] for t in knowledge_tokens(x) if t in vocab}
-            indices.extend(sorted(cols))
+            key = (x.name or "", value_kind(x.value or ""))
+            cols = by_name.get(key)
+            if cols is None:
+                cols = by_name[key] = sorted({vocab[t] for t in _name_value_tokens(*key) if t in vocab})
+            indices.extend(cols)
+            if x.desc:
+                dcols = by_desc.get(x.desc)
+                if dcols is None:
+                    dcols = by_desc[x.desc] = sorted({vocab[t] for t in _desc_tokens(x.desc) if t in vocab})
+                indices.extend(dcols)
             indptr.append(len(indices))
         counts = np.diff(np.asarray(indptr))
         # each row scaled to unit length, like the TF-IDF blocks it is joined with
         data = np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts).astype(np.float32)
-        return sparse.csr_matrix((data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-                                 shape=(len(X), len(vocab)))
+        out = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+                                shape=(len(X), len(vocab)))
+        out.sort_indices()  # name and description columns are disjoint: sorting only orders them
+        return out
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return np.array(sorted(self.vocabulary_, key=self.vocabulary_.get), dtype=object)
