@@ -141,3 +141,23 @@ def test_evaluate_refuses_a_malformed_corrections_file(data_dir: Path, tmp_path:
     result = _run(data_dir, "evaluate", "--corrections", str(corr))
     assert result.exit_code == 1
     assert f"{corr}:2: verdict must be kept or corrected, not 'maybe'" in result.output
+
+
+def test_evaluate_report_prints_origins_sectors_and_uncertain_rows(capsys: pytest.CaptureFixture[str]) -> None:
+    from cli import _print_evaluation, _result_json
+    from models.classifier import IndicatorText
+    from models.evaluate import evaluation_run
+    from models.labels import LabelledIndicator
+    from nlp.normalize import SUB_PARENT
+
+    rows = [LabelledIndicator(IndicatorText(f"{who}{n}", None, v), SUB_PARENT[s], s, f"corpus:{g}", sector=sec)
+            for g, who, sec in (("a", "甲", "教育"), ("b", "乙", "卫生健康"), ("c", "丙", "教育"))
+            for n, v, s in [("培训人数", "≥50人", "数量"), ("群众满意度", "≥90%", "服务对象满意度"), ("项目成本", "≤5万元", "成本")]]
+    run_ = evaluation_run(rows, estimators=("baseline", "char-svm", "svm+stack"))
+    _print_evaluation(run_, "test rows")
+    out = capsys.readouterr().out
+    assert "Leave-one-source-out" in out and "3 folds" in out
+    assert "corpus:" in out and "per sector" in out and "教育" in out and "卫生健康" in out
+    data = _result_json(run_.cv.results[-1])
+    assert [x["name"] for x in data["by_sector"]] == ["教育", "卫生健康"] and data["by_origin"][0]["name"] == "corpus"
+    assert {"n_uncertain", "uncertain_tier_accuracy", "certain_tier_accuracy"} <= set(data)
