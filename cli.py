@@ -1045,7 +1045,7 @@ def evaluate(
     from rich.progress import Progress
 
     from models.evaluate import EVALUATION_ESTIMATORS, evaluation_fits, evaluation_run
-    from models.labels import load_default_training, read_corrections, read_labels
+    from models.labels import read_corrections, read_labels, with_default_training
 
     with reported():
         if jobs < 1:
@@ -1054,7 +1054,7 @@ def evaluate(
         fixes = read_corrections(corrections) if corrections is not None else None
         if fixes and not store_rows:
             fail(f"--corrections applies to ingested documents' rows, and {state.data_dir} has none; run 'jixiao ingest PATH' first")
-        rows = load_default_training() + store_rows
+        rows = with_default_training(store_rows)
         source = "the bundled training set (samples + corpus)" + (f" + {store_source}" if store_rows else "")
         heldout = read_labels(labels) if labels is not None else None
         fits = evaluation_fits(rows, heldout=bool(heldout), corrections=bool(fixes), estimators=EVALUATION_ESTIMATORS)

@@ -32,7 +32,13 @@ from models.distinct import distinct
 from models.fast_tfidf import accelerate
 from models.features import IndicatorText, fold_text, make_features
 from models.knowledge import cost_kind
-from models.labels import REFERENCE_GROUP_PREFIX, LabelledIndicator, load_default_training, training_sha256
+from models.labels import (
+    REFERENCE_GROUP_PREFIX,
+    LabelledIndicator,
+    load_default_training,
+    training_sha256,
+    with_default_training,
+)
 from models.stacking import RuleStack
 from nlp.normalize import SUB_PARENT, SUB_TIERS
 
@@ -436,8 +442,10 @@ def fit_tier_model(
 def fit_default_model(extra_rows: Sequence[LabelledIndicator] = (), *, estimator: str = DEFAULT_ESTIMATOR) -> TierModel:
     """The default model: fitted on the bundled training set (:func:`models.labels.load_default_training`:
     the sample disclosures with the reviewers' corrections + the multi-sector corpus) plus ``extra_rows``
-    (e.g. the filed labels of ingested documents), sources weighted, label noise filtered. Deterministic."""
-    return fit_tier_model([*load_default_training(), *extra_rows], estimator=estimator)
+    (e.g. the filed labels of ingested documents; a bundled document they contain again is taken from
+    them, see :func:`models.labels.with_default_training`), sources weighted, label noise filtered.
+    Deterministic."""
+    return fit_tier_model(with_default_training(extra_rows), estimator=estimator)
 
 
 def load_default(data_dir: Path | None) -> TierModel:
@@ -485,7 +493,7 @@ def train_and_save(
 
     if not rows:
         raise ValueError("no labelled rows to train on")
-    all_rows = [*load_default_training(), *rows] if with_default else list(rows)
+    all_rows = with_default_training(rows) if with_default else list(rows)
     model = fit_tier_model(all_rows, estimator=estimator)
     path = persist.model_path(data_dir, persist.TRAINED)
     metrics = {"n_dropped_as_noise": len(model.dropped), "n_groups": len({r.group for r in all_rows}),

@@ -43,6 +43,7 @@ __all__ = [
     "load_bundled_corpus",
     "load_default_training",
     "load_reviewer_examples",
+    "with_default_training",
     "REVIEWER_EXAMPLES",
     "REFERENCE_GROUP_PREFIX",
     "Correction",
@@ -315,6 +316,14 @@ def load_default_training() -> list[LabelledIndicator]:
     (sector 人社), the multi-sector corpus, and the reviewer's examples; deterministic (file order)."""
     samples = [replace(r, sector=r.sector or SAMPLE_SECTOR) for r in load_bundled_training(adjudicated=True)]
     return samples + load_bundled_corpus() + load_reviewer_examples()
+
+
+def with_default_training(rows: Sequence[LabelledIndicator]) -> list[LabelledIndicator]:
+    """The default training set followed by ``rows``; where ``rows`` hold a document of the default
+    set (the same group, e.g. a sample disclosure ingested into the store), that document's bundled
+    rows are left out: the caller's labels for it win."""
+    mine = {r.group for r in rows}
+    return [r for r in load_default_training() if r.group not in mine] + list(rows)
 
 
 def training_sha256(rows: Sequence[LabelledIndicator]) -> str:
