@@ -10,7 +10,9 @@ does not hold in some sector is outweighed there instead of forcing a label.
 
 :func:`knowledge_tokens` gives the tokens of one indicator; :class:`KnowledgeFeatures` is the
 scikit-learn transformer (binary one-hot over the tokens seen in training). Tokens are computed
-once per distinct name and per distinct value.
+once per distinct name, value kind and description. :func:`knowledge_vote` reads the same cues
+together into the one sub-tier they point at, evidence for the stack of :mod:`models.stacking`.
+:func:`cost_kind` names the kind of a cost under a 成本 一级.
 """
 
 from __future__ import annotations
@@ -181,8 +183,7 @@ class KnowledgeFeatures(TransformerMixin, BaseEstimator):
         for x in X:
             for t in knowledge_tokens(x):
                 vocab.setdefault(t, len(vocab))
-        self.vocabulary_ = dict(sorted(vocab.items()))
-        self.vocabulary_ = {t: i for i, t in enumerate(self.vocabulary_)}
+        self.vocabulary_ = {t: i for i, t in enumerate(sorted(vocab))}  # sorted: independent of row order
         return self
 
     def transform(self, X: Sequence[IndicatorText]) -> sparse.csr_matrix:
