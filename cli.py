@@ -685,10 +685,11 @@ def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
 
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["name", "tier", "sub", "confidence", "tier_confidence", "alternatives"])
+        w.writerow(["name", "tier", "sub", "confidence", "tier_confidence", "tier_margin", "uncertain", "alternatives"])
         for r in records:
             alts = ";".join(f"{a['sub']}:{a['p']}" for a in r["alternatives"])
-            w.writerow([r["name"], r["tier"], r["sub"], r["confidence"], r["tier_confidence"], alts])
+            w.writerow([r["name"], r["tier"], r["sub"], r["confidence"], r["tier_confidence"], r["tier_margin"],
+                        "true" if r["uncertain"] else "false", alts])
         typer.echo(buf.getvalue(), nl=False)
         return
     from rich.console import Console
@@ -698,7 +699,8 @@ def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
     t = Table("name", "tier", "sub", "confidence", "alternatives")
     for r in records:
         alts = ", ".join(f"{a['sub']} {a['p']:.2f}" for a in r["alternatives"])
-        t.add_row(escape(r["name"]), r["tier"], r["sub"], f"{r['confidence']:.2f}", alts)
+        conf = f"{r['confidence']:.2f}" + (" uncertain" if r["uncertain"] else "")
+        t.add_row(escape(r["name"]), r["tier"], r["sub"], conf, alts)
     Console().print(t)
 
 
@@ -709,8 +711,9 @@ def classify(
     value: Annotated[Optional[str], typer.Option("--value", help="Its value as printed, e.g. ≥90%.")] = None,
     file: Annotated[Optional[Path], typer.Option("--file", help="A CSV or JSONL file with fields name, desc, value.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or table (default: table for TEXT, jsonl for --file).")] = "",
+    cost_tier: Annotated[bool, typer.Option("--cost-tier", help="The table has 成本 as a 一级 (经济成本/社会成本/生态环境成本 under it).")] = False,
 ) -> None:
-    """Predict the tier (产出/效益/满意度) and sub-tier of indicators, with confidence and alternatives.
+    """Predict the tier (产出/效益/满意度) and sub-tier of indicators, with confidence, alternatives and an uncertain flag.
 
     Example: jixiao classify 学生抽样调查满意度 --value "≥98百分比"
     """
@@ -729,7 +732,7 @@ def classify(
         texts = read_indicator_texts(file) if file is not None else [IndicatorText(text or "", desc, value)]
         if not texts[0].name.strip():
             fail("the indicator TEXT is empty")
-        records = run_classify(texts, state.data_dir)
+        records = run_classify(texts, state.data_dir, cost_tier=cost_tier)
     _print_predictions(records, fmt)
 
 
@@ -756,9 +759,10 @@ def train(
     estimator: Annotated[str, typer.Option("--estimator", help="svm+stack (default), logistic+stack, svm+rules, logistic+rules, svm, logistic.")] = "",
     force: Annotated[bool, typer.Option("--force", help="Make the new model active even if it scores worse than the active one.")] = False,
     by: Annotated[Optional[str], typer.Option("--by", help="Reviewer name recorded with --corrections labels (default: your user name).")] = None,
+    no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Train on your rows only, without the bundled training set (samples + corpus + reviewer's examples).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON (promoted, both scores).")] = False,
 ) -> None:
-    """Fit a new model version on the store's filed labels plus reviewer labels; promote it only if not worse.
+    """Fit a new model version on the bundled training set, the store's filed labels and reviewer labels; promote it only if not worse.
 
     Candidate and active model are scored on the same held-out documents and shown side by side.
     Example: jixiao label import reviewed.xlsx && jixiao train
@@ -781,7 +785,7 @@ def train(
 
         outcome, imported = train_versioned(
             state.data_dir, labels_file=labels, corrections=corrections, use_store=not no_store,
-            estimator=estimator or None, force=force, by=by or _reviewer(), on_phase=on_phase)
+            estimator=estimator or None, force=force, bundled=not no_bundled, by=by or _reviewer(), on_phase=on_phase)
     if as_json:
         print_json(train_record(outcome, imported))
         return
@@ -1005,17 +1009,28 @@ def _level_json(level: Any) -> dict[str, Any]:
 
 
 def _result_json(r: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
     return {
         "estimator": r.estimator,
         "n_rows": r.n_rows,
         "tier": _level_json(r.tier),
         "sub": _level_json(r.sub),
         "tier_ece": r.tier_ece,
+        "by_origin": [asdict(x) for x in r.by_origin],
+        "by_sector": [asdict(x) for x in r.by_sector],
+        "n_uncertain": r.n_uncertain,
+        "uncertain_tier_accuracy": r.uncertain_tier_accuracy,
+        "certain_tier_accuracy": r.certain_tier_accuracy,
         "tier_disagreements": r.tier_disagreements,
         "sub_disagreements": r.sub_disagreements,
         "examples": [{"group": d.group, "name": d.name, "value": d.value, "label_tier": d.label_tier, "label_sub": d.label_sub,
                       "tier": d.tier, "sub": d.sub, "confidence": d.confidence} for d in r.examples],
     }
+
+
+def _f(x: float | None) -> str:
+    return "—" if x is None else f"{x:.3f}"
 
 
 def _print_evaluation(run_: Any, source: str) -> None:
@@ -1024,63 +1039,84 @@ def _print_evaluation(run_: Any, source: str) -> None:
     from rich.table import Table
 
     console = Console()
-    console.print(f"[bold]Document-held-out cross-validation[/bold] on {source}: "
-                  f"{run_.cv.results[0].n_rows} indicators, {len(run_.cv.groups)} documents (one held out per fold)")
-    blocks = [("cross-validation, labels AS FILED (trained and scored on filed labels)", run_.cv.results)]
+    first = run_.cv.results[0]
+    n_sub = sum(c.support for c in first.sub.per_class)
+    console.print(f"[bold]Leave-one-source-out cross-validation[/bold] on {source}: {first.n_rows} indicators "
+                  f"({n_sub} with a sub-tier label), {len(run_.cv.groups)} folds (one source document held out per fold; "
+                  "copies of a document held out with it)")
+    blocks = [("labels AS FILED" + (" (the bundled samples with the reviewers' corrections)" if "bundled" in source else ""),
+               run_.cv.results)]
     if run_.adjudicated is not None:
-        blocks.append(("cross-validation, ADJUDICATED labels (training folds' adjudicated labels; scored on the "
-                       "held-out document's adjudicated labels)", run_.adjudicated.results))
-    if run_.heldout:
-        fitted = "adjudicated" if run_.adjudicated is not None else "filed"
-        blocks.append((f"held-out set {run_.heldout_name} (fitted on all training rows, {fitted} labels)", run_.heldout))
+        blocks.append(("ADJUDICATED labels (training folds' adjudicated labels; scored on the held-out document's)",
+                       run_.adjudicated.results))
     for title, results in blocks:
-        t = Table("estimator", "tier macro-F1", "sub macro-F1", "tier acc", "sub acc", "tier ECE", "tier disagree", "sub disagree",
-                  title=title)
+        origins = [o.name for o in results[0].by_origin]
+        t = Table("estimator", "tier macro-F1", "sub macro-F1", *[f"{o}: tier / sub" for o in origins], "tier ECE",
+                  "uncertain (tier acc)", title=title)
         for r in results:
             mark = " (shipped)" if r.estimator == run_.shipped else ""
-            t.add_row(r.estimator + mark, f"{r.tier.macro_f1:.3f}", f"{r.sub.macro_f1:.3f}", f"{r.tier.accuracy:.3f}",
-                      f"{r.sub.accuracy:.3f}", f"{r.tier_ece:.3f}", str(r.tier_disagreements), str(r.sub_disagreements))
+            by = {o.name: o for o in r.by_origin}
+            t.add_row(r.estimator + mark, f"{r.tier.macro_f1:.3f}", f"{r.sub.macro_f1:.3f}",
+                      *[f"{by[o].tier_macro_f1:.3f} / {_f(by[o].sub_macro_f1)}" for o in origins], f"{r.tier_ece:.3f}",
+                      f"{r.n_uncertain} ({_f(r.uncertain_tier_accuracy)} vs {_f(r.certain_tier_accuracy)})")
         console.print(t)
         shipped_r = next((r for r in results if r.estimator == run_.shipped), None)
         base_r = next((r for r in results if r.estimator == "baseline"), None)
         if shipped_r is not None and base_r is not None:
             console.print(f"  {run_.shipped} minus keyword baseline: tier macro-F1 {shipped_r.tier.macro_f1 - base_r.tier.macro_f1:+.3f}, "
                           f"sub macro-F1 {shipped_r.sub.macro_f1 - base_r.sub.macro_f1:+.3f}")
+    results = run_.cv.results
+    sectors = [x.name for x in results[0].by_sector]
+    t = Table("sector", "rows (with sub)", *[f"{r.estimator}: tier / sub" for r in results],
+              title="per sector (macro-F1 over the classes present in the sector; small sectors are noisy)")
+    for name in sectors:
+        cells = []
+        for r in results:
+            x = next(x for x in r.by_sector if x.name == name)
+            cells.append(f"{x.tier_macro_f1:.3f} / {_f(x.sub_macro_f1)}")
+        x0 = next(x for x in results[0].by_sector if x.name == name)
+        t.add_row(escape(name), f"{x0.n_rows} ({x0.n_sub_rows})", *cells)
+    console.print(t)
+    if run_.heldout:
+        t = Table("estimator", "tier macro-F1", "sub macro-F1", "tier acc", "sub acc",
+                  title=f"held-out set {run_.heldout_name} (fitted on all training rows)")
+        for r in run_.heldout:
+            t.add_row(r.estimator, f"{r.tier.macro_f1:.3f}", f"{r.sub.macro_f1:.3f}", f"{r.tier.accuracy:.3f}", f"{r.sub.accuracy:.3f}")
+        console.print(t)
     if run_.adjudication is not None:
         a = run_.adjudication
         console.print(f"Adjudication: {a.n_adjudicated} rows judged by a reviewer ({a.n_disagree} where the out-of-fold model "
                       f"disagreed with the filed label, {a.n_agree_sample} random rows where it agreed); "
                       f"{a.n_corrected} filed labels corrected ({a.n_agree_sample_corrected} of them among the random agreeing rows).")
-    cv = run_.adjudicated if run_.adjudicated is not None else run_.cv
-    which = "adjudicated labels" if run_.adjudicated is not None else "filed labels"
-    shipped = next(r for r in cv.results if r.estimator == run_.shipped)
+    shipped = next(r for r in run_.cv.results if r.estimator == run_.shipped)
     for level in (shipped.tier, shipped.sub):
-        t = Table("true \\ predicted", *level.labels, title=f"{run_.shipped}: {level.level} confusion (cross-validation, {which})")
+        t = Table("true \\ predicted", *level.labels, title=f"{run_.shipped}: {level.level} confusion")
         for lab, row in zip(level.labels, level.confusion):
             t.add_row(lab, *[str(v) for v in row])
         console.print(t)
-        t = Table("class", "precision", "recall", "F1", "support", title=f"{run_.shipped}: per-class {level.level} ({which})")
+        t = Table("class", "precision", "recall", "F1", "support", title=f"{run_.shipped}: per-class {level.level}")
         for c in level.per_class:
             t.add_row(c.label, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", str(c.support))
         console.print(t)
-    filed = next(r for r in run_.cv.results if r.estimator == run_.shipped)
-    console.print(f"Filed labels the out-of-fold model disagrees with: {filed.tier_disagreements} at tier level, "
-                  f"{filed.sub_disagreements} at sub-tier level. Most confident tier disagreements:")
-    for d in filed.examples[:10]:
-        console.print(f"  {escape(d.group)}  {escape(d.name)} {escape(d.value)}: filed {d.label_tier}/{d.label_sub}, "
+    console.print(f"Labels the out-of-fold model disagrees with: {shipped.tier_disagreements} at tier level, "
+                  f"{shipped.sub_disagreements} at sub-tier level. Most confident tier disagreements:")
+    for d in shipped.examples[:10]:
+        console.print(f"  {escape(d.group)}  {escape(d.name)} {escape(d.value)}: filed {d.label_tier}/{d.label_sub or '?'}, "
                       f"model {d.tier}/{d.sub} ({d.confidence:.2f})")
 
 
 @app.command()
 def evaluate(
-    labels: Annotated[Optional[Path], typer.Option("--labels", help="A labelled CSV/JSONL file to score on, never trained on (default: samples/labels/other_sectors.csv if present).")] = None,
-    corrections: Annotated[Optional[Path], typer.Option("--corrections", help="Reviewer-adjudicated labels (doc, line, name, filed_sub, sub, verdict, reason) for the training rows (default: the bundled ones when training on the bundled samples).")] = None,
+    labels: Annotated[Optional[Path], typer.Option("--labels", help="A labelled CSV/JSONL file to score on as well, never trained on.")] = None,
+    corrections: Annotated[Optional[Path], typer.Option("--corrections", help="Reviewer-adjudicated labels (doc, line, name, filed_sub, sub, verdict, reason) for the ingested documents' rows: adds a cross-validation against them.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", help="Worker processes fitting the folds.")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
 ) -> None:
-    """Document-held-out CV of every estimator (keyword baseline included) against filed and adjudicated labels, and scores on a held-out labelled set.
+    """Leave-one-source-out CV of the shipped model beside the keyword baseline and a plain character TF-IDF SVM: tier and sub-tier macro-F1, per origin, per sector, per class.
 
-    Trains on the ingested documents, or on the bundled samples when the store is empty.
-    Example: jixiao evaluate --labels samples/labels/other_sectors.csv
+    Trains on the bundled training set (samples with the reviewers' corrections + the multi-sector
+    corpus) plus the ingested documents' filed labels, as `jixiao train` does.
+    Example: jixiao evaluate --json
     """
     from dataclasses import asdict
 
@@ -1093,28 +1129,24 @@ def evaluate(
     with reported():
         rows, source = training_rows(state.data_dir, None, use_store=True)
         fixes = read_corrections(corrections) if corrections is not None else None
-        if not rows:
-            rows, source = load_bundled_training(), "the bundled samples"
-            if fixes is None:
-                fixes = load_bundled_corrections()
-        if labels is None:
-            default = Path(__file__).resolve().parent / "samples" / "labels" / "other_sectors.csv"
-            labels = default if default.exists() else None
+        if fixes and not store_rows:
+            fail(f"--corrections applies to ingested documents' rows, and {state.data_dir} has none; run 'jixiao ingest PATH' first")
+        rows = with_default_training(store_rows)
+        source = "the bundled training set (samples + corpus)" + (f" + {store_source}" if store_rows else "")
         heldout = read_labels(labels) if labels is not None else None
-        fits = evaluation_fits(rows, heldout=bool(heldout), corrections=bool(fixes))
+        fits = evaluation_fits(rows, heldout=bool(heldout), corrections=bool(fixes), estimators=EVALUATION_ESTIMATORS)
         try:
             with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
                 task = progress.add_task("fitting models", total=fits)
                 run_ = evaluation_run(rows, heldout=heldout, heldout_name=str(labels) if labels else None,
-                                      corrections=fixes,
-                                      corrections_name=str(corrections) if corrections else "bundled corrections",
-                                      on_fit=lambda est: progress.update(task, advance=1, description=est))
+                                      estimators=EVALUATION_ESTIMATORS, corrections=fixes,
+                                      corrections_name=str(corrections) if corrections else "corrections",
+                                      on_fit=lambda est: progress.update(task, advance=1, description=est), n_jobs=jobs)
         except ValueError as exc:
             fail(f"{exc}; ingest more documents or label rows with a 'group' column")
         if run_.not_converged:
             typer.echo(f"note: {run_.not_converged} solver runs stopped at their iteration limit (scikit-learn "
-                       "ConvergenceWarning, in the logistic comparison fits); the figures are those of the models "
-                       "as fitted", err=True)
+                       "ConvergenceWarning); the figures are those of the models as fitted", err=True)
     if as_json:
         adjudicated = None if run_.adjudicated is None else [_result_json(r) for r in run_.adjudicated.results]
         print_json({"training": source, "groups": list(run_.cv.groups), "shipped": run_.shipped,

@@ -5,7 +5,8 @@ jieba's stock dictionary only, never from the order terms are added).
 
 Two sources of terms, both extracted, none typed in by hand:
 
-1. **Corpus terms** (``samples/*.txt``): character n-grams (3–8 Han characters, inside one
+1. **Corpus terms** (``samples/*.txt`` and the indicator names of the multi-sector corpus,
+   ``models/data/corpus_indicators.csv``): character n-grams (3–8 Han characters, inside one
    line) that end in a domain *suffix family* (…率, …度, …人数, …贷款, …保险, …补贴 …) and
    that behave like words:
 
@@ -46,6 +47,7 @@ import jieba
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SAMPLES = ROOT / "samples"
+DEFAULT_CORPUS = ROOT / "models" / "data" / "corpus_indicators.csv"
 DEFAULT_DOMAIN = ROOT.parent / "shared" / "docs" / "domain.md"
 DEFAULT_OUT = ROOT / "nlp" / "data" / "userdict.txt"
 STOPWORDS = ROOT / "nlp" / "data" / "stopwords.txt"
@@ -134,14 +136,25 @@ def vocabulary_terms(domain_md: str, tk: jieba.Tokenizer) -> list[str]:
     return terms
 
 
+def corpus_lines(corpus: Path | None) -> list[str]:
+    """The indicator names of the bundled multi-sector corpus (models/data/corpus_indicators.csv), one per line."""
+    if corpus is None or not corpus.exists():
+        return []
+    import csv
+
+    with corpus.open(encoding="utf-8") as f:
+        return [row["name"] for row in csv.DictReader(f)]
+
+
 def build(
-    samples: Path, domain: Path, *, min_count: int = 3, min_variety: int = 3, boost: int = 3
+    samples: Path, domain: Path, *, min_count: int = 3, min_variety: int = 3, boost: int = 3, corpus: Path | None = None
 ) -> str:
     """The dictionary file's text: ``term freq`` lines, sorted by term."""
     tk = _stock_tokenizer()
     lines: list[str] = []
     for path in sorted(samples.glob("*.txt")):
         lines += path.read_text(encoding="utf-8").splitlines()
+    lines += corpus_lines(corpus)
     terms = set(corpus_terms(lines, tk, min_count=min_count, min_variety=min_variety))
     terms |= set(vocabulary_terms(domain.read_text(encoding="utf-8"), tk))
     corpus = "\n".join(lines)
@@ -153,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES)
     ap.add_argument("--domain", type=Path, default=DEFAULT_DOMAIN)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
+                    help="indicator names of many sectors to take terms from as well (default: %(default)s)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--min-count", type=int, default=3)
     ap.add_argument("--min-variety", type=int, default=3)
@@ -160,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="only compare with the existing file")
     args = ap.parse_args(argv)
     text = build(
-        args.samples, args.domain, min_count=args.min_count, min_variety=args.min_variety, boost=args.boost
+        args.samples, args.domain, min_count=args.min_count, min_variety=args.min_variety, boost=args.boost,
+        corpus=args.corpus,
     )
     if args.check:
         same = args.out.exists() and args.out.read_text(encoding="utf-8") == text

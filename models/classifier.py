@@ -6,7 +6,7 @@ predicted tier is the most probable tier and the predicted sub-tier the most pro
 sub-tier *inside* that tier, so a prediction never pairs a sub-tier with a foreign
 tier (R04) by construction.
 
->>> model = fit_tier_model(load_bundled_training())          # doctest: +SKIP
+>>> model = fit_default_model()                                # doctest: +SKIP
 >>> model.predict([IndicatorText("学生抽样调查满意度", value="≥98百分比")])[0].tier  # doctest: +SKIP
 '满意度'
 """
@@ -33,19 +33,30 @@ from models.blend import RULE_WEIGHT, RuleBlend, blend
 from models.distinct import distinct
 from models.fast_tfidf import accelerate
 from models.features import IndicatorText, fold_text, make_features
-from models.labels import LabelledIndicator
+from models.knowledge import cost_kind
+from models.labels import (
+    REFERENCE_GROUP_PREFIX,
+    LabelledIndicator,
+    load_default_training,
+    training_sha256,
+    with_default_training,
+)
 from models.stacking import RuleStack
 from nlp.normalize import SUB_PARENT, SUB_TIERS
 
 __all__ = [
     "ESTIMATORS",
     "TIER_LABELS",
+    "COST_TIER_LABELS",
     "IndicatorText",
     "Prediction",
     "TierModel",
+    "UNCERTAIN_MARGIN",
     "make_pipeline",
     "predictions_from_proba",
     "fit_tier_model",
+    "fit_default_model",
+    "source_weights",
     "choose_rule_weight",
     "blend",
     "noisy_rows",
@@ -60,11 +71,21 @@ TIER_LABELS: tuple[str, ...] = ("产出", "效益", "满意度")
 _SUB_INDEX = {s: i for i, s in enumerate(SUB_TIERS)}
 _TIER_OF_SUB = np.array([TIER_LABELS.index(SUB_PARENT[s]) for s in SUB_TIERS])
 
+#: the tiers of the national structure where 成本 is a 一级 of its own (docs/classification.md)
+COST_TIER_LABELS: tuple[str, ...] = ("产出", "效益", "满意度", "成本")
+_COST_TIER_OF_SUB = np.array([3 if s == "成本" else COST_TIER_LABELS.index(SUB_PARENT[s]) for s in SUB_TIERS])
+
 #: estimator names accepted by :func:`make_pipeline`; ``+rules`` blends in the keyword rules
-ESTIMATORS: tuple[str, ...] = ("baseline", "logistic", "svm", "logistic+rules", "svm+rules", "logistic+stack", "svm+stack")
+ESTIMATORS: tuple[str, ...] = (
+    "baseline", "char-svm", "logistic", "svm", "logistic+rules", "svm+rules", "logistic+stack", "svm+stack"
+)
 
 #: the estimator the shipped model uses (chosen by ``jixiao evaluate``, see README "Model quality")
 DEFAULT_ESTIMATOR = "svm+stack"
+
+#: a prediction whose most probable tier leads the second by less than this is flagged ``uncertain``
+#: (e.g. 产出 0.58 / 效益 0.40); fixed in advance, not tuned on the evaluation folds
+UNCERTAIN_MARGIN = 0.2
 
 #: rule weights :func:`choose_rule_weight` tries; from 0.5 on the rules decide and the model breaks no ties
 RULE_WEIGHT_GRID: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.6)
@@ -76,7 +97,9 @@ class Prediction:
     ``confidence`` is the probability of the predicted sub-tier; ``alternatives`` are
     the next most probable sub-tiers, best first, as ``(sub, probability)``;
     ``tier_confidence`` is the probability of the predicted tier (the sum over its
-    sub-tiers, so it is at least ``confidence``).
+    sub-tiers, so it is at least ``confidence``); ``tier_margin`` how far it is ahead of the
+    second most probable tier; ``uncertain`` is true when that margin is below
+    ``UNCERTAIN_MARGIN``: a close call between two tiers, which a reviewer should decide.
     """
 
     tier: str
@@ -84,6 +107,8 @@ class Prediction:
     confidence: float
     alternatives: tuple[tuple[str, float], ...] = ()
     tier_confidence: float = 1.0
+    tier_margin: float = 1.0
+    uncertain: bool = False
 
 
 def make_pipeline(estimator: str = DEFAULT_ESTIMATOR, *, C: float = 4.0, words: bool = True) -> Pipeline | RuleBlend:
@@ -91,7 +116,10 @@ def make_pipeline(estimator: str = DEFAULT_ESTIMATOR, *, C: float = 4.0, words: 
 
     ``logistic`` is a multinomial logistic regression (its probabilities are
     calibrated by its loss); ``svm`` is a linear SVM wrapped in temperature-scaling calibration
-    (3-fold); ``baseline`` is the keyword rules (no features).
+    (3-fold); ``baseline`` is the keyword rules (no features). The SVM is solved in the dual when there
+    are fewer (distinct) rows than features — the bundled set: 971 rows, ~14,000 features, where the
+    primal solver takes a hundred times longer — and in the primal otherwise (large trained sets);
+    the dual's coordinate descent shuffles with a fixed seed, so fits are deterministic.
     """
     if estimator.endswith("+stack"):
         return RuleStack(make_pipeline(estimator[: -len("+stack")], C=C, words=words), fit_base=fit_weighted)
@@ -99,10 +127,14 @@ def make_pipeline(estimator: str = DEFAULT_ESTIMATOR, *, C: float = 4.0, words: 
         return RuleBlend(make_pipeline(estimator[: -len("+rules")], C=C, words=words), rule_weight=RULE_WEIGHT)
     if estimator == "baseline":
         return Pipeline([("clf", KeywordBaseline())])
+    if estimator == "char-svm":  # the plain comparison: character TF-IDF of name and description, nothing else
+        features = make_features(words=False, knowledge=False, value_shape=False)
+        clf = CalibratedClassifierCV(LinearSVC(C=C / 8, class_weight="balanced", dual="auto", tol=1e-3, max_iter=5000, random_state=0), method="temperature", cv=3)
+        return Pipeline([("features", features), ("clf", clf)])
     if estimator == "logistic":
         clf = LogisticRegression(C=C, solver="saga", tol=5e-3, max_iter=1000, class_weight="balanced", random_state=0)
     elif estimator == "svm":
-        clf = CalibratedClassifierCV(LinearSVC(C=C / 8, class_weight="balanced", dual=False, tol=1e-3), method="temperature", cv=3)
+        clf = CalibratedClassifierCV(LinearSVC(C=C / 8, class_weight="balanced", dual="auto", tol=1e-3, max_iter=5000, random_state=0), method="temperature", cv=3)
     else:
         raise ValueError(f"unknown estimator {estimator!r}; expected one of {', '.join(ESTIMATORS)}")
     return Pipeline([("features", make_features(words=words)), ("clf", clf)])
@@ -134,22 +166,44 @@ class TierModel:
             out[:, _SUB_INDEX[str(cls)]] = proba[:, j]
         return out[inverse]
 
-    def predict(self, records: Sequence[IndicatorText], *, n_alternatives: int = 3) -> list[Prediction]:
-        """One :class:`Prediction` per record, in input order."""
+    def predict(self, records: Sequence[IndicatorText], *, n_alternatives: int = 3, cost_tier: bool = False) -> list[Prediction]:
+        """One :class:`Prediction` per record, in input order.
+
+        ``cost_tier``: the records come from a table with 成本 as a 一级 (经济成本 / 社会成本 /
+        生态环境成本 under it); cost rows are then predicted under that tier.
+        """
         if len(records) == 0:
             return []
-        return predictions_from_proba(self.sub_proba(records), n_alternatives=n_alternatives)
+        kinds = [cost_kind(r) for r in records] if cost_tier else None
+        return predictions_from_proba(self.sub_proba(records), n_alternatives=n_alternatives, cost_kinds=kinds)
 
 
-def _collapse(rows: Sequence[LabelledIndicator]) -> tuple[list[LabelledIndicator], np.ndarray, list[list[int]]]:
+def source_weights(rows: Sequence[LabelledIndicator]) -> np.ndarray:
+    """Per-row weights so that no large document dominates: each row of a group (source document)
+    of ``n`` rows weighs ``1 / sqrt(n)``, so a group's total weight grows as ``sqrt(n)``; scaled to average 1.
+
+    A 180-row disclosure then counts about as much as five 7-row tables of other sectors, instead of
+    twenty-five of them. Each reference row (group ``docs:…``, the reviewer's examples of
+    docs/domain.md §3.3) weighs like a one-row document: it stands for a definition, not for a table.
+    """
+    size: dict[str, int] = {}
+    for r in rows:
+        size[r.group] = 1 if r.group.startswith(REFERENCE_GROUP_PREFIX) else size.get(r.group, 0) + 1
+    w = np.array([1.0 / np.sqrt(size[r.group]) for r in rows], dtype=np.float64)
+    return w * (len(w) / w.sum()) if len(w) else w
+
+
+def _collapse(
+    rows: Sequence[LabelledIndicator], row_weights: np.ndarray | None = None
+) -> tuple[list[LabelledIndicator], np.ndarray, list[list[int]]]:
     """Distinct ``(text, sub)`` rows, their sample weights, and the input indices of each.
 
-    The weight of a distinct row is its number of copies scaled so that the weights
-    average 1: copies keep their relative weight, while the regularisation strength (C)
+    The weight of a distinct row is the sum of its copies' row weights (1 each by default) scaled so
+    that the weights average 1: copies keep their relative weight, while the regularisation strength (C)
     stays that of the distinct rows, so a corpus of copy-pasted tables neither
     over-fits nor slows the solver down; the IDF is counted over distinct texts.
     """
-    index: dict[tuple[IndicatorText, str], int] = {}
+    index: dict[tuple[IndicatorText, str | None], int] = {}
     members: list[list[int]] = []
     distinct: list[LabelledIndicator] = []
     for i, r in enumerate(rows):
@@ -158,8 +212,9 @@ def _collapse(rows: Sequence[LabelledIndicator]) -> tuple[list[LabelledIndicator
             members.append([])
             distinct.append(r)
         members[k].append(i)
-    counts = np.array([len(m) for m in members], dtype=np.float64)
-    return distinct, counts * (len(counts) / max(len(rows), 1)), members
+    rw = np.ones(len(rows)) if row_weights is None else np.asarray(row_weights, dtype=np.float64)
+    sums = np.array([rw[m].sum() for m in members], dtype=np.float64)
+    return distinct, sums * (len(sums) / max(rw.sum(), 1e-12)), members
 
 
 def _double_singletons(
@@ -209,32 +264,45 @@ def _fit(pipeline: Any, rows: Sequence[LabelledIndicator], weights: np.ndarray) 
     return fit_weighted(pipeline, X, y, weights)
 
 
-def predictions_from_proba(sub_p: np.ndarray, *, n_alternatives: int = 3) -> list[Prediction]:
+def predictions_from_proba(
+    sub_p: np.ndarray, *, n_alternatives: int = 3, cost_kinds: Sequence[str] | None = None
+) -> list[Prediction]:
     """Turn sub-tier probabilities (columns in ``SUB_TIERS`` order) into consistent predictions.
 
     The tier is the most probable tier (sum over its sub-tiers); the sub-tier is the
-    most probable sub-tier inside that tier.
+    most probable sub-tier inside that tier. With ``cost_kinds`` (one per row, see
+    :func:`models.knowledge.cost_kind`) the tiers are those of the national structure where 成本
+    is a 一级 (:data:`COST_TIER_LABELS`): a row predicted there gets tier 成本 and its cost kind
+    (经济成本 / 社会成本 / 生态环境成本) as sub-tier.
     """
-    tier_p = np.zeros((sub_p.shape[0], len(TIER_LABELS)))
-    for t in range(len(TIER_LABELS)):
-        tier_p[:, t] = sub_p[:, _TIER_OF_SUB == t].sum(axis=1)
+    labels, tier_of_sub = (COST_TIER_LABELS, _COST_TIER_OF_SUB) if cost_kinds is not None else (TIER_LABELS, _TIER_OF_SUB)
+    tier_p = np.zeros((sub_p.shape[0], len(labels)))
+    for t in range(len(labels)):
+        tier_p[:, t] = sub_p[:, tier_of_sub == t].sum(axis=1)
     tiers = tier_p.argmax(axis=1)
-    inside = np.where(_TIER_OF_SUB[None, :] == tiers[:, None], sub_p, -1.0)
+    two = np.sort(tier_p, axis=1)[:, -2:]
+    margins = (two[:, 1] - two[:, 0]).tolist()
+    inside = np.where(tier_of_sub[None, :] == tiers[:, None], sub_p, -1.0)
     subs = inside.argmax(axis=1)
     # the n + 1 most probable sub-tiers hold the n alternatives (the predicted sub-tier left out)
     top = n_alternatives + 1 if n_alternatives >= 0 else None
     order = np.argsort(-sub_p, axis=1, kind="stable")[:, :top].tolist()
     tier_best = tier_p[np.arange(len(tiers)), tiers].tolist()
     out = []
-    for p, o, t, s, tc in zip(sub_p.tolist(), order, tiers.tolist(), subs.tolist(), tier_best):
+    for i, (p, o, t, s, tc, m) in enumerate(zip(sub_p.tolist(), order, tiers.tolist(), subs.tolist(), tier_best, margins)):
         alts = tuple((SUB_TIERS[j], round(p[j], 4)) for j in o if j != s)
+        sub = SUB_TIERS[s]
+        if cost_kinds is not None and labels[t] == "成本":
+            sub = cost_kinds[i]
         out.append(
             Prediction(
-                tier=TIER_LABELS[t],
-                sub=SUB_TIERS[s],
+                tier=labels[t],
+                sub=sub,
                 confidence=round(p[s], 4),
                 alternatives=alts[:n_alternatives],
                 tier_confidence=round(tc, 4),
+                tier_margin=round(m, 4),
+                uncertain=m < UNCERTAIN_MARGIN,
             )
         )
     return out
@@ -263,7 +331,7 @@ def noisy_rows(
     """
     if estimator == "baseline" or len(rows) < 2 * folds:
         return []
-    distinct, weights, members = _collapse(rows)
+    distinct, weights, members = _collapse(rows, source_weights(rows))
     names = np.array([fold_text(r.text.name) for r in distinct], dtype=object)
     n_groups = len(set(names))
     if n_groups < folds:
@@ -344,13 +412,19 @@ def fit_tier_model(
     words: bool = True,
     drop_noise: bool = True,
     rule_weight: float | None = None,
+    weigh_sources: bool = True,
 ) -> TierModel:
     """Fit a :class:`TierModel` on labelled indicators (the label is the sub-tier).
 
+    Tier-only rows (``sub`` None) are not fitted on. With ``weigh_sources`` each row weighs
+    ``1/sqrt(rows of its group)`` (:func:`source_weights`), so one large document does not dominate.
     With ``drop_noise`` the rows :func:`noisy_rows` finds are left out of the fit;
-    their indices are kept in ``TierModel.dropped``. For a ``+rules`` estimator the
-    rule weight is ``rule_weight`` or, if None, :func:`choose_rule_weight` on the kept rows.
+    their indices (among the rows with a sub-tier) are kept in ``TierModel.dropped``. For a ``+rules``
+    estimator the rule weight is ``rule_weight`` or, if None, :func:`choose_rule_weight` on the kept rows.
     """
+    rows = [r for r in rows if r.sub is not None]
+    if not rows:
+        raise ValueError("no rows with a sub-tier label to train on")
     # the noise vote of a +stack model is its base model's (the stack's own out-of-fold pass inside
     # each of noisy_rows' folds would cost five times the fits for a filter of confident contradictions)
     noise_estimator = estimator[: -len("+stack")] if estimator.endswith("+stack") else estimator
@@ -361,9 +435,18 @@ def fit_tier_model(
     if isinstance(pipeline, RuleBlend):
         w = choose_rule_weight(kept, estimator=estimator, C=C, words=words) if rule_weight is None else rule_weight
         pipeline.set_params(rule_weight=w)
-    distinct, weights, _ = _collapse(kept)
+    distinct, weights, _ = _collapse(kept, source_weights(kept) if weigh_sources else None)
     pipeline = _fit(pipeline, distinct, weights)
     return TierModel(pipeline, estimator=estimator, dropped=tuple(dropped))
+
+
+def fit_default_model(extra_rows: Sequence[LabelledIndicator] = (), *, estimator: str = DEFAULT_ESTIMATOR) -> TierModel:
+    """The default model: fitted on the bundled training set (:func:`models.labels.load_default_training`:
+    the sample disclosures with the reviewers' corrections + the multi-sector corpus) plus ``extra_rows``
+    (e.g. the filed labels of ingested documents; a bundled document they contain again is taken from
+    them, see :func:`models.labels.with_default_training`), sources weighted, label noise filtered.
+    Deterministic."""
+    return fit_tier_model(with_default_training(extra_rows), estimator=estimator)
 
 
 def load_default(data_dir: Path | None) -> TierModel:

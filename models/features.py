@@ -177,18 +177,27 @@ def _tfidf(**kwargs: Any) -> FastTfidfVectorizer:
     return FastTfidfVectorizer(preprocessor=fold_text, sublinear_tf=True, dtype=np.float32, **kwargs)
 
 
-def make_features(*, words: bool = True, value_weight: float = 1.0) -> FeatureUnion:
+#: weight of the reviewer-knowledge block (:mod:`models.knowledge`) in the feature union
+KNOWLEDGE_WEIGHT = 1.0
+
+
+def make_features(
+    *, words: bool = True, value_weight: float = 1.0, knowledge: bool = True, value_shape: bool = True
+) -> FeatureUnion:
     """The feature union of the classifier (unfitted).
 
-    ``words=False`` leaves out the word tokens (character n-grams only); it exists to
-    measure what the tokeniser adds, see ``jixiao evaluate``.
+    ``words=False`` leaves out the word tokens (character n-grams only); ``knowledge=False`` leaves
+    out the reviewer-knowledge block of :mod:`models.knowledge` (name head, value kind, cues);
+    ``value_shape=False`` the value's operator and unit class.
     """
     parts: list[tuple[str, Any]] = [
         ("name_chars", Pipeline([("field", FieldText("name")), ("tfidf", _tfidf(analyzer="char", ngram_range=(1, 3)))])),
         ("desc_chars", Pipeline([("field", FieldText("desc")), ("tfidf", _tfidf(analyzer="char", ngram_range=(1, 2)))])),
-        ("value_shape", ValueShape()),
     ]
-    weights = {"name_chars": 1.0, "desc_chars": 0.5, "value_shape": value_weight}
+    weights = {"name_chars": 1.0, "desc_chars": 0.5}
+    if value_shape:
+        parts.append(("value_shape", ValueShape()))
+        weights["value_shape"] = value_weight
     if words:
         parts.insert(
             0,
@@ -203,4 +212,9 @@ def make_features(*, words: bool = True, value_weight: float = 1.0) -> FeatureUn
             ),
         )
         weights["name_words"] = 1.0
+    if knowledge:
+        from models.knowledge import KnowledgeFeatures  # models.knowledge builds on this module
+
+        parts.append(("knowledge", KnowledgeFeatures()))
+        weights["knowledge"] = KNOWLEDGE_WEIGHT
     return FeatureUnion(parts, transformer_weights=weights)

@@ -13,7 +13,7 @@ import csv
 import hashlib
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
@@ -36,6 +36,16 @@ __all__ = [
     "write_labels_csv",
     "BUNDLED_TRAINING",
     "BUNDLED_CORRECTIONS",
+    "BUNDLED_CORPUS",
+    "SAMPLE_SECTOR",
+    "CORPUS_GROUP_PREFIX",
+    "read_corpus",
+    "load_bundled_corpus",
+    "load_default_training",
+    "load_reviewer_examples",
+    "with_default_training",
+    "REVIEWER_EXAMPLES",
+    "REFERENCE_GROUP_PREFIX",
     "Correction",
     "read_corrections",
     "apply_corrections",
@@ -48,6 +58,24 @@ BUNDLED_TRAINING = "sample_indicators.csv"
 #: file name of the reviewer-adjudicated labels of the bundled training rows (a copy of
 #: samples/labels/sample_corrections.csv made by models/data/regenerate.py)
 BUNDLED_CORRECTIONS = "sample_corrections.csv"
+
+#: file name of the multi-sector corpus of real indicators (filed labels, noise included) in models/data/,
+#: written by models/data/regenerate.py; columns ``group, line, sector, name, desc, value, tier, sub``
+BUNDLED_CORPUS = "corpus_indicators.csv"
+
+#: the sector of the five bundled sample disclosures (人力资源和社会保障)
+SAMPLE_SECTOR = "人社"
+
+#: prefix of the group (source document) of every corpus row, so that a corpus source never shares a
+#: group name with a sample document or an ingested file
+CORPUS_GROUP_PREFIX = "corpus:"
+
+#: file name of the reviewer's examples in models/data/: the typical names of each sub-tier as
+#: docs/domain.md §3.3 lists them (with a typical value), columns ``name, value, sub, source``
+REVIEWER_EXAMPLES = "reviewer_examples.csv"
+
+#: group prefix of rows that are reference knowledge, not a document: always fitted on, never scored
+REFERENCE_GROUP_PREFIX = "docs:"
 
 #: how many bad rows an error message lists before it says "… and N more"
 MAX_LISTED = 20
@@ -72,13 +100,18 @@ class LabelFileError(JixiaoError):
 
 @dataclass(frozen=True)
 class LabelledIndicator:
-    """An indicator with its sub-tier label; ``tier`` is always ``SUB_PARENT[sub]``."""
+    """An indicator with its sub-tier label; ``tier`` is always ``SUB_PARENT[sub]``.
+
+    A *tier-only* row (``sub`` None) knows its tier but not its sub-tier (a table that printed
+    产出指标 without a 二级 column): it is scored at tier level only and never fitted on.
+    """
 
     text: IndicatorText
     tier: str
-    sub: str
+    sub: str | None
     group: str = ""  #: the document (or sector) it comes from; CV holds out one group at a time
     line: int | None = None  #: first line of the row in its source document, when known (joins reviewer corrections)
+    sector: str = ""  #: the policy sector of its document, when known (evaluation reports per sector)
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
@@ -240,12 +273,73 @@ def load_bundled_training(*, adjudicated: bool = False) -> list[LabelledIndicato
     return rows
 
 
+def read_corpus(path: Path) -> list[LabelledIndicator]:
+    """Rows of a corpus file as written by models/data/regenerate.py (``group, line, sector, name, desc,
+    value, tier, sub``; ``sub`` empty on tier-only rows). Any bad row rejects the file."""
+
+    def parse(row: dict[str, Any]) -> LabelledIndicator:
+        text = _indicator_text(row)
+        sub_raw = _text_field(row, "sub")
+        tier_raw = _text_field(row, "tier") or ""
+        sub = canonical_sub(sub_raw) if sub_raw else None
+        tier = canonical_tier(tier_raw)
+        if sub_raw and sub is None:
+            raise ValueError(f"unknown sub-tier {sub_raw!r}")
+        if tier is None:
+            raise ValueError(f"unknown tier {tier_raw!r}")
+        if tier == "成本":  # the national structure with 成本 as a 一级: its rows are the canonical 成本 sub-tier
+            sub = sub or "成本"
+        if sub is not None:
+            tier = SUB_PARENT[sub]
+        line_raw = _text_field(row, "line")
+        return LabelledIndicator(text=text, tier=tier, sub=sub, group=_text_field(row, "group") or "",
+                                 line=int(line_raw) if line_raw and line_raw.isdigit() else None,
+                                 sector=_text_field(row, "sector") or "")
+
+    out, problems = _read_valid(path, parse)
+    if problems:
+        raise LabelFileError(str(path), problems, what="corpus file")
+    return out
+
+
+def load_bundled_corpus() -> list[LabelledIndicator]:
+    """The bundled multi-sector corpus (real indicators of many provinces and sectors, labels as filed)."""
+    ref = resources.files("models") / "data" / BUNDLED_CORPUS
+    with resources.as_file(ref) as path:
+        return read_corpus(Path(path))
+
+
+def load_reviewer_examples() -> list[LabelledIndicator]:
+    """The typical names of each sub-tier from docs/domain.md §3.3, as one reference group: they teach
+    the model what the definitions say where the real tables have no example (受益人数 is 社会效益,
+    节约资金 经济效益); weighted like one small document."""
+    ref = resources.files("models") / "data" / REVIEWER_EXAMPLES
+    with resources.as_file(ref) as path:
+        rows = read_labels(Path(path))
+    return [replace(r, group=REFERENCE_GROUP_PREFIX + "reviewer-examples", sector="(docs)") for r in rows]
+
+
+def load_default_training() -> list[LabelledIndicator]:
+    """The default model's training set: the five sample disclosures with the reviewers' corrections
+    (sector 人社), the multi-sector corpus, and the reviewer's examples; deterministic (file order)."""
+    samples = [replace(r, sector=r.sector or SAMPLE_SECTOR) for r in load_bundled_training(adjudicated=True)]
+    return samples + load_bundled_corpus() + load_reviewer_examples()
+
+
+def with_default_training(rows: Sequence[LabelledIndicator]) -> list[LabelledIndicator]:
+    """The default training set followed by ``rows``; where ``rows`` hold a document of the default
+    set (the same group, e.g. a sample disclosure ingested into the store), that document's bundled
+    rows are left out: the caller's labels for it win."""
+    mine = {r.group for r in rows}
+    return [r for r in load_default_training() if r.group not in mine] + list(rows)
+
+
 def training_sha256(rows: Sequence[LabelledIndicator]) -> str:
     """sha256 of the training rows in a canonical serialisation (order-sensitive)."""
     h = hashlib.sha256()
     for r in rows:
         h.update(
-            json.dumps([r.group, r.text.name, r.text.desc, r.text.value, r.sub], ensure_ascii=False).encode("utf-8")
+            json.dumps([r.group, r.text.name, r.text.desc, r.text.value, r.sub or r.tier], ensure_ascii=False).encode("utf-8")
         )
         h.update(b"\n")
     return h.hexdigest()
@@ -347,7 +441,7 @@ def apply_corrections(
             problems.append((k + 2, f"{c.doc}:{c.line} is {row.text.name!r} filed {row.sub}, not {c.name!r} filed {c.filed_sub}"))
             continue
         if c.verdict == "corrected":
-            out[i] = LabelledIndicator(text=row.text, tier=SUB_PARENT[c.sub], sub=c.sub, group=row.group, line=row.line)
+            out[i] = replace(row, tier=SUB_PARENT[c.sub], sub=c.sub)
     if problems:
         raise LabelFileError(source, problems, what="corrections file (stale: re-adjudicate or regenerate)")
     return out

@@ -162,7 +162,8 @@ def load_active(data_dir: Path | None) -> ActiveModel:
 
 
 def default_model(data_dir: Path | None) -> Any:
-    """The default model: fitted from the bundled samples with the reviewers' corrections (a few
+    """The default model: fitted on the bundled training set (:func:`models.labels.load_default_training`:
+    the samples with the reviewers' corrections, the multi-sector corpus, the reviewer's examples; a few
     seconds, deterministic) and kept as ``default.joblib``, registered with its hash.
 
     The kept file is used when the registry records it for exactly this bundled data, default
@@ -170,13 +171,13 @@ def default_model(data_dir: Path | None) -> Any:
     and replaced. A ``default.joblib`` the registry does not record is never opened (it is
     overwritten). A recorded one whose bytes changed is refused with the remedy (remove it).
     """
-    from models.classifier import DEFAULT_ESTIMATOR, fit_tier_model
-    from models.labels import load_bundled_training, training_sha256
+    from models.classifier import DEFAULT_ESTIMATOR, fit_default_model
+    from models.labels import load_default_training, training_sha256
 
-    rows = load_bundled_training(adjudicated=True)
+    rows = load_default_training()
     sha = training_sha256(rows)
     if data_dir is None:
-        return fit_tier_model(rows)
+        return fit_default_model()
     state = read_registry(data_dir)
     entry = state.get("default")
     path = _dir(data_dir) / f"{persist.DEFAULT}.joblib"
@@ -184,7 +185,7 @@ def default_model(data_dir: Path | None) -> Any:
             and entry.get("sklearn") == sklearn.__version__ and path.exists()):
         return persist.load_model(path, sha256=entry["sha256"],
                                   remedy="jixiao fits the default model again from the bundled samples")
-    model = fit_tier_model(rows)
+    model = fit_default_model()
     with _locked(data_dir) as state:
         entry = state.get("default")
         if (entry and entry.get("data_sha256") == sha and entry.get("estimator") == DEFAULT_ESTIMATOR
@@ -194,7 +195,7 @@ def default_model(data_dir: Path | None) -> Any:
         persist.save_model(model, path, rows=rows, metrics={})
         state["default"] = {"file": path.name, "sha256": persist.file_sha256(path), "data_sha256": sha,
                             "estimator": DEFAULT_ESTIMATOR, "sklearn": sklearn.__version__, "created_at": _now(),
-                            "n_rows": len(rows), "training": "bundled samples, reviewers' corrections applied"}
+                            "n_rows": len(rows), "training": "bundled training set: samples (reviewers' corrections applied) + corpus + reviewer's examples"}
     return model
 
 

@@ -3,8 +3,10 @@ promote it only if it is not worse.
 
 :func:`retrain` is one ``jixiao train`` run:
 
-1. the candidate's training rows: the store's indicators labelled as filed, reviewer labels
-   winning (:func:`models.labelling.training_rows`), plus any extra labelled rows;
+1. the candidate's training rows: the bundled training set the default model is fitted on
+   (:func:`models.labels.load_default_training`; left out with ``bundled=False``), the store's
+   indicators labelled as filed, reviewer labels winning (:func:`models.labelling.training_rows`),
+   plus any extra labelled rows;
 2. a held-out split of the store's documents (:func:`heldout_documents`: a fixed share, chosen by a
    hash of the document names, so every run over the same documents holds out the same ones). Its
    truth is the same merge of filed and reviewer labels, so reviewer-labelled rows of held-out
@@ -40,7 +42,7 @@ from models import persist, registry
 from models.classifier import DEFAULT_ESTIMATOR, TierModel, fit_tier_model, noisy_rows
 from models.evaluate import score_predictions
 from models.labelling import IndicatorRecord, LabelLike, TrainingSet, shipped_labels, training_rows
-from models.labels import LabelledIndicator, load_bundled_training, read_labels, training_sha256, write_labels_csv
+from models.labels import LabelledIndicator, load_default_training, read_labels, training_sha256, write_labels_csv
 from nlp.errors import JixiaoError
 
 __all__ = ["HELDOUT_SHARE", "Score", "TrainOutcome", "TrainingError", "heldout_documents", "fit_training_set", "retrain"]
@@ -105,14 +107,16 @@ def _noise_estimator(estimator: str) -> str:
 
 def fit_training_set(ts: TrainingSet, *, estimator: str = DEFAULT_ESTIMATOR) -> TierModel:
     """Fit on a training set; the label-noise filter drops doubtful filed labels, never a reviewer's."""
-    subs = {r.sub for r in ts.rows}
+    with_sub = [i for i, r in enumerate(ts.rows) if r.sub is not None]  # tier-only rows are scored, never fitted
+    ts = TrainingSet([ts.rows[i] for i in with_sub], [ts.reviewed[i] for i in with_sub])
+    subs = {r.sub for r in ts.rows if r.sub}
     if len(subs) < 2:
         what = f"only {next(iter(subs))}" if subs else "no labelled rows"
         raise TrainingError(f"the training data has {what}: a classifier needs at least two sub-tiers; "
                             "ingest documents or label more rows")
     tiers = sorted({r.tier for r in ts.rows})
     if len(tiers) < 2:
-        names = "、".join(sorted({r.sub for r in ts.rows}))
+        names = "、".join(sorted({r.sub for r in ts.rows if r.sub}))
         raise TrainingError(f"the {len(ts.rows)} training rows all carry one tier ({tiers[0]}: {names}); the classifier"
                             " needs labelled examples of at least two tiers (产出, 效益, 满意度)")
     noisy = set(noisy_rows(ts.rows, estimator=_noise_estimator(estimator)))
@@ -131,6 +135,33 @@ def _without(ts: TrainingSet, groups: set[str]) -> TrainingSet:
 
 def _join(a: TrainingSet, extra: Sequence[LabelledIndicator]) -> TrainingSet:
     return TrainingSet(list(a.rows) + list(extra), list(a.reviewed) + [False] * len(extra))
+
+
+def _with_bundled(ts: TrainingSet) -> TrainingSet:
+    """The bundled training set (:func:`models.labels.load_default_training`) followed by ``ts``; a
+    bundled document that ``ts`` holds again (a sample disclosure ingested into the store) is taken
+    from ``ts`` only, as :func:`models.labels.with_default_training` does.
+
+    A document of ``ts`` takes the place of the bundled one in the bundled order, so that the store
+    of the bundled samples alone gives the default model's rows in the default model's order (the
+    same fit: the solver and the noise filter's folds depend on the order).
+    """
+    by_group: dict[str, list[int]] = {}
+    for i, r in enumerate(ts.rows):
+        by_group.setdefault(r.group, []).append(i)
+    rows: list[LabelledIndicator] = []
+    reviewed: list[bool] = []
+    placed: set[str] = set()
+    for r in load_default_training():
+        if r.group not in by_group:
+            rows.append(r)
+            reviewed.append(False)
+        elif r.group not in placed:
+            placed.add(r.group)
+            rows.extend(ts.rows[i] for i in by_group[r.group])
+            reviewed.extend(ts.reviewed[i] for i in by_group[r.group])
+    rest = [i for i, r in enumerate(ts.rows) if r.group not in placed]
+    return TrainingSet(rows + [ts.rows[i] for i in rest], reviewed + [ts.reviewed[i] for i in rest])
 
 
 def fingerprint(ts: TrainingSet, estimator: str) -> str:
@@ -167,7 +198,7 @@ def _recipe_rows(data_dir: Path, recipe: dict[str, Any], records: Sequence[Indic
     ts = training_rows(used, [*shipped_labels(used), *labels_upto(int(recipe.get("label_upto", 0)))])
     if recipe.get("extra"):
         ts = _join(ts, read_labels(_extra_path(data_dir, recipe["extra"])))
-    return ts
+    return _with_bundled(ts) if recipe.get("bundled") else ts
 
 
 def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequence[IndicatorRecord],
@@ -175,7 +206,7 @@ def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequ
     """The active model as it would be without the held-out documents (itself if it never saw them)."""
     names = held | {Path(h).name for h in held}
     if version == registry.DEFAULT_VERSION:
-        bundled = load_bundled_training(adjudicated=True)
+        bundled = load_default_training()
         if not any(r.group in names for r in bundled):
             return registry.default_model(data_dir)
         on_phase("refitting the active model without the held-out documents")
@@ -206,15 +237,20 @@ def retrain(
     use_store: bool = True,
     estimator: str = DEFAULT_ESTIMATOR,
     force: bool = False,
+    bundled: bool = True,
     on_phase: Callable[[str], None] = lambda what: None,
 ) -> TrainOutcome:
     """One versioned training run (see the module docstring). ``labels`` are the reviewer labels in
-    force, the latest having id ``label_upto``; ``labels_upto(n)`` gives them as they were at id n."""
+    force, the latest having id ``label_upto``; ``labels_upto(n)`` gives them as they were at id n.
+    With ``bundled`` the candidate is fitted on the bundled training set as well (the default model's)."""
     shipped = shipped_labels(records)
     candidate = _join(training_rows(records if use_store else [], [*(shipped if use_store else []), *labels]), extra)
     if not candidate.rows:
         raise TrainingError("nothing to train on: no stored documents, reviewer labels or label file; "
                             "ingest documents or import labels first")
+    n_own = len(candidate.rows)
+    if bundled:
+        candidate = _with_bundled(candidate)
     truth_all = training_rows(records, [*shipped, *labels]).rows
     held = heldout_documents([r.doc for r in records])
     truth = [r for r in truth_all if r.group in held]
@@ -256,6 +292,8 @@ def retrain(
     training = {
         "store": use_store,
         "n_rows": len(candidate.rows),
+        "bundled": bundled,
+        "n_bundled_rows": len(candidate.rows) - n_own,
         "n_reviewer_labels": sum(candidate.reviewed),
         "n_shipped_labels": len(shipped) if use_store else 0,
         "n_documents": len({r.group for r in candidate.rows}),
@@ -274,7 +312,8 @@ def retrain(
         "forced": force and not better,
         "reason": reason,
     }
-    recipe = {"store": use_store, "label_upto": label_upto, "extra": extra_name, "estimator": estimator}
+    recipe = {"store": use_store, "label_upto": label_upto, "extra": extra_name, "estimator": estimator,
+              "bundled": bundled}
     on_phase("saving")
     entry = registry.save_version(data_dir, final, rows=candidate.rows, training=training, metrics=metrics,
                                   recipe=recipe, activate=promoted, heldout_fit=heldout_fit)

@@ -32,6 +32,7 @@ from sklearn.model_selection import GroupKFold
 from models.baseline import BY_UNIT, RULES
 from models.distinct import distinct
 from models.features import IndicatorText, fold_text, unit_class
+from models.knowledge import knowledge_vote
 from nlp.normalize import SUB_TIERS
 
 __all__ = ["EVIDENCE", "evidence", "RuleStack", "fit_conditional_logit", "model_proba"]
@@ -48,6 +49,7 @@ EVIDENCE: tuple[str, ...] = (
     "desc_any",  # some description rule of c matches
     "unit_default",  # nothing matched the name and the unit class points at c (the baseline's fallback)
     "no_rule_x_log_p",  # log_p_model where no name rule matched at all (the model alone must decide)
+    "knowledge",  # the reviewer's rules of docs/classification.md point at c (models.knowledge.knowledge_vote)
 )
 
 _EPS = 1e-3
@@ -96,6 +98,10 @@ def evidence(X: Sequence[IndicatorText], model_p: np.ndarray, seen: np.ndarray) 
     rows = np.flatnonzero(d_first >= 0)
     F[rows, d_first[rows], 3] = 1.0
     F[:, :, 4] = d_any
+    for i, x in enumerate(X):
+        vote = knowledge_vote(x)
+        if vote is not None:
+            F[i, _SUB_INDEX[vote], 7] = 1.0
     return F
 
 
@@ -139,7 +145,7 @@ STACK_MAX_ROWS = 10_000
 
 #: θ when there are too few groups to fit it out of fold: trust the model's probabilities and
 #: give the first name rule about the weight of a factor e^1.5 in odds (a prior, not fitted on any scores)
-DEFAULT_THETA = np.array([1.0, 1.5, 0.5, 0.5, 0.25, 0.5, 0.0])
+DEFAULT_THETA = np.array([1.0, 1.5, 0.5, 0.5, 0.25, 0.5, 0.0, 1.0])
 
 
 class RuleStack(ClassifierMixin, BaseEstimator):

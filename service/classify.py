@@ -20,6 +20,8 @@ def prediction_record(text: IndicatorText, p: Prediction) -> dict[str, Any]:
         "sub": p.sub,
         "confidence": p.confidence,
         "tier_confidence": p.tier_confidence,
+        "tier_margin": p.tier_margin,
+        "uncertain": p.uncertain,
         "alternatives": [{"sub": s, "p": prob} for s, prob in p.alternatives],
     }
 
@@ -63,9 +65,11 @@ class ModelCache:
             return self._model
 
 
-def classify(texts: Sequence[IndicatorText], data_dir: Path, *, model: TierModel | None = None) -> list[dict[str, Any]]:
-    """Predictions for ``texts`` in input order (the default model of ``data_dir`` unless ``model`` is given)."""
+def classify(texts: Sequence[IndicatorText], data_dir: Path, *, model: TierModel | None = None,
+             cost_tier: bool = False) -> list[dict[str, Any]]:
+    """Predictions for ``texts`` in input order (the default model of ``data_dir`` unless ``model`` is given);
+    ``cost_tier``: the table has 成本 as a 一级 (see :meth:`models.classifier.TierModel.predict`)."""
     if not texts:
         return []
     model = model if model is not None else load_default(data_dir)
-    return [prediction_record(t, p) for t, p in zip(texts, model.predict(list(texts)))]
+    return [prediction_record(t, p) for t, p in zip(texts, model.predict(list(texts), cost_tier=cost_tier))]

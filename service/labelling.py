@@ -153,13 +153,15 @@ def train_versioned(
     use_store: bool = True,
     estimator: str | None = None,
     force: bool = False,
+    bundled: bool = True,
     by: str = "",
     on_phase: Callable[[str], None] = lambda what: None,
 ) -> tuple[TrainOutcome, ImportOutcome | None]:
     """``jixiao train``: import a corrections file as labels (if given), then :func:`models.retrain.retrain`.
 
     The labels file (``name, desc, value, tier, sub[, group]``) adds rows to this training only; it is
-    read and checked before anything is fitted or written.
+    read and checked before anything is fitted or written. ``bundled``: fit on the bundled training set
+    as well (:func:`models.labels.load_default_training`), as the default model does.
     """
     from models.classifier import DEFAULT_ESTIMATOR, ESTIMATORS
 
@@ -179,7 +181,8 @@ def train_versioned(
 
         outcome = retrain(data_dir, records=records, labels=labels, labels_upto=labels_upto, label_upto=upto,
                           extra=extra, extra_source=str(labels_file) if labels_file else None, use_store=use_store,
-                          estimator=estimator or DEFAULT_ESTIMATOR, force=force, on_phase=on_phase)
+                          estimator=estimator or DEFAULT_ESTIMATOR, force=force, bundled=bundled,
+                          on_phase=on_phase)
     return outcome, imported
 
 

@@ -405,7 +405,7 @@ def test_classify_file_errors(data_dir: Path, tmp_path: Path) -> None:
 def test_train_on_one_tier(data_dir: Path, tmp_path: Path) -> None:
     labels = tmp_path / "one.csv"
     labels.write_text("name,tier,sub\n培训人数,产出,数量\n合格率,产出,质量\n", encoding="utf-8")
-    r = jx(data_dir, "train", "--labels", str(labels), "--no-store")
+    r = jx(data_dir, "train", "--labels", str(labels), "--no-store", "--no-bundled")
     assert (r.exit_code, r.stderr) == (
         1, "Error: the 2 training rows all carry one tier (产出: 数量、质量); the classifier needs labelled examples"
            " of at least two tiers (产出, 效益, 满意度)\n")

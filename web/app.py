@@ -47,6 +47,7 @@ class ClassifyItem(BaseModel):
 
 class ClassifyRequest(BaseModel):
     items: list[ClassifyItem]
+    cost_tier: bool = Field(False, description="the table has 成本 as a 一级 (经济成本/社会成本/生态环境成本 under it)")
 
 
 class LabelRequest(BaseModel):
@@ -139,7 +140,8 @@ def create_app(config: ServiceConfig) -> FastAPI:
         if len(body.items) > MAX_CLASSIFY_ITEMS:
             raise JixiaoError(f"{len(body.items)} items in one request; send at most {MAX_CLASSIFY_ITEMS}")
         texts = texts_from_items([item.model_dump() for item in body.items])
-        return {"items": classify(texts, data_dir, model=app.state.models.get() if texts else None)}
+        return {"items": classify(texts, data_dir, model=app.state.models.get() if texts else None,
+                                  cost_tier=body.cost_tier)}
 
     @app.get("/api/documents", tags=["documents"])
     def api_documents() -> dict[str, Any]:

@@ -1,5 +1,10 @@
 """M01: the tier classifier disagrees with the filed 一级/二级 with high confidence.
 
+Only confident disagreements are reported: the predicted sub-tier's probability must reach the
+``model_min_confidence`` threshold and the prediction must not be flagged ``uncertain`` (its two
+most probable tiers close, see ``models.classifier.UNCERTAIN_MARGIN``). The evidence carries the
+confidence and the tier margin, so a reviewer sees how sure the model was.
+
 The classifier is reached only through ``models.registry.load_active`` (the active model version,
 hash-checked) and ``TierModel.predict([IndicatorText(name, desc, value)])``; each finding names the
 model version in its evidence. When it is not installed or not trained
@@ -60,7 +65,7 @@ _BLOCK = 50_000
 def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, model: Any,
                        version: str | None = None) -> list[Finding]:
     """M01: one finding per indicator whose filed (tier, sub) the classifier confidently rejects."""
-    from models.classifier import IndicatorText  # the model exists, so the module does
+    from models.classifier import UNCERTAIN_MARGIN, IndicatorText  # the model exists, so the module does
 
     # the classifier reads name, description and value: rows whose cells the parser could not assign
     # with confidence (garbled layout) would be judged on another row's words
@@ -73,7 +78,8 @@ def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, mod
     min_conf = s.threshold("model_min_confidence")
     out = []
     for (ctx, ind), pred in zip(rows, preds):
-        if pred.confidence < min_conf:
+        # an unconfident or close call is the model not knowing, not evidence against the filing
+        if pred.confidence < min_conf or getattr(pred, "uncertain", False):
             continue
         if pred.sub == ind.sub or (pred.sub is None and pred.tier == ind.tier):
             continue
@@ -82,7 +88,10 @@ def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, mod
             f"分类模型认为「{ind.name}」应属于「{_label(pred.tier, pred.sub)}」，"
             f"填报为「{_label(ind.tier, ind.sub)}」（置信度{pred.confidence:.0%}）。",
             evidence=(("filed", _label(ind.tier, ind.sub)), ("predicted", _label(pred.tier, pred.sub)),
-                      ("confidence", round(float(pred.confidence), 3)), ("model_version", version)),
+                      ("confidence", round(float(pred.confidence), 3)),
+                      ("tier_margin", round(float(getattr(pred, "tier_margin", 1.0)), 3)),
+                      ("confident", f"概率≥{min_conf:.2f} 且最可能的两个一级相差≥{UNCERTAIN_MARGIN:.2f}"),
+                      ("model_version", version)),
             indicator=ind, cells=("tier", "sub"),
             suggestion=f"核对归类；若模型正确，移到「{_label(pred.tier, pred.sub)}」下。",
         ))

@@ -16,3 +16,11 @@ def sample_rows() -> list[LabelledIndicator]:
 @pytest.fixture(scope="session")
 def sample_model(sample_rows: list[LabelledIndicator]) -> TierModel:
     return fit_tier_model(sample_rows)
+
+
+@pytest.fixture(scope="session")
+def default_model() -> TierModel:
+    """The shipped default model: samples with the reviewers' corrections + the multi-sector corpus."""
+    from models.classifier import fit_default_model
+
+    return fit_default_model()

@@ -88,14 +88,27 @@ def test_copying_the_whole_training_set_does_not_change_the_model(sample_rows: l
     assert abs(once - thrice).max() < 1e-6
 
 
-def test_default_model_is_trained_on_the_reviewers_corrections(tmp_path: Path) -> None:
-    from models.labels import load_bundled_training, training_sha256
+def test_default_model_is_trained_on_the_reviewers_corrections_and_the_corpus(tmp_path: Path) -> None:
+    from models.labels import (
+        CORPUS_GROUP_PREFIX,
+        load_bundled_corpus,
+        load_bundled_training,
+        load_default_training,
+        training_sha256,
+    )
     from models.persist import DEFAULT, model_path, read_metadata
 
     load_default(tmp_path)
     meta = read_metadata(model_path(tmp_path, DEFAULT))
-    assert meta.data_sha256 == training_sha256(load_bundled_training(adjudicated=True))
-    assert meta.data_sha256 != training_sha256(load_bundled_training())
+    rows = load_default_training()
+    assert meta.data_sha256 == training_sha256(rows) and meta.n_rows == len(rows)
+    samples = load_bundled_training(adjudicated=True)
+    assert [(r.text, r.sub) for r in rows[: len(samples)]] == [(r.text, r.sub) for r in samples]  # corrected labels
+    assert [(r.text, r.sub) for r in load_bundled_training()] != [(r.text, r.sub) for r in samples]
+    corpus = load_bundled_corpus()
+    assert len({r.group for r in corpus}) >= 50 and all(r.group.startswith(CORPUS_GROUP_PREFIX) for r in corpus)
+    assert len({r.sector for r in corpus}) >= 20
+    assert training_sha256(load_default_training()) == meta.data_sha256  # deterministic build
 
 
 def test_rule_weight_is_chosen_on_the_training_documents() -> None:

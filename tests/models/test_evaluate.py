@@ -34,6 +34,34 @@ def test_cross_validation_scores_every_row_once_per_estimator() -> None:
         assert 0.0 <= r.tier.macro_f1 <= 1.0
 
 
+def test_copies_of_a_document_are_held_out_together_and_reference_rows_never_scored() -> None:
+    from models.evaluate import fold_groups
+    from models.labels import REFERENCE_GROUP_PREFIX
+
+    copy = [LabelledIndicator(r.text, r.tier, r.sub, "a-copy") for r in ROWS if r.group == "a"]
+    reference = [_row("受益人数", "社会效益", REFERENCE_GROUP_PREFIX + "examples", "≥1000人")]
+    rows = ROWS + copy + reference
+    folds = fold_groups(rows)
+    assert {f for f, r in zip(folds, rows) if r.group in ("a", "a-copy")} == {"a"}
+    assert len(set(folds)) == 4  # a (+ its copy), b, c, the reference group
+    cv = cross_validate(rows, estimators=("baseline",))
+    assert cv.groups == ("a", "b", "c")
+    assert cv.results[0].n_rows == len(ROWS) + len(copy)  # the reference row is never scored
+
+
+def test_scores_per_sector_and_origin_and_tier_only_rows() -> None:
+    rows = [LabelledIndicator(r.text, r.tier, r.sub, "corpus:" + r.group, sector=f"s{r.group}") for r in ROWS]
+    rows.append(LabelledIndicator(IndicatorText("居民健康水平"), "效益", None, "corpus:c", sector="sc"))  # a tier-only row
+    proba = np.zeros((len(rows), len(SUB_TIERS)))
+    for i, r in enumerate(rows):
+        proba[i, SUB_TIERS.index(r.sub or "社会效益")] = 1.0
+    res = score_predictions("x", rows, proba)
+    assert res.tier.macro_f1 == 1.0 and sum(c.support for c in res.sub.per_class) == len(ROWS)
+    assert [(o.name, o.n_rows, o.n_sub_rows) for o in res.by_origin] == [("corpus", len(rows), len(ROWS))]
+    assert {s.name: (s.n_rows, s.n_sub_rows, s.tier_macro_f1) for s in res.by_sector} == {
+        "sa": (3, 3, 1.0), "sb": (3, 3, 1.0), "sc": (4, 3, 1.0)}
+
+
 def test_cross_validation_needs_two_documents() -> None:
     with pytest.raises(ValueError, match="at least two groups"):
         cross_validate([_row("培训人数", "数量", "a")] * 3, estimators=("baseline",))
@@ -76,10 +104,11 @@ def test_adjudicated_cross_validation_trains_on_the_corrected_labels() -> None:
 
     # 培训人数 filed as 时效 everywhere; corrected to 数量 in every document: only a model trained on
     # the corrections (logistic, no rules) can predict 数量 for the held-out document
-    rows = [LabelledIndicator(IndicatorText(n, None, v), SUB_PARENT[s], s, g, i)
-            for i, (g, n, v, s) in enumerate([(g, n, v, s) for g in "abc" for n, v, s in
-                                               [("培训人数", "≥50人", "时效"), ("群众满意度", "≥90%", "服务对象满意度"),
-                                                ("项目成本", "≤5万元", "成本")] * 2])]
+    # (each document words its rows a little differently: documents that are copies would be held out together)
+    rows = [LabelledIndicator(IndicatorText(who + n, None, v), SUB_PARENT[s], s, g, i)
+            for i, (g, who, n, v, s) in enumerate([(g, who, n, v, s) for g, who in zip("abc", ("甲", "乙", "丙"))
+                                                    for n, v, s in [("培训人数", "≥50人", "时效"), ("群众满意度", "≥90%", "服务对象满意度"),
+                                                                    ("项目成本", "≤5万元", "成本")] * 2])]
     fixes = [Correction(r.group, r.line, r.text.name, "时效", "数量", "corrected", "§3.3 数量", "disagree")
              for r in rows if r.sub == "时效"]
     run = evaluation_run(rows, estimators=("logistic",), corrections=fixes)

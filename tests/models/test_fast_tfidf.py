@@ -51,7 +51,7 @@ def texts(sample_rows: list[LabelledIndicator]) -> list[IndicatorText]:
 
 def _vectorizers(model: TierModel) -> dict[str, TfidfVectorizer]:
     union = model.pipeline.estimator_.named_steps["features"]
-    return {name: part.named_steps["tfidf"] for name, part in union.transformer_list if name != "value_shape"}
+    return {name: part.named_steps["tfidf"] for name, part in union.transformer_list if name not in ("value_shape", "knowledge")}
 
 
 def _assert_same_sparse(a: object, b: object) -> None:
@@ -79,7 +79,7 @@ def test_the_shipped_features_use_the_fast_vectorizer(sample_model: TierModel) -
 def test_each_fast_vectorizer_equals_scikit_learns(sample_model: TierModel, texts: list[IndicatorText]) -> None:
     union = sample_model.pipeline.estimator_.named_steps["features"]
     for name, part in union.transformer_list:
-        if name == "value_shape":
+        if name in ("value_shape", "knowledge"):  # not TF-IDF blocks
             continue
         docs = part.named_steps["field"].transform(texts)
         fast = part.named_steps["tfidf"]
@@ -145,6 +145,9 @@ def _rule_hits(text: str) -> tuple[int, np.ndarray]:
     return first, any_
 
 
+from models.knowledge import knowledge_vote  # noqa: E402
+
+
 def _evidence_per_row(X: list[IndicatorText], model_p: np.ndarray, seen: np.ndarray) -> np.ndarray:
     """The stack's evidence as first written: one row at a time (the reference)."""
     n, s = len(X), len(SUB_TIERS)
@@ -167,6 +170,9 @@ def _evidence_per_row(X: list[IndicatorText], model_p: np.ndarray, seen: np.ndar
         if d_first >= 0:
             F[i, d_first, 3] = 1.0
         F[i, :, 4] = d_any
+        vote = knowledge_vote(x)
+        if vote is not None:
+            F[i, _SUB_INDEX[vote], 7] = 1.0
     return F
 
 
@@ -176,6 +182,9 @@ def test_batched_rule_evidence_equals_the_per_row_definition(texts: list[Indicat
     seen = rng.random((len(texts), len(SUB_TIERS))) > 0.2
     np.testing.assert_array_equal(evidence(texts, model_p, seen), _evidence_per_row(texts, model_p, seen))
     assert evidence([], model_p[:0], seen[:0]).shape == (0, len(SUB_TIERS), len(EVIDENCE))
+
+
+from models.classifier import UNCERTAIN_MARGIN  # noqa: E402
 
 
 def _predictions_per_row(sub_p: np.ndarray, n_alternatives: int) -> list[Prediction]:
@@ -188,8 +197,11 @@ def _predictions_per_row(sub_p: np.ndarray, n_alternatives: int) -> list[Predict
     out = []
     for i in range(sub_p.shape[0]):
         alts = tuple((SUB_TIERS[j], round(float(sub_p[i, j]), 4)) for j in order[i] if j != subs[i])
+        first, second = sorted(tier_p[i])[-1], sorted(tier_p[i])[-2]
+        margin = float(first - second)
         out.append(Prediction(TIER_LABELS[tiers[i]], SUB_TIERS[subs[i]], round(float(sub_p[i, subs[i]]), 4),
-                              alts[:n_alternatives], round(float(tier_p[i, tiers[i]]), 4)))
+                              alts[:n_alternatives], round(float(tier_p[i, tiers[i]]), 4), round(margin, 4),
+                              margin < UNCERTAIN_MARGIN))
     return out
 
 

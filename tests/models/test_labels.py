@@ -147,3 +147,15 @@ def test_bundled_corrections_are_the_reviewers_file_and_match_the_bundled_rows()
     assert all(c.reason.startswith("kept") or "§3" in c.reason or "R0" in c.reason or "R1" in c.reason for c in corrections)
     by_name = {b.text.name: b for a, b in changed}
     assert (by_name["学生抽样调查满意度"].tier, by_name["学生抽样调查满意度"].sub) == ("满意度", "服务对象满意度")
+
+
+def test_an_ingested_copy_of_a_bundled_document_replaces_its_bundled_rows() -> None:
+    from models.labels import load_bundled_training, load_default_training, with_default_training
+
+    sample = load_bundled_training()
+    doc = sample[0].group
+    mine = [r for r in sample if r.group == doc]  # the same disclosure, ingested: labels as filed
+    merged = with_default_training(mine)
+    assert [r for r in merged if r.group == doc] == mine
+    assert len(merged) == len(load_default_training())  # every other bundled row kept
+    assert with_default_training([]) == load_default_training()

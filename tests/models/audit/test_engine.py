@@ -83,6 +83,27 @@ def test_confident_classifier_disagreement_shows_both_labels():
     assert m01[0].message == "分类模型认为「学生抽样调查满意度」应属于「满意度/服务对象满意度」，填报为「效益/社会效益」（置信度97%）。"
 
 
+class _CloseCallModel:
+    """Says 满意 rows are 服务对象满意度 with a high sub-tier probability, but as a close call between two tiers."""
+
+    def predict(self, rows):
+        out = []
+        for r in rows:
+            p = _Pred("满意度", "服务对象满意度", 0.97) if "满意" in r.name else _Pred("产出", "数量", 0.4)
+            p.uncertain, p.tier_margin = "满意" in r.name, 0.05
+            out.append(p)
+        return out
+
+
+def test_m01_stays_quiet_on_a_close_call_and_says_how_sure_it_was_otherwise():
+    quiet = sanmian_result(model=ModelStatus(_CloseCallModel()))
+    assert [f for f in quiet.findings if f.rule == "M01"] == []
+    loud = sanmian_result(model=ModelStatus(_Model()))
+    [m01] = [f for f in loud.findings if f.rule == "M01"]
+    ev = m01.evidence_dict()
+    assert ev["confidence"] == 0.97 and ev["tier_margin"] == 1.0 and "相差" in str(ev["confident"])
+
+
 def test_min_severity_keeps_errors_only():
     result = filter_result(sanmian_result(), Severity.ERROR)
     assert result.findings and all(f.severity is Severity.ERROR for f in result.findings)
