@@ -1,0 +1,171 @@
+"""Spreadsheet readers: XLSX (openpyxl), XLS (xlrd) and CSV to a :class:`~nlp.table.Sheet`.
+
+Each visible worksheet becomes one grid :class:`~nlp.table.Table` (its
+caption is the sheet name) holding every row with text: title rows, metadata
+rows (项目名称 …), header and indicator rows of one or many projects, which
+the interpreter tells apart. Merged ranges are restored (the text repeated
+into every covered position as a ``spanned`` copy). Values read as the
+spreadsheet displays them under their number format (:mod:`nlp.readers.numfmt`):
+``95%`` not ``0.95``, ``2024年5月15日`` not a serial number. Leading empty
+columns are dropped. Hidden sheets (drop-down lists, lookups) are not read
+and are named in the sheet's notes. Formulas read as the value the
+spreadsheet last saved with them; a formula never calculated reads empty.
+
+CSV files are decoded like text (UTF-8 or GB18030, see :func:`nlp.io.decode_text`);
+the delimiter is the one of ``,`` ``\\t`` ``;`` ``|`` that splits the first lines
+most consistently. A CSV has no merges: a merged cell exported to CSV keeps
+its text in its first position and leaves the others empty.
+
+Positions: ``line`` is the spreadsheet row (1-based), ``col`` the 0-based
+column after dropping leading empty columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable
+
+from nlp.errors import InputError
+from nlp.io import decode_text
+from nlp.readers.grid import GridBuilder, clean_text
+from nlp.readers.numfmt import display
+from nlp.table import Sheet, Table
+
+__all__ = ["read_csv", "read_xls", "read_xlsx"]
+
+#: (row, col, text, rowspan, colspan) with 0-based row/col, as a worksheet yields them
+_Placed = tuple[int, int, str, int, int]
+
+
+def _table(cells: Iterable[_Placed], *, caption: str) -> Table | None:
+    cells = [c for c in cells if c[2] or c[3] > 1 or c[4] > 1]
+    if not any(c[2] for c in cells):
+        return None
+    first_col = min(c[1] for c in cells if c[2])
+    grid = GridBuilder()
+    for row, col, text, rowspan, colspan in sorted(cells):
+        if col + colspan <= first_col or grid.origin(row, max(col, first_col) - first_col) is not None:
+            continue  # left of the table, or a value left behind in a merged-over position
+        start = max(col, first_col)
+        grid.place(row, start - first_col, text, line=row + 1, rowspan=rowspan, colspan=colspan - (start - col))
+        grid.set_row_line(row, row + 1)
+    return grid.build(caption=caption)
+
+
+def read_xlsx(data: bytes, *, file: str) -> Sheet:
+    """Every visible worksheet of an XLSX workbook. Raises :class:`InputError` if unreadable."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+    except (zipfile.BadZipFile, EOFError):
+        raise InputError(file, "damaged or truncated XLSX (not a readable zip package); save the workbook again as .xlsx") from None
+    except KeyError as exc:
+        raise InputError(file, f"damaged XLSX (part {exc} missing); save the workbook again as .xlsx") from None
+    except Exception as exc:  # the XML or zip layers' own errors (lxml, zlib): a damaged file, not a bug here
+        raise InputError(file, f"damaged XLSX ({type(exc).__name__}); save the workbook again as .xlsx") from None
+    tables: list[Table] = []
+    notes: list[tuple[int, str]] = []
+    for ws in workbook.worksheets:
+        if ws.sheet_state != "visible":
+            notes.append((1, f"hidden sheet {ws.title!r} not read"))
+            continue
+        spans = {(r.min_row, r.min_col): (r.max_row - r.min_row + 1, r.max_col - r.min_col + 1) for r in ws.merged_cells.ranges}
+        cells: list[_Placed] = []
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None and (cell.row, cell.column) not in spans:
+                    continue
+                rowspan, colspan = spans.get((cell.row, cell.column), (1, 1))
+                text = clean_text(display(cell.value, cell.number_format))
+                cells.append((cell.row - 1, cell.column - 1, text, rowspan, colspan))
+        table = _table(cells, caption=ws.title)
+        if table is not None:
+            tables.append(table)
+    workbook.close()
+    return Sheet(blocks=tuple(tables), reader="xlsx", notes=tuple(notes))
+
+
+def read_xls(data: bytes, *, file: str) -> Sheet:
+    """Every visible worksheet of a legacy XLS (BIFF) workbook. Raises :class:`InputError` if unreadable."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
+    except xlrd.XLRDError as exc:
+        reason = str(exc)
+        if "encrypt" in reason.lower():
+            raise InputError(file, "password-protected XLS; remove the password (open it in Excel/WPS and save without one)") from None
+        raise InputError(file, f"damaged XLS ({reason}); save the workbook again as .xlsx") from None
+    except Exception as exc:  # xlrd's own reading errors on a truncated file (struct, index, assertion)
+        raise InputError(file, f"damaged or truncated XLS ({type(exc).__name__}); save the workbook again as .xlsx") from None
+    tables: list[Table] = []
+    notes: list[tuple[int, str]] = []
+    for index in range(book.nsheets):
+        ws = book.sheet_by_index(index)
+        if ws.visibility:
+            notes.append((1, f"hidden sheet {ws.name!r} not read"))
+            continue
+        spans = {(rlo, clo): (rhi - rlo, chi - clo) for rlo, rhi, clo, chi in ws.merged_cells}
+        cells: list[_Placed] = []
+        for r in range(ws.nrows):
+            for c in range(ws.ncols):
+                cell = ws.cell(r, c)
+                if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) and (r, c) not in spans:
+                    continue
+                rowspan, colspan = spans.get((r, c), (1, 1))
+                cells.append((r, c, clean_text(_xls_display(book, cell)), rowspan, colspan))
+        table = _table(cells, caption=ws.name)
+        if table is not None:
+            tables.append(table)
+    return Sheet(blocks=tuple(tables), reader="xls", notes=tuple(notes))
+
+
+def _xls_display(book, cell) -> str:
+    import xlrd
+
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return ""
+    if cell.ctype == xlrd.XL_CELL_TEXT:
+        return cell.value
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return display(bool(cell.value), None)
+    xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
+    fmt = book.format_map[xf.format_key].format_str if xf is not None and xf.format_key in book.format_map else None
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return display(xlrd.xldate_as_datetime(cell.value, book.datemode), fmt)
+        except (xlrd.xldate.XLDateError, OverflowError, ValueError):
+            return display(cell.value, None)
+    return display(cell.value, fmt)
+
+
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+def read_csv(data: bytes, *, file: str) -> Sheet:
+    """A CSV file as one grid table. Raises :class:`InputError` if it is not text."""
+    text, _ = decode_text(data, file=file)
+    sample = [line for line in text.split("\n")[:50] if line.strip()]
+    delimiter = max(_DELIMITERS, key=lambda d: _consistency(sample, d))
+    cells: list[_Placed] = []
+    try:
+        for r, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
+            for c, value in enumerate(row):
+                cells.append((r, c, clean_text(value), 1, 1))
+    except csv.Error as exc:
+        raise InputError(file, f"not readable as CSV ({exc}); export the sheet again as CSV") from None
+    table = _table(cells, caption="")
+    return Sheet(blocks=(table,) if table is not None else (), reader="csv")
+
+
+def _consistency(lines: list[str], delimiter: str) -> tuple[int, int]:
+    """How well ``delimiter`` splits the lines: lines it splits, then the most common field count."""
+    counts = [len(next(csv.reader([line], delimiter=delimiter), [])) for line in lines]
+    split = [n for n in counts if n > 1]
+    if not split:
+        return (0, 0)
+    common = max(set(split), key=split.count)
+    return (split.count(common), common)
