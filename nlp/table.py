@@ -78,6 +78,10 @@ class Table:
     rows: tuple[Row, ...]
     grid: bool = False
     caption: str = ""  #: a title the input attaches to the table (HTML <caption>, sheet name)
+    #: the input does not mark where rows end (one cell per line or paragraph with no row
+    #: delimiter): each row holds one cell, in reading order, and the interpreter groups them
+    #: into rows against the header
+    stream: bool = False
 
     @property
     def line(self) -> int:

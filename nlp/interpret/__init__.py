@@ -1,0 +1,511 @@
+"""The table interpreter: any :class:`~nlp.table.Sheet` to projects and indicator records.
+
+Readers know the physical form of an input; this package knows the vocabulary and
+nothing about the form. It walks the sheet's blocks in reading order and
+
+* finds header rows by their words, in any order and with variants, joining a header
+  broken over several lines (:mod:`nlp.interpret.header`);
+* reads each data row against the current header by the content of its cells:
+  merged 一级/二级 cells are carried down, operator / polarity / unit cells are told
+  apart by what they hold, a second 二级/三级/值 column set is read as the annual set
+  when it is filled and kept otherwise (:mod:`nlp.interpret.rows`);
+* reads metadata blocks (项目名称, 主管部门, 年度目标 …) and the project fields printed
+  left of the tier column, and starts a new project where a new block or project
+  field appears (several projects per text);
+* stops a table at its closing rows (合计, 总分, 说明, 评价结论 …) so that blocks which
+  only look like indicator rows (资金管理情况, budget blocks) are never read as indicators.
+
+Tables whose input does not mark row ends (``Table.stream``) are first grouped into rows
+against their header (:mod:`nlp.interpret.stream`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from nlp.interpret.header import Header, is_complete, is_header_start, make_header
+from nlp.interpret.meta import budget_wan, clean_department, inline_meta, pairs_from_cells, year_in
+from nlp.interpret.rows import RowRead, read_row
+from nlp.interpret.stream import stream_rows
+from nlp.interpret.vocab import header_role, key, meta_label, op_cell, sub_label, tier_label
+from nlp.parse.meta import read_department
+from nlp.normalize import SUB_PARENT, canonical_tier, clean_cell, parse_value
+from nlp.records import Indicator, ParseIssue, Project, Severity
+from nlp.table import Cell, Paragraph, Row, Sheet
+
+__all__ = ["Interpretation", "interpret"]
+
+#: a unit printed with its numeric code on a line of its own (``315204云汀区市场监督管理局``)
+_CODED_UNIT = re.compile(r"^\d{3,}[-\s]*[\u4e00-\u9fff()()]{2,40}(?:局|委员会|委|办公室|中心|院|厅|所|站|队|部)$")
+
+#: first cells that close an indicator table (totals, conclusions, notes, signatures)
+_CLOSERS = re.compile(
+    r"^(?:合计|总分|总计|小计|说明|备注|注[::]|注\d|评价结论|存在问题|改进措施|项目负责人|财务负责人|"
+    r"偏差大|填报人|审核人|联系电话|其他需要说明|上一篇|下一篇|资金管理情况|总体目标完成情况|"
+    r"资金投入情况|预算执行情况|项目资金|年度资金总额)"
+)
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    projects: tuple[Project, ...]
+    issues: tuple[ParseIssue, ...]
+    department: str | None
+    year: int | None
+
+
+@dataclass
+class _RowRec:
+    header: Header
+    read: RowRead
+    tier_raw: str
+    sub_raw: str
+    set: int
+    line: int
+    line_end: int
+
+
+@dataclass
+class _Proj:
+    meta: dict[str, str] = field(default_factory=dict)
+    rows: list[_RowRec] = field(default_factory=list)
+    line: int = 0
+    year: int | None = None
+    title: str = ""
+    headless: bool = False  #: rows read before any header of the text (an excerpt starting mid-table)
+
+
+def _texts(cells: tuple[Cell, ...] | list[Cell]) -> list[str]:
+    return [c.text for c in cells]
+
+
+def _trim(cells: tuple[Cell, ...]) -> list[Cell]:
+    out = list(cells)
+    while out and not out[-1].text.strip():
+        out.pop()
+    return out
+
+
+class _Interpreter:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.issues: list[ParseIssue] = []
+        self.projects: list[_Proj] = []
+        self.cur = _Proj()
+        self.header: Header | None = None
+        self.tier_raw = ""
+        self.sub_raw: list[str] = ["", ""]
+        self.last_year: int | None = None
+        self.seen_header = False
+        self.pending: list[Row] = []  #: rows before the first header, read once a header is known
+        self.dept_hint: str | None = None
+        self.furniture: list[str] = []  #: the first paragraphs of the text (titles, site furniture)
+
+    # ------------------------------------------------------------ projects
+
+    def flush(self) -> None:
+        if self.cur.rows:
+            self.projects.append(self.cur)
+            carry = {k: v for k, v in self.cur.meta.items() if k in ("department", "unit")}
+            self.cur = _Proj(meta=carry if "from_row" in self.cur.meta else {})
+            if "from_row" in self.cur.meta:
+                self.cur.meta.pop("from_row", None)
+        self.tier_raw = ""
+        self.sub_raw = ["", ""]
+
+    def set_meta(self, f: str, value: str, line: int) -> None:
+        if self.cur.rows:
+            self.flush()
+            self.header = None
+        if f not in self.cur.meta:
+            self.cur.meta[f] = value
+            if not self.cur.line:
+                self.cur.line = line
+
+    # ------------------------------------------------------------ blocks
+
+    def paragraph(self, p: Paragraph) -> None:
+        text = p.text.strip()
+        if not text:
+            return
+        if len(self.furniture) < 40:
+            self.furniture.append(text)
+        y = year_in(text) if len(text) <= 120 else None
+        if y:
+            self.last_year = y
+        pair = inline_meta(text)
+        if pair and len(text) <= 100:
+            self.set_meta(pair[0], pair[1], p.line)
+        if self.header is not None and self.cur.rows and _CLOSERS.match(key(text)):
+            self.header = None
+
+    def row(self, cells: list[Cell], line: int, line_end: int) -> None:
+        texts = _texts(cells)
+        first = key(next((t for t in texts if t.strip()), ""))
+        if _CLOSERS.match(first) and not tier_label(texts[0])[0]:
+            if self.header is not None and self.cur.rows:
+                self.header = None
+            for t in texts:
+                y = year_in(t) if len(t) <= 60 else None
+                if y:
+                    self.last_year = y
+            return
+        for t in texts:
+            y = year_in(t) if len(t) <= 60 else None
+            if y and self.header is None:
+                self.last_year = y
+        pairs = pairs_from_cells(texts)
+        if pairs and (self.header is None or (meta_label(texts[0]) and len(pairs) * 2 >= len([t for t in texts if t.strip()]))):
+            for f, v in pairs:
+                self.set_meta(f, v, line)
+            return
+        if _CODED_UNIT.match(first) and len([t for t in texts if t.strip()]) <= 3:
+            self.set_meta("department", texts[0].strip(), line)
+            return
+        if self.header is None:
+            if not self.seen_header:
+                self.pending.append(Row(tuple(cells)))
+            return
+        self.data_row(cells, line, line_end)
+
+    def start_header(self, header: Header) -> None:
+        if self.cur.rows:
+            self.flush()
+        self.header = header
+        self.seen_header = True
+        self.tier_raw = ""
+        self.sub_raw = ["", ""]
+        if not self.cur.line:
+            self.cur.line = header.line
+        self.cur.year = self.last_year
+        if self.pending:
+            rows, self.pending = self.pending, []
+            self._read_pending(rows, header)
+
+    def _read_pending(self, rows: list[Row], header: Header) -> None:
+        """Rows before the first header (the text starts inside a table): read them with the
+        first header when they carry an operator cell followed by a number, the one shape that
+        anchors a row without its header."""
+        anchored = [r for r in rows if _op_anchored(_texts(r.cells))]
+        if not anchored:
+            return
+        saved, self.cur = self.cur, _Proj(headless=True, line=anchored[0].line)
+        for r in rows:
+            cells = _trim(r.cells)
+            if cells:
+                self.data_row(cells, r.line, r.line_end)
+        if self.cur.rows:
+            self.projects.append(self.cur)
+        self.cur = saved
+        self.tier_raw = ""
+        self.sub_raw = ["", ""]
+
+    # ------------------------------------------------------------ indicator rows
+
+    def data_row(self, cells: list[Cell], line: int, line_end: int) -> None:
+        header = self.header
+        assert header is not None
+        texts = _texts(cells)
+        nonempty = [t for t in texts if t.strip()]
+        prev = self.cur.rows[-1] if self.cur.rows else None
+        # a row cut short continues on the next line: leading blank cell, no labels
+        if (
+            prev is not None
+            and not texts[0].strip()
+            and not any(tier_label(t)[0] or sub_label(t)[0] for t in nonempty)
+            and prev.read.stopped_at < len(header.columns)
+            and prev.header is header
+        ):
+            more = read_row(header, cells, start_col=prev.read.stopped_at)
+            prev.read.by_col.update(more.by_col)
+            prev.read.stopped_at = more.stopped_at
+            prev.line_end = max(prev.line_end, line_end)
+            return
+        if len(nonempty) == 1 and texts.index(nonempty[0]) <= 1:
+            only = nonempty[0]
+            is_tier, _ = tier_label(only)
+            is_sub, canon_sub = sub_label(only)
+            if is_tier and not (is_sub and canon_sub):
+                self.tier_raw = clean_cell(only)
+                self.sub_raw = ["", ""]
+                return
+            if is_sub:
+                self.sub_raw = [clean_cell(only), clean_cell(only)]
+                return
+        rr = read_row(header, cells)
+        if not rr.valid:
+            return
+        if rr.project.get("project"):
+            if self.cur.rows:
+                self.flush()
+            self.cur.meta["name"] = rr.project["project"]
+            self.cur.meta["from_row"] = "1"
+            if rr.project.get("unit_name"):
+                self.cur.meta["department"] = rr.project["unit_name"]
+            if rr.project.get("goal"):
+                self.cur.meta["goal"] = rr.project["goal"]
+            if rr.project.get("budget"):
+                self.cur.meta["budget"] = rr.project["budget"]
+            self.cur.line = self.cur.line or line
+            self.cur.year = self.last_year
+        if rr.tier is not None:
+            self.tier_raw = clean_cell(rr.tier.text)
+            self.sub_raw = ["", ""]
+        chosen = 0
+        if header.n_sets > 1:
+            name1 = _col(header, "name", 1)
+            if name1 is not None and rr.cell(name1):
+                chosen = 1
+        for s in range(header.n_sets):
+            sc = _col(header, "sub", s)
+            if sc is not None and sc in rr.by_col:
+                self.sub_raw[s] = clean_cell(rr.by_col[sc].text)
+        if rr.sub is not None and header.n_sets == 1:
+            self.sub_raw[0] = clean_cell(rr.sub.text)
+        name_col = _col(header, "name", chosen)
+        name = rr.cell(name_col) if name_col is not None else ""
+        if not name or tier_label(name)[0] and not rr.by_col.get((name_col or 0) + 1):
+            return
+        if re.fullmatch(r"[\d.,%\s]+|[…\.。]+", name):
+            return
+        self.cur.rows.append(
+            _RowRec(
+                header=header,
+                read=rr,
+                tier_raw=self.tier_raw,
+                sub_raw=self.sub_raw[chosen],
+                set=chosen,
+                line=line,
+                line_end=line_end,
+            )
+        )
+
+    # ------------------------------------------------------------ output
+
+    def build(self) -> Interpretation:
+        self.flush()
+        projects: list[Project] = []
+        departments: Counter[str] = Counter()
+        years: Counter[int] = Counter()
+        for p in self.projects:
+            dept = p.meta.get("department") or p.meta.get("unit")
+            if dept:
+                dept = clean_department(dept)
+                if dept:
+                    departments[dept] += 1
+            if p.year:
+                years[p.year] += 1
+        doc_dept = departments.most_common(1)[0][0] if departments else read_department(self.furniture)
+        doc_year = years.most_common(1)[0][0] if years else None
+        for ordinal, p in enumerate(self.projects, start=1):
+            indicators = _indicators(p.rows, self.file, self.issues)
+            _backfill_tiers(indicators)
+            dept = p.meta.get("department") or p.meta.get("unit")
+            dept = clean_department(dept) if dept else None
+            if dept is None and not p.headless:
+                dept = self.dept_hint or doc_dept
+            year = p.year if p.year else (None if p.headless else doc_year)
+            name = clean_cell(p.meta.get("name", ""))
+            budget = p.meta.get("budget")
+            projects.append(
+                Project(
+                    ordinal=ordinal,
+                    seq=None,
+                    section="",
+                    title=p.title,
+                    name=name,
+                    code=None,
+                    budget_wan=budget_wan(budget) if budget else None,
+                    budget_source="table" if budget else None,
+                    funds_use="",
+                    spending_plan=(),
+                    targets=clean_cell(p.meta.get("goal", "")),
+                    line=p.line or (p.rows[0].line if p.rows else 0),
+                    line_end=max((r.line_end for r in p.rows), default=p.line),
+                    indicators=tuple(indicators),
+                    department=dept,
+                    year=year,
+                )
+            )
+        return Interpretation(
+            projects=tuple(projects),
+            issues=tuple(self.issues),
+            department=doc_dept,
+            year=doc_year,
+        )
+
+
+def _op_anchored(texts: list[str]) -> bool:
+    t = [x.strip() for x in texts]
+    return any(op_cell(a) and re.fullmatch(r"[\d.,]+", b) for a, b in zip(t, t[1:]))
+
+
+def _col(header: Header, role: str, s: int) -> int | None:
+    for i, c in enumerate(header.columns):
+        if c.role == role and c.set == s:
+            return i
+    if s == 1:
+        return None
+    for i, c in enumerate(header.columns):
+        if c.role == role:
+            return i
+    return None
+
+
+def _indicators(rows: list[_RowRec], file: str, issues: list[ParseIssue]) -> list[Indicator]:
+    out: list[Indicator] = []
+    for rec in rows:
+        out.append(_indicator(rec, file, issues))
+    return out
+
+
+def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
+    h, rr = rec.header, rec.read
+    name = value = desc = basis = actual = ""
+    op = unit = None
+    value_cell_seen = False
+    extra: list[tuple[str, str]] = []
+    for i, col in enumerate(h.columns):
+        cell = rr.by_col.get(i)
+        text = clean_cell(cell.text) if cell else ""
+        role = col.role
+        in_set = col.set == rec.set or role not in ("sub", "name", "value", "value_long", "desc")
+        if role in ("tier", "group") or role in ("project", "unit_name", "budget", "goal", "kind"):
+            continue
+        if role == "sub":
+            if not in_set and text:
+                extra.append((col.text, text))
+            continue
+        if not text:
+            if role == "value" and in_set:
+                value_cell_seen = True
+            continue
+        if role == "name":
+            if in_set and not name:
+                name = text
+            else:
+                extra.append((col.text, text))
+        elif role == "value" and in_set and not value_cell_seen:
+            value, value_cell_seen = text, True
+        elif role == "opdir":
+            if op_cell(text) and op is None:
+                op = text
+            else:
+                extra.append((col.text, text))
+        elif role == "unit" and unit is None:
+            unit = text
+        elif role == "desc" and in_set and not desc:
+            desc = text
+        elif role == "basis" and not basis:
+            basis = text
+        elif role == "actual" and not actual:
+            actual = text
+        else:
+            extra.append((col.text, text))
+    for c in rr.surplus:
+        if c.text.strip():
+            extra.append(("", clean_cell(c.text)))
+    separate = h.has("unit") or any(
+        col.role == "opdir" and rr.by_col.get(i) is not None and op_cell(rr.by_col[i].text) for i, col in enumerate(h.columns)
+    )
+    op_raw = num_raw = unit_raw = None
+    if separate:
+        op_raw, unit_raw = op, unit
+        qualitative = op is not None and key(op) == "定性"
+        num_raw = None if qualitative else (value or None)
+        parts = [p for p in ((None if qualitative else op), value, None if qualitative else unit) if p]
+        value = " ".join(parts)
+    parsed = parse_value(value) if value else parse_value("")
+    if separate and op_raw and not qualitative:
+        parsed = parse_value(f"{op_raw}{num_raw or ''}{unit_raw or ''}")
+    sub_raw = clean_cell(rec.sub_raw)
+    tier_raw = clean_cell(rec.tier_raw)
+    is_sub, sub = sub_label(sub_raw) if sub_raw else (False, None)
+    tier = tier_label(tier_raw)[1] if tier_raw else None
+    if tier is None:
+        tier = canonical_tier(sub_raw) if sub_raw and not sub else None
+        if tier is None and sub_raw:
+            t2 = tier_label(sub_raw)
+            tier = t2[1] if t2[0] and not sub else tier
+        if tier is None and sub is not None and (not tier_raw or tier_label(tier_raw)[1] is None and not tier_raw):
+            tier = SUB_PARENT.get(sub)
+    uncertain: list[str] = []
+    if rr.surplus and any(c.text.strip() for c in rr.surplus):
+        uncertain.append("value")
+        issues.append(
+            ParseIssue(file, rec.line, "row has more cells than its header; extra cells kept", Severity.WARNING, "value")
+        )
+    return Indicator(
+        tier=tier,
+        tier_raw=tier_raw,
+        sub=sub,
+        sub_raw=sub_raw,
+        name=name,
+        desc=desc,
+        value=value,
+        basis=basis,
+        line=rec.line,
+        line_end=rec.line_end,
+        parsed=parsed,
+        uncertain=tuple(uncertain),
+        actual=actual,
+        extra=tuple(extra),
+        value_op_raw=op_raw,
+        value_num_raw=num_raw,
+        value_unit_raw=unit_raw,
+    )
+
+
+def _backfill_tiers(indicators: list[Indicator]) -> None:
+    """Rows at the start of an excerpt with neither 一级 nor 二级 take the tier of the block that follows."""
+    from dataclasses import replace
+
+    nxt: str | None = None
+    for i in range(len(indicators) - 1, -1, -1):
+        ind = indicators[i]
+        if ind.tier is not None:
+            nxt = ind.tier if not ind.tier_raw else None if False else ind.tier
+            nxt = ind.tier
+        elif not ind.tier_raw and not ind.sub_raw and nxt is not None:
+            indicators[i] = replace(ind, tier=nxt)
+        else:
+            nxt = None
+
+
+def interpret(sheet: Sheet, *, file: str) -> Interpretation:
+    """Projects and indicators of every indicator table in ``sheet`` (pure)."""
+    it = _Interpreter(file)
+    for block in sheet.blocks:
+        if isinstance(block, Paragraph):
+            it.paragraph(block)
+            continue
+        rows = stream_rows(block) if block.stream else list(block.rows)
+        k = 0
+        while k < len(rows):
+            cells = _trim(rows[k].cells)
+            if not cells:
+                k += 1
+                continue
+            if is_header_start(cells):
+                merged, j = list(cells), k + 1
+                line_end = rows[k].line_end
+                while j < len(rows):
+                    nxt = _trim(rows[j].cells)
+                    if not nxt:
+                        j += 1
+                        continue
+                    if not all(header_role(c.text) for c in nxt if c.text.strip()):
+                        break
+                    merged.extend(c for c in nxt if c.text.strip())
+                    line_end = rows[j].line_end
+                    j += 1
+                roles = [header_role(c.text) or "other" for c in merged if c.text.strip()]
+                if is_complete(roles):
+                    it.start_header(make_header(merged, rows[k].line, line_end))
+                    k = j
+                    continue
+            it.row(cells, rows[k].line, rows[k].line_end)
+            k += 1
+    return it.build()

@@ -1,0 +1,88 @@
+"""Header rows: find them by vocabulary and turn them into a list of column roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nlp.interpret.vocab import header_role, key
+from nlp.table import Cell
+
+__all__ = ["Column", "Header", "header_cells", "is_header_start", "make_header"]
+
+#: roles that make a header a header of an indicator table
+_CORE = {"tier", "sub", "name"}
+_TARGET = {"value", "value_long", "actual", "desc", "score", "opdir"}
+#: roles of the project fields printed left of the tier column in one-row-per-indicator exports
+PROJECT_ROLES = {"project", "unit_name", "budget", "goal", "kind"}
+
+
+@dataclass(frozen=True)
+class Column:
+    role: str
+    text: str  #: the header cell as printed
+    set: int  #: 0 for the first (or only) column set, 1 for a second set of 二级/三级/值 columns
+
+
+@dataclass(frozen=True)
+class Header:
+    columns: tuple[Column, ...]
+    line: int
+    line_end: int
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(c.role for c in self.columns)
+
+    @property
+    def n_sets(self) -> int:
+        return 1 + max((c.set for c in self.columns), default=0)
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+
+def header_cells(cells: list[Cell] | tuple[Cell, ...]) -> list[tuple[str | None, Cell]]:
+    """(role, cell) for the non-empty cells of a row."""
+    return [(header_role(c.text), c) for c in cells if c.text.strip()]
+
+
+def is_header_start(cells: list[Cell] | tuple[Cell, ...]) -> bool:
+    """Every printed cell is a header word and at least one names the 一级/二级/三级 column.
+
+    A header broken over several lines starts with such a fragment
+    (``绩效指标 | 一级 指标 |``); :func:`make_header` accepts the whole.
+    """
+    found = header_cells(cells)
+    if not found:
+        return False
+    roles = [r for r, _ in found]
+    known = sum(r is not None for r in roles)
+    if known < len(roles) - (1 if len(roles) >= 6 else 0):
+        return False
+    return bool(_CORE & set(roles)) or ("name" in roles and bool(_TARGET & set(roles)))
+
+
+def is_complete(roles: list[str]) -> bool:
+    has_name = "name" in roles
+    return has_name and bool(_TARGET & set(roles)) and len([r for r in roles if r != "group"]) >= 2
+
+
+def make_header(cells: list[Cell], line: int, line_end: int) -> Header:
+    """Column roles of a header row (cells already merged across broken lines).
+
+    A second occurrence of the 二级 / 三级 / 指标值 columns starts a second column set
+    (中期 and 年度 targets side by side, 长期 and 年度).
+    """
+    cols: list[Column] = []
+    seen: set[str] = set()
+    cur_set = 0
+    for c in cells:
+        if not c.text.strip():
+            continue
+        role = header_role(c.text) or "other"
+        if role in ("sub", "name") and role in seen and cur_set == 0:
+            cur_set = 1
+            seen = set()
+        seen.add(role)
+        cols.append(Column(role=role, text=key(c.text), set=cur_set))
+    return Header(columns=tuple(cols), line=line, line_end=line_end)

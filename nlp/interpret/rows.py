@@ -1,0 +1,116 @@
+"""Read one data row against a header: which printed cell fills which column.
+
+Rows copied from web pages list only the cells that were printed: merged 一级/二级
+cells are simply missing and a row may start at the 一级, the 二级 or the 三级 column.
+The rule that holds across layouts is to read the labels by their content (a cell
+that reads as a tier label fills the 一级 column, one that reads as a sub-tier label
+the 二级 column), then take the next cell as the name and the following cells, in
+header order, as the columns right of the name. Operator and polarity columns are
+decided by what the cell holds, not by their header word (指标性质 and 指标方向 swap
+meanings between provinces).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nlp.interpret.header import PROJECT_ROLES, Header
+from nlp.interpret.vocab import op_cell, polarity_cell, sub_label, tier_label
+from nlp.table import Cell
+
+__all__ = ["RowRead", "read_row"]
+
+
+@dataclass
+class RowRead:
+    """The cells of one row by column index of the header (columns not printed are absent)."""
+
+    by_col: dict[int, Cell] = field(default_factory=dict)
+    project: dict[str, str] = field(default_factory=dict)  #: project fields printed left of the tier
+    tier: Cell | None = None  #: the 一级 cell when printed (may be empty: printed but blank)
+    sub: Cell | None = None
+    stopped_at: int = 0  #: the header column after the last one this row filled
+    surplus: tuple[Cell, ...] = ()  #: cells beyond the last header column
+    valid: bool = True
+
+    def cell(self, col: int) -> str:
+        c = self.by_col.get(col)
+        return c.text.strip() if c else ""
+
+
+def _first(header: Header, role: str, start: int = 0) -> int | None:
+    for i, c in enumerate(header.columns[start:], start=start):
+        if c.role == role:
+            return i
+    return None
+
+
+def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None) -> RowRead:
+    """Assign the printed ``cells`` (trailing empty cells already dropped) to header columns.
+
+    ``start_col`` continues a row cut short on the previous line: the cells fill the
+    columns from there on (a 定性 row whose actual value and score wrapped to the next line).
+    """
+    cols = header.columns
+    out = RowRead()
+    i, n = 0, len(cells)
+    if start_col is not None:
+        j = start_col
+        while i < n and j < len(cols):
+            out.by_col[j] = cells[i]
+            i, j = i + 1, j + 1
+        out.stopped_at = j
+        out.surplus = tuple(cells[i:])
+        return out
+
+    tier_col = _first(header, "tier")
+    first_label_col = next((k for k, c in enumerate(cols) if c.role in ("tier", "sub", "name")), 0)
+    # project fields left of the 一级 column (one-row-per-indicator exports): right-aligned
+    proj_cols = [k for k in range(first_label_col) if cols[k].role in PROJECT_ROLES | {"other"}]
+    if proj_cols:
+        lab = next((k for k, c in enumerate(cells) if tier_label(c.text)[0] or sub_label(c.text)[0]), None)
+        if lab:
+            pcells = cells[:lab]
+            for k, c in zip(proj_cols[-len(pcells):], pcells[-len(proj_cols):]):
+                out.project[cols[k].role] = c.text.strip()
+            i = lab
+    j = first_label_col
+    while j < len(cols) and i < n:
+        role = cols[j].role
+        text = cells[i].text
+        if role == "group" or role in PROJECT_ROLES:
+            j += 1
+            continue
+        if role == "tier":
+            is_tier = tier_label(text)[0]
+            if is_tier and sub_label(text)[1] and not (i + 1 < n and sub_label(cells[i + 1].text)[0]):
+                is_tier = False  # 成本指标 is a 二级 unless a 二级 follows it
+            if is_tier:
+                out.tier = cells[i]
+                i += 1
+            elif not text.strip() and i + 1 < n and (sub_label(cells[i + 1].text)[0] or tier_label(cells[i + 1].text)[0]):
+                out.tier = cells[i]  # printed but blank
+                i += 1
+            j += 1
+            continue
+        if role == "sub":
+            if sub_label(text)[0]:
+                if cols[j].set == 0:
+                    out.sub = cells[i]
+                out.by_col[j] = cells[i]
+                i += 1
+            elif not text.strip() and out.tier is not None and i + 1 < n:
+                out.by_col[j] = cells[i]
+                if cols[j].set == 0:
+                    out.sub = cells[i]
+                i += 1
+            j += 1
+            continue
+        if role == "opdir" and text.strip() and not (op_cell(text) or polarity_cell(text)):
+            out.valid = False
+        out.by_col[j] = cells[i]
+        i += 1
+        j += 1
+    out.stopped_at = j
+    out.surplus = tuple(cells[i:])
+    return out

@@ -1,0 +1,130 @@
+"""Group a stream of cells (one cell per line or paragraph, no row delimiter) into rows.
+
+Before a header the cells are metadata: a label cell (项目名称, 主管部门 …) and the
+cell after it form a row; other cells are rows of their own (titles, prose). A run
+of header words is the header row. After it, rows are rebuilt against the header:
+a tier label opens a row at the 一级 column, a sub-tier label at the 二级 column, any
+other cell at the 三级 column, and the cells after the name fill the columns right
+of it until the row is as wide as the header. Where the stream never prints an
+empty cell (no lone-space paragraph, no extra ``|``), trailing note columns
+(备注, 说明, 原因) are taken as never printed. A closing cell (合计, 总分, 说明 …) ends
+the table.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.interpret.header import is_complete
+from nlp.interpret.vocab import header_role, key, meta_label, sub_label, tier_label
+from nlp.table import Cell, Row, Table
+
+__all__ = ["stream_rows"]
+
+_CLOSERS = re.compile(r"^(?:合计|总分|总计|评价结论|存在问题|项目负责人|财务负责人|填报人|注[::]|备注[::]|说明[::])")
+_OPTIONAL = {"note"}
+
+
+def _header_at(cells: list[Cell], i: int) -> int:
+    """End (exclusive) of a header run starting at ``i``, or ``i`` when there is none."""
+    j = i
+    roles: list[str] = []
+    while j < len(cells) and cells[j].text.strip() and header_role(cells[j].text):
+        roles.append(header_role(cells[j].text) or "")
+        j += 1
+    if not ({"tier", "sub", "name"} & set(roles)) or not is_complete(roles):
+        return i
+    return j
+
+
+def stream_rows(table: Table) -> list[Row]:
+    cells = [c for r in table.rows for c in r.cells]
+    strict = any(not c.text.strip() for c in cells)
+    out: list[Row] = []
+    i, n = 0, len(cells)
+    while i < n:
+        end = _header_at(cells, i)
+        if end == i:
+            c = cells[i]
+            if meta_label(c.text) and i + 1 < n and not meta_label(cells[i + 1].text) and not _header_at(cells, i + 1) > i + 1:
+                out.append(Row((c, cells[i + 1])))
+                i += 2
+                continue
+            if c.text.strip():
+                out.append(Row((c,)))
+            i += 1
+            continue
+        header = cells[i:end]
+        out.append(Row(tuple(header)))
+        roles = [header_role(c.text) or "other" for c in header]
+        roles = [r for r in roles if r != "group"]
+        if not strict:
+            while roles and roles[-1] in _OPTIONAL:
+                roles.pop()
+        i = _data(cells, end, roles, strict, out)
+    return out
+
+
+def _data(cells: list[Cell], i: int, roles: list[str], strict: bool, out: list[Row]) -> int:
+    n = len(cells)
+    name_at = roles.index("name") if "name" in roles else 0
+    has_tier, has_sub = "tier" in roles, "sub" in roles
+    row: list[Cell] = []
+    pos = 0
+    named = False
+
+    def flush() -> None:
+        nonlocal row, pos, named
+        if row:
+            out.append(Row(tuple(row)))
+        row, pos, named = [], 0, False
+
+    while i < n:
+        c = cells[i]
+        text = c.text
+        if text.strip() and (_CLOSERS.match(key(text)) or _header_at(cells, i) > i or (meta_label(text) and not named)):
+            if not (tier_label(text)[0] or sub_label(text)[0]):
+                flush()
+                return i
+        is_tier = tier_label(text)[0]
+        is_sub, canon_sub = sub_label(text)
+        if is_tier and is_sub and canon_sub and has_tier and pos > 0 and not named:
+            is_tier = False  # 成本指标 after a 一级: a 二级
+        if is_tier and not (named is False and pos > 0 and not has_tier and False):
+            if named or row:
+                flush()
+            row = [c]
+            pos = roles.index("tier") + 1 if has_tier else 0
+            if not has_tier:
+                flush()
+            i += 1
+            continue
+        if is_sub and (not named):
+            if row and not has_tier:
+                flush()
+            row.append(c)
+            pos = roles.index("sub") + 1 if has_sub else pos
+            if not has_sub:
+                flush()
+            i += 1
+            continue
+        if is_sub and named:
+            flush()
+            continue
+        if not text.strip() and not named:
+            i += 1  # a printed empty 一级/二级 cell
+            continue
+        if not named:
+            row.append(c)
+            named, pos = True, name_at + 1
+            i += 1
+            if pos >= len(roles):
+                flush()
+            continue
+        row.append(c)
+        pos += 1
+        i += 1
+        if pos >= len(roles):
+            flush()
+    flush()
+    return i

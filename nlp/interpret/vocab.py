@@ -1,0 +1,213 @@
+"""The vocabulary the interpreter reads tables by: header words, tier labels, value shapes.
+
+Everything here looks at one cell's text; nothing knows where the cell came from.
+Labels are compared on a *key*: white space removed (letter-spaced labels such as
+``产 出 指 标``), pinyin glosses of mirror sites dropped (``指標(biāo)``), traditional
+characters of the vocabulary folded to simplified ones, full-width forms folded.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp import normalize
+from nlp.normalize import canonical_sub, canonical_tier, to_halfwidth
+
+__all__ = [
+    "HEADER_ROLES",
+    "META_LABELS",
+    "key",
+    "header_role",
+    "tier_label",
+    "sub_label",
+    "is_label",
+    "op_cell",
+    "polarity_cell",
+    "is_value_like",
+    "is_number",
+]
+
+_WS = re.compile(r"\s+")
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+#: traditional forms of the characters of the table vocabulary (labels and header words)
+_TRAD = str.maketrans(
+    "標級實際績數質時滿經濟會續響對務產說項稱單門態環預價構編報資屬總類質備註計劃幣額達術務閱設劃點績評價",
+    "标级实际绩数质时满经济会续响对务产说项称单门态环预价构编报资属总类质备注计划币额达术务阅设划点绩评价",
+)
+_SCORE = re.compile(r"[((]\s*\d+(?:\.\d+)?\s*分\s*[))]")
+_NUMBERING = re.compile(r"^(?:[((]?[一二三四五六七八九十\d]+[))、.．]|[①-⑩])")
+
+
+def key(text: str) -> str:
+    """The comparison key of a label: no white space, no pinyin glosses, simplified, half-width."""
+    text = _PINYIN.sub("", text)
+    text = _WS.sub("", to_halfwidth(text)).translate(_TRAD)
+    return text.replace("(", "(").replace(")", ")")
+
+
+def _label_key(text: str) -> str:
+    k = _SCORE.sub("", key(text))
+    k = _NUMBERING.sub("", k)
+    return k.strip(":。.、,")
+
+
+def _fold_value(k: str) -> str:
+    # 产出值 / 数量值 (labels ending in 值 instead of 指标)
+    return k[:-1] + "指标" if k.endswith("值") and len(k) <= 6 else k
+
+
+# ------------------------------------------------------------------ tier and sub-tier labels
+
+#: printed 一级 labels outside the canonical set that still open a tier block (tier unknown)
+_OTHER_TIERS = re.compile(
+    r"^(?:投入|过程|管理|产出|效果|实施效果|过程管理|业务|项目预算管理|预算执行|履职效能|职责履行|履职效益)"
+    r"(?:指标|目标)?$"
+)
+#: 二级 labels outside the canonical set (management items, combined labels)
+_OTHER_SUBS = re.compile(
+    r"^(?:社会、?经济、?生态效益|计划管理|资金管理|项目管理|监督检查|资金投入|资金下达|预算编审管理|"
+    r"产出|效益|满意度|社会公众或服务对象满意度|服务对象满意度|效果)(?:指标|目标)?$"
+)
+
+
+def tier_label(text: str) -> tuple[bool, str | None]:
+    """(is this cell a 一级 label, its canonical tier or None)."""
+    if not text.strip():
+        return False, None
+    canon = canonical_tier(text)
+    if canon is not None:
+        return True, canon
+    k = _fold_value(_label_key(text))
+    if not k:
+        return bool(_SCORE.fullmatch(key(text))), None  # ``(50分)`` alone: the label text was lost
+    canon = canonical_tier(k)
+    if canon is not None:
+        return True, canon
+    return bool(_OTHER_TIERS.match(k)), None
+
+
+def sub_label(text: str) -> tuple[bool, str | None]:
+    """(is this cell a 二级 label, its canonical sub-tier or None)."""
+    if not text.strip():
+        return False, None
+    k = _fold_value(_label_key(text))
+    if len(k) > 24 or re.search(r"\d", k):
+        return False, None
+    canon = canonical_sub(text) or canonical_sub(k) or canonical_sub(re.sub(r"\(.*?\)", "", k))
+    if canon is not None and (k.endswith(("指标", "目标", "效益", "影响", "满意度")) or len(k) <= 6):
+        return True, canon
+    return bool(_OTHER_SUBS.match(k) or re.match(r"^(?:预算\(或投资规模\)控制|社会、经济、生态效益)", k)), None
+
+
+def is_label(text: str) -> bool:
+    return tier_label(text)[0] or sub_label(text)[0]
+
+
+# ------------------------------------------------------------------ header words
+
+#: column roles by header word (on the key); the first match wins, so longer words come first
+HEADER_ROLES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), role)
+    for p, role in (
+        (r"^(?:一级指标|一级目标|一级|级指标|一级指标名称)$", "tier"),
+        (r"^二级(?:指标|目标)?(?:名称)?(?:\(.*\))?$", "sub"),
+        (r"^(?:三级指标内容|三级指标名称|三级(?:指标)?(?:\(.*\))?|指标内容|指标名称|目标名称|名称)$", "name"),
+        (r"^(?:指标值确定依据|确定依据)$", "basis"),
+        (r"^(?:三级指标简要说明|简要说明|绩效指标描述|指标描述|指标解释|指标说明|评价指标|指标涵义|自评内容|内容)$", "desc"),
+        (r"^(?:指标性质|性质|指标方向|方向|指标方向性|计算符号|符号)$", "opdir"),
+        (r"^(?:度量单位|计量单位|单位)$", "unit"),
+        (r"^(?:实施周期目标值|中期指标值|指标值\(长期\)|中期目标值|长期目标值)$", "value_long"),
+        (r"^(?:全年实际完成值|实际完成值|实际完成值\(B\)|全年完成值|目标完成值|实际值|完成值|实际完成情况|"
+         r"完成情况|评价指标值|实际完成|记录)$", "actual"),
+        (r"^(?:.*指标值.*|年度数值|目标值|年度目标值|年初目标值.*|标准值|计划水平|年度目标指标值)$", "value"),
+        (r"^(?:得分|自评得分|指标得分.*|分值|权重.*|指标权重.*|自评分|自评权重|分数|评分)$", "score"),
+        (r"^(?:.*原因.*|.*改进措施.*|说明|备注|评分规则|需提供的支撑材料|支撑材料)$", "note"),
+        (r"^(?:绩效指标|年度绩效指标|专项年度绩效指标|年度绩效指标完成情况|年度绩效目标\d*.*|绩效项目指标表|"
+         r"分解目标|绩|绩效目标|绩效指标完成情况)$", "group"),
+        (r"^(?:项目名称|专项名称|资金名称)$", "project"),
+        (r"^(?:单位名称|项目单位|预算单位|部门名称)$", "unit_name"),
+        (r"^(?:预算数|预算金额|金额|资金总额|预算数\(万元\)|预算数\(元\))$", "budget"),
+        (r"^(?:年度目标|年度绩效目标|绩效目标|总体目标)$", "goal"),
+        (r"^(?:项目类别|项目类型|项目属性)$", "kind"),
+    )
+)
+
+
+def header_role(text: str) -> str | None:
+    """The column role a header cell names, or None."""
+    k = key(text)
+    if not k or len(k) > 30:
+        return None
+    k = re.sub(r"\([A-Za-z]\)$", "", k) if not k.startswith("实际") else k
+    for pattern, role in HEADER_ROLES:
+        if pattern.match(k):
+            return role
+    return None
+
+
+#: project fields of metadata blocks, by label key
+META_LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), field)
+    for p, field in (
+        (r"^(?:申报)?(?:项目名称|专项名称|资金名称|转移支付\(项目\)名称|项目\(资金\)名称)[::]?$", "name"),
+        (r"^(?:地方)?主管部门(?:及代码|及编码|\(单位\)名称|名称)?[::]?$", "department"),
+        (r"^(?:部门名称|预算单位|编报单位(?:\(印章\))?|部门\(单位\)名称)[::]?$", "department"),
+        (r"^(?:单位名称|项目单位|项目单位\(盖章\))[::]?$", "unit"),
+        (r"^(?:实施单位|项目实施单位|资金使用单位|实施单位\(盖章\))[::]?$", "implementer"),
+        (r"^(?:项目编码|项目代码)[::]?$", "code"),
+        (r"^(?:年度目标|总体目标|年度绩效目标|绩效目标|项目年度目标)[::]?$", "goal"),
+        (r"^(?:年度资金总额|资金总额|预算数|年度预算安排|本次下达中央预算内投资\(万元\))[::]?$", "budget"),
+    )
+)
+
+
+def meta_label(text: str) -> str | None:
+    k = key(text)
+    if len(k) > 24:
+        return None
+    for pattern, field in META_LABELS:
+        if pattern.match(k):
+            return field
+    return None
+
+
+# ------------------------------------------------------------------ value shapes
+
+_OPS = re.compile(
+    r"^(?:[≥≤><=≧≦]|>=|<=|=>|=<|＞|＜|＝|大于等于|小于等于|等于|大于|小于|不低于|不高于|不少于|不超过|定性|定量|是/否)$"
+)
+_POLARITY = re.compile(r"^(?:正向|反向|中性)(?:指标)?$")
+_NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
+_VALUE = re.compile(
+    r"^(?:[≥≤><=≧≦＞＜＝±]|>=|<=|大于|小于|不低于|不高于|不少于|不超过|不多于|达到|约)?\s*[+-]?\d[\d,.]*\s*\S{0,8}$"
+    r"|\d[\d,.]*\s*(?:%|‰|以上|以内|以下)|^(?:[≥≤><=≧≦]|>=|<=)"
+)
+
+
+def op_cell(text: str) -> bool:
+    """A cell holding only an operator: ``≥`` / ``大于等于`` / ``定性`` …"""
+    return bool(_OPS.match(key(text)))
+
+
+def polarity_cell(text: str) -> bool:
+    """A cell holding only a polarity word: 正向 / 反向(指标)."""
+    return bool(_POLARITY.match(key(text)))
+
+
+def is_number(text: str) -> bool:
+    return bool(_NUMBER.match(text.strip()))
+
+
+def is_value_like(text: str) -> bool:
+    """A cell that reads as a target value: a number with operator/unit, a date, a percentage."""
+    t = text.strip()
+    if not t:
+        return False
+    if _VALUE.search(t):
+        return True
+    return bool(re.search(r"\d{4}\s*年|\d+\s*月(?:底|份|\d+日)|[≥≤≧≦]", t)) and len(t) <= 20
+
+
+def parsed_value(text: str):
+    """The canonical parse of a printed value (delegates to :func:`nlp.normalize.parse_value`)."""
+    return normalize.parse_value(text)

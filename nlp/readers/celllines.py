@@ -1,0 +1,93 @@
+"""One cell per line: the forms a web table takes when each cell is copied onto its own line.
+
+* cells ending in `` |`` with a lone ``|`` for an empty cell, each row closed by a line
+  made only of two or more pipes (the closing run is the only row boundary) → rows;
+* cells on their own lines separated by lines holding a single ``|`` (an extra ``|``
+  is an empty cell) → a stream of cells;
+* cells as paragraphs separated by blank lines, or indented by four spaces with
+  white-space-only filler lines; a line holding only a space or two is an empty cell
+  (consecutive blank lines are not) → a stream of cells.
+
+Rows of a stream are not marked in the input; the interpreter groups the cells
+against the header (``Table.stream``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.table import Block, Cell, Row, Sheet, Table
+
+__all__ = ["read_celllines"]
+
+_CLOSE = re.compile(r"^\s*\|(?:\s*\|)+\s*$")
+_TERMINATED = re.compile(r"^(.*\S)\s*\|\s*$")
+
+
+def _terminated(lines: list[str]) -> bool:
+    ended = sum(1 for ln in lines if _TERMINATED.match(ln) and not _CLOSE.match(ln) and ln.strip() != "|")
+    bare = sum(1 for ln in lines if ln.strip() and "|" not in ln)
+    return ended > bare
+
+
+def _rows_form(lines: list[str]) -> Sheet:
+    blocks: list[Block] = []
+    rows: list[Row] = []
+    cur: list[Cell] = []
+    for i, line in enumerate(lines, start=1):
+        s = line.strip()
+        if not s:
+            continue
+        if _CLOSE.match(s):
+            if cur:
+                rows.append(Row(tuple(cur)))
+            cur = []
+            continue
+        if s == "|":
+            cur.append(Cell("", i))
+            continue
+        m = _TERMINATED.match(s)
+        if m:
+            cur.append(Cell(m.group(1).strip(), i))
+        else:
+            cur.append(Cell(s, i))
+    if cur:
+        rows.append(Row(tuple(cur)))
+    blocks.append(Table(rows=tuple(rows)))
+    return Sheet(blocks=tuple(blocks), reader="celllines")
+
+
+def _stream_form(lines: list[str]) -> Sheet:
+    cells: list[Cell] = []
+    bars = sum(1 for ln in lines if ln.strip() == "|")
+    if bars:
+        prev_bar = True
+        for i, line in enumerate(lines, start=1):
+            s = line.strip()
+            if s == "|":
+                if prev_bar:
+                    cells.append(Cell("", i))
+                prev_bar = True
+                continue
+            if not s:
+                continue
+            cells.append(Cell(s.rstrip("|").strip(), i))
+            prev_bar = False
+        reader = "barlines"
+    else:
+        for i, line in enumerate(lines, start=1):
+            if not line.strip():
+                # a line holding only a space or two is a printed empty cell; longer filler and
+                # consecutive blank lines separate cells
+                if line and len(line) <= 2:
+                    cells.append(Cell("", i))
+                continue
+            cells.append(Cell(line.strip(), i))
+        reader = "paragraphs"
+    return Sheet(blocks=(Table(rows=tuple(Row((c,)) for c in cells), stream=True),), reader=reader)
+
+
+def read_celllines(lines: list[str]) -> Sheet:
+    if _terminated(lines):
+        return _rows_form(lines)
+    return _stream_form(lines)

@@ -1,0 +1,72 @@
+"""Form detection for plain text: which text reader reads a page saved or copied as text.
+
+Published pages reach us as text in a handful of physical forms (the catalogue in
+``docs`` lists them): pipe rows, one cell per line (ending in `` |``, separated by
+lone ``|`` lines, by blank lines, or indented), rows whose cells are separated by
+runs of spaces, glued text, column-major runs and prose. The form is decided by how
+the lines that hold the table's header words are shaped, never by the file name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.interpret.vocab import header_role
+from nlp.table import Sheet
+
+__all__ = ["detect_form", "read_text"]
+
+_HEADER_WORD = re.compile(r"[一二三]\s*级\s*指\s*标|指\s*标\s*值|指标名称|指标内容|目标名称|实际完成值|年度指标值|目标值")
+
+
+def _cell_roles(parts: list[str]) -> int:
+    return sum(1 for p in parts if p.strip() and header_role(p) is not None)
+
+
+def detect_form(lines: list[str]) -> str | None:
+    """The name of the text form the header lines are printed in, or None when no header is found."""
+    votes: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        if not _HEADER_WORD.search(line):
+            continue
+        form = None
+        stripped = line.strip()
+        if "|" in stripped:
+            parts = [p for p in stripped.strip("|").split("|")]
+            if _cell_roles(parts) >= 2:
+                form = "pipe"
+            elif _cell_roles(parts) == 1 and len([p for p in parts if p.strip()]) == 1:
+                form = "celllines"
+        elif "\t" in stripped and _cell_roles(stripped.split("\t")) >= 2:
+            form = "tabs"
+        elif _cell_roles([stripped]) == 1:
+            form = "celllines"
+        elif _cell_roles(stripped.split()) >= 2:
+            form = "spaced"
+        if form:
+            votes[form] = votes.get(form, 0) + 1
+    if not votes:
+        return None
+    return max(votes, key=lambda k: votes[k])
+
+
+def read_text(lines: list[str]) -> Sheet | None:
+    """The sheet of a text in whichever text form its header lines are printed, or None."""
+    form = detect_form(lines)
+    if form == "pipe":
+        from nlp.readers.pipe import read_pipe
+
+        return read_pipe(lines)
+    if form == "celllines":
+        from nlp.readers.celllines import read_celllines
+
+        return read_celllines(lines)
+    if form == "spaced":
+        from nlp.readers.spaced import read_spaced
+
+        return read_spaced(lines)
+    if form == "tabs":
+        from nlp.readers.pipe import read_tabs
+
+        return read_tabs(lines)
+    return None
