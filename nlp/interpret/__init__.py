@@ -29,7 +29,7 @@ from nlp.interpret.header import Header, is_complete, is_header_start, make_head
 from nlp.interpret.meta import budget_wan, clean_department, inline_meta, pairs_from_cells, year_in
 from nlp.interpret.rows import RowRead, read_row
 from nlp.interpret.stream import stream_rows
-from nlp.interpret.vocab import header_role, key, meta_label, op_cell, sub_label, tier_label
+from nlp.interpret.vocab import ambiguous_cost, header_role, is_wrapper, key, meta_label, op_cell, sub_label, tier_label
 from nlp.parse.meta import read_department
 from nlp.normalize import SUB_PARENT, canonical_tier, clean_cell, parse_value
 from nlp.records import Indicator, ParseIssue, Project, Severity
@@ -101,6 +101,7 @@ class _Interpreter:
         self.seen_header = False
         self.pending: list[Row] = []  #: rows before the first header, read once a header is known
         self.dept_hint: str | None = None
+        self.meta_label_pending: str | None = None  #: a label printed alone; its value is the next row
         self.furniture: list[str] = []  #: the first paragraphs of the text (titles, site furniture)
 
     # ------------------------------------------------------------ projects
@@ -157,6 +158,13 @@ class _Interpreter:
             if y and self.header is None:
                 self.last_year = y
         pairs = pairs_from_cells(texts)
+        nonempty = [t for t in texts if t.strip()]
+        if self.meta_label_pending and nonempty and not meta_label(nonempty[0]):
+            pairs = [(self.meta_label_pending, nonempty[0].strip())] + pairs
+        self.meta_label_pending = None
+        if len(nonempty) == 1 and meta_label(nonempty[0]) and self.header is None:
+            self.meta_label_pending = meta_label(nonempty[0])
+            return
         if pairs and (self.header is None or (meta_label(texts[0]) and len(pairs) * 2 >= len([t for t in texts if t.strip()]))):
             for f, v in pairs:
                 self.set_meta(f, v, line)
@@ -225,16 +233,22 @@ class _Interpreter:
             return
         if len(nonempty) == 1 and texts.index(nonempty[0]) <= 1:
             only = nonempty[0]
-            is_tier, _ = tier_label(only)
+            is_tier, canon_tier = tier_label(only)
             is_sub, canon_sub = sub_label(only)
-            if is_tier and not (is_sub and canon_sub):
+            if is_tier and canon_tier and is_wrapper(self.tier_raw):
+                is_tier, is_sub = False, True
+            if is_tier and ambiguous_cost(only):
+                current = tier_label(self.tier_raw)[1] if self.tier_raw else None
+                is_tier = current is None or (canon_tier != current and not (canon_tier == "成本" and current == "产出"))
+                is_sub = not is_tier
+            if is_tier:
                 self.tier_raw = clean_cell(only)
                 self.sub_raw = ["", ""]
                 return
             if is_sub:
                 self.sub_raw = [clean_cell(only), clean_cell(only)]
                 return
-        rr = read_row(header, cells)
+        rr = read_row(header, cells, wrapper=is_wrapper(self.tier_raw))
         if not rr.valid:
             return
         if rr.project.get("project"):
@@ -302,7 +316,7 @@ class _Interpreter:
         for ordinal, p in enumerate(self.projects, start=1):
             indicators = _indicators(p.rows, self.file, self.issues)
             _backfill_tiers(indicators)
-            dept = p.meta.get("department") or p.meta.get("unit")
+            dept = p.meta.get("department") or p.meta.get("unit") or p.meta.get("owner")
             dept = clean_department(dept) if dept else None
             if dept is None and not p.headless:
                 dept = self.dept_hint or doc_dept
@@ -431,6 +445,10 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
             tier = t2[1] if t2[0] and not sub else tier
         if tier is None and sub is not None and (not tier_raw or tier_label(tier_raw)[1] is None and not tier_raw):
             tier = SUB_PARENT.get(sub)
+    if tier_raw and is_wrapper(tier_raw) and sub_raw and tier_label(sub_raw)[1]:
+        tier, sub = tier_label(sub_raw)[1], None
+    if tier == "满意度" and sub is None and sub_raw and not is_sub:
+        sub = "服务对象满意度"  # a recipient group printed as the 二级 of a satisfaction row
     uncertain: list[str] = []
     if rr.surplus and any(c.text.strip() for c in rr.surplus):
         uncertain.append("value")

@@ -18,8 +18,8 @@ _TABLE_YEAR = re.compile(r"[((]\s*((?:19|20)\d\d)\s*年度?\s*[))]|((?:19|20)\d\
 def clean_department(text: str) -> str | None:
     """A unit name as printed, without the numeric code prefix (``607003-``) or a ``(部门)`` suffix."""
     t = _CODE_PREFIX.sub("", text.strip())
-    t = _DEPT_SUFFIX.sub("", t).strip(" :：")
-    return t or None
+    t = _DEPT_SUFFIX.sub("", t).strip(" :：。;;")
+    return t if t and t.strip("*") else None
 
 
 def pairs_from_cells(texts: list[str]) -> list[tuple[str, str]]:

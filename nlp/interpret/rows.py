@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nlp.interpret.header import PROJECT_ROLES, Header
-from nlp.interpret.vocab import op_cell, polarity_cell, sub_label, tier_label
+from nlp.interpret.vocab import is_value_like, ambiguous_cost, is_wrapper, op_cell, polarity_cell, sub_label, tier_label
 from nlp.table import Cell
 
 __all__ = ["RowRead", "read_row"]
@@ -45,11 +45,27 @@ def _first(header: Header, role: str, start: int = 0) -> int | None:
     return None
 
 
-def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None) -> RowRead:
+def _group_cell(header: Header, cells: list[Cell], i: int, j: int) -> bool:
+    """A short unknown cell in the 二级 column followed by a name and a value, where the header
+    puts the value right after the name: a 二级 printed as a group (患者, 读者)."""
+    cols = header.columns
+    if j + 2 >= len(cols) or cols[j + 1].role != "name" or cols[j + 2].role != "value" or i + 2 >= len(cells):
+        return False
+    text = cells[i].text.strip()
+    return 0 < len(text) <= 8 and not is_value_like(text) and not is_value_like(cells[i + 1].text) and is_value_like(cells[i + 2].text)
+
+
+def _width_from(header: Header, j: int) -> int:
+    return sum(1 for c in header.columns[j:] if c.role != "group")
+
+
+def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None, wrapper: bool = False) -> RowRead:
     """Assign the printed ``cells`` (trailing empty cells already dropped) to header columns.
 
     ``start_col`` continues a row cut short on the previous line: the cells fill the
     columns from there on (a 定性 row whose actual value and score wrapped to the next line).
+    ``wrapper``: the 一级 carried down is a wrapper (实施效果指标), so a tier word such as
+    产出指标 in the row is its 二级.
     """
     cols = header.columns
     out = RowRead()
@@ -83,8 +99,15 @@ def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None)
             continue
         if role == "tier":
             is_tier = tier_label(text)[0]
-            if is_tier and sub_label(text)[1] and not (i + 1 < n and sub_label(cells[i + 1].text)[0]):
+            if (
+                is_tier
+                and ambiguous_cost(text)
+                and not (i + 1 < n and sub_label(cells[i + 1].text)[0])
+                and n - i != _width_from(header, j)
+            ):
                 is_tier = False  # 成本指标 is a 二级 unless a 二级 follows it
+            if is_tier and wrapper and tier_label(text)[1] is not None:
+                is_tier = False
             if is_tier:
                 out.tier = cells[i]
                 i += 1
@@ -94,7 +117,13 @@ def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None)
             j += 1
             continue
         if role == "sub":
-            if sub_label(text)[0]:
+            printed_tier = out.tier is not None and out.tier.text.strip()
+            if (
+                sub_label(text)[0]
+                or (wrapper or (printed_tier and is_wrapper(out.tier.text))) and tier_label(text)[1] is not None
+                or (printed_tier and text.strip() and n - i == _width_from(header, j))
+                or _group_cell(header, cells, i, j)
+            ):
                 if cols[j].set == 0:
                     out.sub = cells[i]
                 out.by_col[j] = cells[i]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from nlp.interpret.header import is_complete
-from nlp.interpret.vocab import header_role, key, meta_label, sub_label, tier_label
+from nlp.interpret.vocab import ambiguous_cost, header_role, is_wrapper, key, meta_label, sub_label, tier_label
 from nlp.table import Cell, Row, Table
 
 __all__ = ["stream_rows"]
@@ -72,6 +72,7 @@ def _data(cells: list[Cell], i: int, roles: list[str], strict: bool, out: list[R
     row: list[Cell] = []
     pos = 0
     named = False
+    wrapped = False
 
     def flush() -> None:
         nonlocal row, pos, named
@@ -86,11 +87,15 @@ def _data(cells: list[Cell], i: int, roles: list[str], strict: bool, out: list[R
             if not (tier_label(text)[0] or sub_label(text)[0]):
                 flush()
                 return i
-        is_tier = tier_label(text)[0]
+        is_tier, canon_tier = tier_label(text)
         is_sub, canon_sub = sub_label(text)
-        if is_tier and is_sub and canon_sub and has_tier and pos > 0 and not named:
+        if is_tier and ambiguous_cost(text) and has_tier and pos > 0 and not named:
             is_tier = False  # 成本指标 after a 一级: a 二级
-        if is_tier and not (named is False and pos > 0 and not has_tier and False):
+        if is_tier and canon_tier is not None and wrapped:
+            is_tier, is_sub = False, True  # 产出指标 under 实施效果指标
+        elif is_tier:
+            wrapped = is_wrapper(text)
+        if is_tier:
             if named or row:
                 flush()
             row = [c]

@@ -93,10 +93,22 @@ def sub_label(text: str) -> tuple[bool, str | None]:
     k = _fold_value(_label_key(text))
     if len(k) > 24 or re.search(r"\d", k):
         return False, None
-    canon = canonical_sub(text) or canonical_sub(k) or canonical_sub(re.sub(r"\(.*?\)", "", k))
-    if canon is not None and (k.endswith(("指标", "目标", "效益", "影响", "满意度")) or len(k) <= 6):
+    bare = re.sub(r"\(.*?\)", "", k)
+    canon = canonical_sub(text) or canonical_sub(k) or canonical_sub(bare)
+    if canon is not None and (bare.endswith(("指标", "目标")) or len(bare) <= 8):
         return True, canon
     return bool(_OTHER_SUBS.match(k) or re.match(r"^(?:预算\(或投资规模\)控制|社会、经济、生态效益)", k)), None
+
+
+def ambiguous_cost(text: str) -> bool:
+    """A label that is both a 一级 and a 二级 (成本指标, 满意度指标, 服务对象满意度指标): its place decides."""
+    return tier_label(text)[1] is not None and sub_label(text)[1] is not None
+
+
+def is_wrapper(tier_raw: str) -> bool:
+    """A printed 一级 outside the canonical set under which the 二级 names the real tier (实施效果指标)."""
+    ok, canon = tier_label(tier_raw)
+    return ok and canon is None and "效果" in key(tier_raw)
 
 
 def is_label(text: str) -> bool:
@@ -156,13 +168,14 @@ META_LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:实施单位|项目实施单位|资金使用单位|实施单位\(盖章\))[::]?$", "implementer"),
         (r"^(?:项目编码|项目代码)[::]?$", "code"),
         (r"^(?:年度目标|总体目标|年度绩效目标|绩效目标|项目年度目标)[::]?$", "goal"),
+        (r"^(?:实施主体|项目主管部门)[::]?$", "owner"),
         (r"^(?:年度资金总额|资金总额|预算数|年度预算安排|本次下达中央预算内投资\(万元\))[::]?$", "budget"),
     )
 )
 
 
 def meta_label(text: str) -> str | None:
-    k = key(text)
+    k = _NUMBERING.sub("", key(text))
     if len(k) > 24:
         return None
     for pattern, field in META_LABELS:

@@ -1,7 +1,8 @@
 """One cell per line: the forms a web table takes when each cell is copied onto its own line.
 
-* cells ending in `` |`` with a lone ``|`` for an empty cell, each row closed by a line
-  made only of two or more pipes (the closing run is the only row boundary) → rows;
+* cells ending in `` |`` with a lone ``|`` for an empty cell, rows closed by a line made
+  only of two or more pipes → a stream of cells (a lone ``|`` also opens rows, so the
+  closing runs do not delimit rows reliably);
 * cells on their own lines separated by lines holding a single ``|`` (an extra ``|``
   is an empty cell) → a stream of cells;
 * cells as paragraphs separated by blank lines, or indented by four spaces with
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.table import Block, Cell, Row, Sheet, Table
+from nlp.table import Cell, Row, Sheet, Table
 
 __all__ = ["read_celllines"]
 
@@ -30,31 +31,20 @@ def _terminated(lines: list[str]) -> bool:
     return ended > bare
 
 
-def _rows_form(lines: list[str]) -> Sheet:
-    blocks: list[Block] = []
-    rows: list[Row] = []
-    cur: list[Cell] = []
+def _terminated_form(lines: list[str]) -> Sheet:
+    # the closing runs are not reliable row ends (a lone ``|`` both opens rows and stands for an
+    # empty cell), so the cells go to the interpreter as a stream, empty cells kept
+    cells: list[Cell] = []
     for i, line in enumerate(lines, start=1):
         s = line.strip()
-        if not s:
-            continue
-        if _CLOSE.match(s):
-            if cur:
-                rows.append(Row(tuple(cur)))
-            cur = []
+        if not s or _CLOSE.match(s):
             continue
         if s == "|":
-            cur.append(Cell("", i))
+            cells.append(Cell("", i))
             continue
         m = _TERMINATED.match(s)
-        if m:
-            cur.append(Cell(m.group(1).strip(), i))
-        else:
-            cur.append(Cell(s, i))
-    if cur:
-        rows.append(Row(tuple(cur)))
-    blocks.append(Table(rows=tuple(rows)))
-    return Sheet(blocks=tuple(blocks), reader="celllines")
+        cells.append(Cell((m.group(1) if m else s).strip(), i))
+    return Sheet(blocks=(Table(rows=tuple(Row((c,)) for c in cells), stream=True),), reader="celllines")
 
 
 def _stream_form(lines: list[str]) -> Sheet:
@@ -75,19 +65,26 @@ def _stream_form(lines: list[str]) -> Sheet:
             prev_bar = False
         reader = "barlines"
     else:
+        joined = False  # lines of one paragraph (no blank line between) are one cell
         for i, line in enumerate(lines, start=1):
             if not line.strip():
                 # a line holding only a space or two is a printed empty cell; longer filler and
                 # consecutive blank lines separate cells
                 if line and len(line) <= 2:
                     cells.append(Cell("", i))
+                joined = False
+                continue
+            if joined and cells and len(cells[-1].text) < 40 and len(line.strip()) < 40:
+                last = cells[-1]
+                cells[-1] = Cell(last.text + line.strip(), last.line, i)
                 continue
             cells.append(Cell(line.strip(), i))
+            joined = True
         reader = "paragraphs"
     return Sheet(blocks=(Table(rows=tuple(Row((c,)) for c in cells), stream=True),), reader=reader)
 
 
 def read_celllines(lines: list[str]) -> Sheet:
     if _terminated(lines):
-        return _rows_form(lines)
+        return _terminated_form(lines)
     return _stream_form(lines)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.interpret.vocab import header_role
+from nlp.interpret.vocab import header_role, key
 from nlp.table import Sheet
 
 __all__ = ["detect_form", "read_text"]
@@ -27,14 +27,15 @@ def detect_form(lines: list[str]) -> str | None:
     """The name of the text form the header lines are printed in, or None when no header is found."""
     votes: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if not _HEADER_WORD.search(line):
+        if not _HEADER_WORD.search(key(line)):
             continue
         form = None
+        weight = 1
         stripped = line.strip()
         if "|" in stripped:
             parts = [p for p in stripped.strip("|").split("|")]
             if _cell_roles(parts) >= 2:
-                form = "pipe"
+                form, weight = "pipe", _cell_roles(parts)
             elif _cell_roles(parts) == 1 and len([p for p in parts if p.strip()]) == 1:
                 form = "celllines"
         elif "\t" in stripped and _cell_roles(stripped.split("\t")) >= 2:
@@ -44,7 +45,7 @@ def detect_form(lines: list[str]) -> str | None:
         elif _cell_roles(stripped.split()) >= 2:
             form = "spaced"
         if form:
-            votes[form] = votes.get(form, 0) + 1
+            votes[form] = votes.get(form, 0) + weight
     if not votes:
         return None
     return max(votes, key=lambda k: votes[k])
