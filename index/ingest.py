@@ -14,7 +14,8 @@ from typing import Callable, Iterable, Protocol
 
 from index.store import Store
 from nlp.errors import JixiaoError
-from nlp.io import read_document
+from nlp.io import SUPPORTED_SUFFIXES, read_document
+from nlp.load import parse_document
 from nlp.parse import parse_text
 from nlp.records import Layout, ParsedDocument, ParseIssue, Severity
 
@@ -73,16 +74,23 @@ class IngestSummary:
 #: called after each path with (outcome, number done, total)
 ProgressFn = Callable[[IngestOutcome, int, int], None]
 
+#: the reason given for a folder without any file to ingest
+NO_FILES = "folder has no files to ingest (.txt .html .docx .doc .xlsx .xls .csv .pdf); nothing to ingest"
+
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files to ingest: folders become their ``*.txt`` files (sorted), duplicates are dropped.
+    """Files to ingest: folders become their files of a supported format (sorted), duplicates are dropped.
 
     Paths that do not exist are kept, so that reading them reports the error.
     """
     out: list[Path] = []
     seen: set[Path] = set()
     for path in paths:
-        found = sorted(p for p in path.glob("*.txt") if p.is_file()) if path.is_dir() else [path]
+        found = (
+            sorted(p for p in path.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES and p.is_file())
+            if path.is_dir()
+            else [path]
+        )
         for p in found:
             key = p.resolve()
             if key not in seen:
@@ -94,6 +102,8 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 def load_document(path: Path, *, parse: Parser = parse_text) -> ParsedDocument:
     """Read and parse one file (pure apart from reading it). Raises :class:`JixiaoError` on bad input."""
     raw = read_document(path)
+    if raw.format != "text":
+        return parse_document(raw)
     return parse(raw.text, file=raw.file, sha256=raw.sha256, encoding=raw.encoding)
 
 
@@ -106,7 +116,7 @@ def ingest_paths(
 ) -> list[IngestOutcome]:
     """Read, parse and store every file under ``paths``; one outcome per file, in order.
 
-    A folder with no ``.txt`` file gives one failed outcome. Each document is
+    A folder with no supported file gives one failed outcome. Each document is
     written in its own transaction, so a failure leaves earlier documents stored
     and the failed one as it was before.
     """
@@ -114,7 +124,7 @@ def ingest_paths(
     files = expand_paths(paths)
     empty_dirs = [p for p in paths if p.is_dir() and not expand_paths([p])]
     outcomes = [
-        IngestOutcome(path=d, doc=d.name, ok=False, reason=f"{d}: folder has no .txt files; nothing to ingest")
+        IngestOutcome(path=d, doc=d.name, ok=False, reason=f"{d}: {NO_FILES}")
         for d in empty_dirs
     ]
     known = {info.doc for info in store.documents()}

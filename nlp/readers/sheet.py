@@ -1,13 +1,14 @@
 """Spreadsheet readers: XLSX (openpyxl), XLS (xlrd) and CSV to a :class:`~nlp.table.Sheet`.
 
-Each visible worksheet becomes one grid :class:`~nlp.table.Table` (its
-caption is the sheet name) holding every row with text: title rows, metadata
-rows (项目名称 …), header and indicator rows of one or many projects, which
-the interpreter tells apart. Merged ranges are restored (the text repeated
+Each visible worksheet becomes grid :class:`~nlp.table.Table` blocks (their
+caption is the sheet name), one per run of rows between empty rows, holding
+every row with text: title rows, metadata rows (项目名称 …), header and
+indicator rows of one or many projects, which the interpreter tells apart. Merged ranges are restored (the text repeated
 into every covered position as a ``spanned`` copy). Values read as the
 spreadsheet displays them under their number format (:mod:`nlp.readers.numfmt`):
-``95%`` not ``0.95``, ``2024年5月15日`` not a serial number. Leading empty
-columns are dropped. Hidden sheets (drop-down lists, lookups) are not read
+``95%`` not ``0.95``, ``2024年5月15日`` not a serial number. Rows at the top of a block
+that print one cell only (a title, ``项目名称:…`` typed into one cell) are
+paragraphs above the table. Leading empty columns are dropped. Hidden sheets (drop-down lists, lookups) are not read
 and are named in the sheet's notes. Formulas read as the value the
 spreadsheet last saved with them; a formula never calculated reads empty.
 
@@ -31,7 +32,7 @@ from nlp.errors import InputError
 from nlp.io import decode_text
 from nlp.readers.grid import GridBuilder, clean_text
 from nlp.readers.numfmt import display
-from nlp.table import Sheet, Table
+from nlp.table import Block, Paragraph, Row, Sheet, Table
 
 __all__ = ["read_csv", "read_xls", "read_xlsx"]
 
@@ -39,19 +40,55 @@ __all__ = ["read_csv", "read_xls", "read_xlsx"]
 _Placed = tuple[int, int, str, int, int]
 
 
-def _table(cells: Iterable[_Placed], *, caption: str) -> Table | None:
+def _tables(cells: Iterable[_Placed], *, caption: str) -> list[Block]:
+    """The blocks of one worksheet: its rows with text, cut at each empty row.
+
+    An empty row separates blocks (two projects' tables, a title block and a
+    table); no merged range crosses the cut, so every block keeps its merges.
+    Rows at the top of a block that print a single cell (a title, a
+    ``项目名称:…`` line) are paragraphs above the table, as a page shows them.
+    """
     cells = [c for c in cells if c[2] or c[3] > 1 or c[4] > 1]
     if not any(c[2] for c in cells):
-        return None
+        return []
     first_col = min(c[1] for c in cells if c[2])
-    grid = GridBuilder()
-    for row, col, text, rowspan, colspan in sorted(cells):
-        if col + colspan <= first_col or grid.origin(row, max(col, first_col) - first_col) is not None:
-            continue  # left of the table, or a value left behind in a merged-over position
-        start = max(col, first_col)
-        grid.place(row, start - first_col, text, line=row + 1, rowspan=rowspan, colspan=colspan - (start - col))
-        grid.set_row_line(row, row + 1)
-    return grid.build(caption=caption)
+    covered: set[int] = set()
+    for row, _, text, rowspan, _ in cells:
+        if text or rowspan > 1:
+            covered.update(range(row, row + rowspan))
+    groups: list[list[_Placed]] = []
+    last = None
+    for cell in sorted(cells):
+        row = cell[0]
+        if last is None or any(r not in covered for r in range(last + 1, row)):
+            groups.append([])
+        groups[-1].append(cell)
+        last = max(last or 0, row + cell[3] - 1) if last is not None and row <= last else row + cell[3] - 1
+    out: list[Table] = []
+    for group in groups:
+        grid = GridBuilder()
+        for row, col, text, rowspan, colspan in group:
+            start = max(col, first_col)
+            if col + colspan <= first_col or grid.origin(row, start - first_col) is not None:
+                continue  # left of the table, or a value left behind in a merged-over position
+            grid.place(row, start - first_col, text, line=row + 1, rowspan=rowspan, colspan=colspan - (start - col))
+            grid.set_row_line(row, row + 1)
+        table = grid.build(caption=caption)
+        if table is None:
+            continue
+        k = 0
+        while k < len(table.rows) and _single(table.rows[k]):
+            cell = next(c for c in table.rows[k].cells if c.text)
+            out.append(Paragraph(cell.text, line=cell.line))
+            k += 1
+        if k < len(table.rows):
+            out.append(Table(rows=table.rows[k:], grid=True, caption=caption))
+    return out
+
+
+def _single(row: Row) -> bool:
+    """The row prints one cell only (a title or a ``项目名称:…`` line typed into the first cell)."""
+    return sum(1 for c in row.cells if c.text and not c.spanned) == 1
 
 
 def read_xlsx(data: bytes, *, file: str) -> Sheet:
@@ -66,7 +103,7 @@ def read_xlsx(data: bytes, *, file: str) -> Sheet:
         raise InputError(file, f"damaged XLSX (part {exc} missing); save the workbook again as .xlsx") from None
     except Exception as exc:  # the XML or zip layers' own errors (lxml, zlib): a damaged file, not a bug here
         raise InputError(file, f"damaged XLSX ({type(exc).__name__}); save the workbook again as .xlsx") from None
-    tables: list[Table] = []
+    tables: list[Block] = []
     notes: list[tuple[int, str]] = []
     for ws in workbook.worksheets:
         if ws.sheet_state != "visible":
@@ -81,9 +118,7 @@ def read_xlsx(data: bytes, *, file: str) -> Sheet:
                 rowspan, colspan = spans.get((cell.row, cell.column), (1, 1))
                 text = clean_text(display(cell.value, cell.number_format))
                 cells.append((cell.row - 1, cell.column - 1, text, rowspan, colspan))
-        table = _table(cells, caption=ws.title)
-        if table is not None:
-            tables.append(table)
+        tables.extend(_tables(cells, caption=ws.title))
     workbook.close()
     return Sheet(blocks=tuple(tables), reader="xlsx", notes=tuple(notes))
 
@@ -101,7 +136,7 @@ def read_xls(data: bytes, *, file: str) -> Sheet:
         raise InputError(file, f"damaged XLS ({reason}); save the workbook again as .xlsx") from None
     except Exception as exc:  # xlrd's own reading errors on a truncated file (struct, index, assertion)
         raise InputError(file, f"damaged or truncated XLS ({type(exc).__name__}); save the workbook again as .xlsx") from None
-    tables: list[Table] = []
+    tables: list[Block] = []
     notes: list[tuple[int, str]] = []
     for index in range(book.nsheets):
         ws = book.sheet_by_index(index)
@@ -117,9 +152,7 @@ def read_xls(data: bytes, *, file: str) -> Sheet:
                     continue
                 rowspan, colspan = spans.get((r, c), (1, 1))
                 cells.append((r, c, clean_text(_xls_display(book, cell)), rowspan, colspan))
-        table = _table(cells, caption=ws.name)
-        if table is not None:
-            tables.append(table)
+        tables.extend(_tables(cells, caption=ws.name))
     return Sheet(blocks=tuple(tables), reader="xls", notes=tuple(notes))
 
 
@@ -157,8 +190,7 @@ def read_csv(data: bytes, *, file: str) -> Sheet:
                 cells.append((r, c, clean_text(value), 1, 1))
     except csv.Error as exc:
         raise InputError(file, f"not readable as CSV ({exc}); export the sheet again as CSV") from None
-    table = _table(cells, caption="")
-    return Sheet(blocks=(table,) if table is not None else (), reader="csv")
+    return Sheet(blocks=tuple(_tables(cells, caption="")), reader="csv")
 
 
 def _consistency(lines: list[str], delimiter: str) -> tuple[int, int]:

@@ -1,0 +1,277 @@
+"""PDF reader: the text layer of a PDF to a :class:`~nlp.table.Sheet` (pdfplumber over pdfminer.six).
+
+Ruled tables (cells drawn with lines) are found from the drawn lines and
+become grid :class:`~nlp.table.Table` blocks: a cell box covering several
+row or column bands is a merged cell, restored as ``spanned`` copies. Lines
+wrapped inside a cell are joined, without a space between Chinese
+characters or digits and with one between Latin words (a PDF does not tell a wrapped
+line from a line break, and performance tables wrap names and values to fit
+the column).
+
+A table continued on the next page is joined into one table when the next
+page's first table starts before any other text (page numbers aside) and
+has the same column boundaries: a header row the printer repeated at the top
+of the new page is dropped, and an empty cell at the top of the new page
+under a merged cell of the previous page (a 一级 or 二级 printed once for rows
+on both pages) continues that merged cell.
+
+Text outside ruled tables becomes one :class:`~nlp.table.Paragraph` per
+printed line, in reading order with the tables. Words on a line separated by
+a gap wider than a character are joined with a tab, so an unruled table
+reaches the text readers as tab rows. Rotated pages (``/Rotate``) are read
+upright (pdfminer applies the rotation). Where no ruled table holds the
+indicators, the loader hands these lines to the text readers.
+
+A PDF whose pages hold no text at all is a scan: :class:`InputError` saying
+it needs OCR. Positions: ``line`` counts the printed lines and table rows of
+the whole document from 1, in reading order.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from nlp.errors import InputError
+from nlp.readers.grid import GridBuilder, clean_text
+from nlp.table import Block, Paragraph, Sheet, Table
+
+__all__ = ["NEEDS_OCR", "join_wrapped", "read_pdf"]
+
+NEEDS_OCR = (
+    "PDF has no text layer (a scanned image); it needs OCR first "
+    "(e.g. ocrmypdf -l chi_sim in.pdf out.pdf), then ingest the OCR output"
+)
+#: a line that is only a page number: ``3``, ``- 3 -``, ``第3页``, ``第 3 页 共 9 页``, ``3/9``
+_PAGE_NUMBER = re.compile(r"^[\s\-—–·]*(?:第?\s*\d+\s*页?(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)[\s\-—–·]*$")
+_TOLERANCE = 2.0  #: points: column boundaries closer than this are the same boundary
+
+
+def _is_cjk(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def join_wrapped(text: str) -> str:
+    """A cell's printed lines joined: one space between two Latin letters (a word wrap), else nothing."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if not lines:
+        return ""
+    out = lines[0]
+    for line in lines[1:]:
+        out += (" " if _latin(out[-1]) and _latin(line[0]) else "") + line
+    return out
+
+
+@dataclass
+class _PageTable:
+    """One ruled table of one page: text and spans per grid position, and its geometry."""
+
+    cells: list[list[tuple[str, int, int] | None]]
+    columns: list[float]  #: x of every column boundary, left to right
+    top: float
+    bottom: float
+
+
+def _open(data: bytes, *, file: str):
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages  # parses the page tree: damage shows here
+    except PDFPasswordIncorrect:
+        raise InputError(file, "password-protected PDF; open it with the password and save an unprotected copy") from None
+    except Exception as exc:  # pdfminer's parse errors (PSEOF, PDFSyntaxError …) wrapped by pdfplumber
+        if "password" in repr(exc).lower() or "PDFPasswordIncorrect" in repr(exc):
+            raise InputError(file, "password-protected PDF; open it with the password and save an unprotected copy") from None
+        raise InputError(file, f"damaged or truncated PDF ({type(exc).__name__}); download or export the PDF again") from None
+    return pdf, pages
+
+
+def read_pdf(data: bytes, *, file: str) -> Sheet:
+    """The ruled tables and the text lines of every page, in reading order. Raises :class:`InputError`."""
+    pdf, pages = _open(data, file=file)
+    reading = _Reading()
+    has_text = False
+    try:
+        for page in pages:
+            if page.chars:
+                has_text = True
+            reading.page(page)
+    except InputError:
+        raise
+    except Exception as exc:  # a page pdfminer cannot parse (truncated stream, bad object)
+        raise InputError(
+            file, f"damaged PDF, page {page.page_number} cannot be read ({type(exc).__name__}); download or export the PDF again"
+        ) from None
+    finally:
+        pdf.close()
+    if not has_text:
+        raise InputError(file, NEEDS_OCR)
+    return Sheet(blocks=tuple(reading.finish()), reader="pdf")
+
+
+class _Reading:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.line = 0
+        self._grid: GridBuilder | None = None  # the table still open at the end of the previous page
+        self._last: _PageTable | None = None
+        self._rows = 0
+        self._first_rows: list[tuple[str, ...]] = []
+        self._open_page_top = True  # nothing but page numbers read on this page yet
+
+    # -- tables ---------------------------------------------------------------------------------
+    def _close(self) -> None:
+        if self._grid is not None:
+            table = self._grid.build()
+            if table is not None:
+                self.blocks.append(table)
+        self._grid, self._last, self._rows, self._first_rows = None, None, 0, []
+
+    def _continues(self, table: _PageTable) -> bool:
+        last = self._last
+        return (
+            last is not None
+            and self._open_page_top
+            and len(last.columns) == len(table.columns)
+            and all(abs(a - b) <= _TOLERANCE for a, b in zip(last.columns, table.columns))
+        )
+
+    def _add_table(self, table: _PageTable) -> None:
+        rows = table.cells
+        if self._continues(table):
+            skip = 0
+            while skip < len(rows) and skip < len(self._first_rows) and _texts(rows[skip]) == self._first_rows[skip]:
+                skip += 1  # the header printed again on the new page
+            rows = rows[skip:]
+            continuing = True
+        else:
+            self._close()
+            self._grid = GridBuilder()
+            self._first_rows = [_texts(r) for r in rows[:3]]
+            continuing = False
+        grid = self._grid
+        for k, row in enumerate(rows):
+            self.line += 1
+            r = self._rows
+            grid.set_row_line(r, self.line)
+            for c, cell in enumerate(row):
+                if cell is None:
+                    continue
+                text, rowspan, colspan = cell
+                above = grid.origin(r - 1, c) if (continuing and k == 0 and r > 0) else None
+                if not text and above is not None and _merged_down(grid, above):
+                    grid.extend(*above, rows=rowspan)
+                    continue
+                grid.place(r, c, text, line=self.line, rowspan=rowspan, colspan=colspan)
+            self._rows += 1
+        self._last = table
+
+    # -- pages ----------------------------------------------------------------------------------
+    def page(self, page) -> None:
+        self._open_page_top = True
+        tables = [_page_table(t) for t in page.find_tables()]
+        tables = [t for t in tables if t is not None]
+        rest = page
+        for t in tables:
+            rest = rest.outside_bbox((rest.bbox[0], t.top, rest.bbox[2], t.bottom), strict=False)
+        items: list[tuple[float, object]] = [(t.top, t) for t in tables]
+        items += [(line_top, text) for line_top, text in _lines(rest)]
+        items.sort(key=lambda item: item[0])
+        for _, item in items:
+            if isinstance(item, _PageTable):
+                self._add_table(item)
+                self._open_page_top = False
+                continue
+            text = str(item)
+            if _PAGE_NUMBER.match(text):
+                continue
+            self._close()
+            self._open_page_top = False
+            self.line += 1
+            self.blocks.append(Paragraph(text, line=self.line))
+
+    def finish(self) -> list[Block]:
+        self._close()
+        return self.blocks
+
+
+def _texts(row: list[tuple[str, int, int] | None]) -> tuple[str, ...]:
+    return tuple(c[0] if c else "" for c in row)
+
+
+def _merged_down(grid: GridBuilder, origin: tuple[int, int]) -> bool:
+    """The printed cell at ``origin`` already spans rows (a merged cell the page break cut)."""
+    for r in range(origin[0] + 1, origin[0] + 2):
+        if grid.origin(r, origin[1]) == origin:
+            return True
+    return False
+
+
+def _page_table(table) -> _PageTable | None:
+    """The table's cells placed on the bands between its distinct horizontal and vertical rules."""
+    texts = table.extract()
+    boxes = [
+        (box, texts[i][j] if i < len(texts) and j < len(texts[i]) and texts[i][j] is not None else "")
+        for i, row in enumerate(table.rows)
+        for j, box in enumerate(row.cells)
+        if box is not None
+    ]
+    if not boxes:
+        return None
+    columns = _merge_close(sorted(x for box, _ in boxes for x in (box[0], box[2])))
+    rules = _merge_close(sorted(y for box, _ in boxes for y in (box[1], box[3])))
+    col_bands = list(zip(columns, columns[1:]))
+    row_bands = list(zip(rules, rules[1:]))
+    if not col_bands or not row_bands:
+        return None
+    cells: list[list[tuple[str, int, int] | None]] = [[None] * len(col_bands) for _ in row_bands]
+    for (x0, top, x1, bottom), text in boxes:
+        cols = [k for k, (a, b) in enumerate(col_bands) if x0 - _TOLERANCE <= (a + b) / 2 <= x1 + _TOLERANCE]
+        rows = [k for k, (a, b) in enumerate(row_bands) if top - _TOLERANCE <= (a + b) / 2 <= bottom + _TOLERANCE]
+        if cols and rows:
+            cells[rows[0]][cols[0]] = (join_wrapped(text), len(rows), len(cols))
+    if not any(c and c[0] for row in cells for c in row):
+        return None
+    return _PageTable(cells=cells, columns=columns, top=table.bbox[1], bottom=table.bbox[3])
+
+
+def _merge_close(xs: list[float]) -> list[float]:
+    out: list[float] = []
+    for x in xs:
+        if not out or x - out[-1] > _TOLERANCE:
+            out.append(x)
+    return out
+
+
+def _lines(page) -> list[tuple[float, str]]:
+    """The page's printed lines as (top, text); words far apart on a line are joined with a tab."""
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5, y_tolerance=2.5)
+    if not words:
+        return []
+    words.sort(key=lambda w: (round(w["top"]), w["x0"]))
+    lines: list[list[dict]] = []
+    for w in words:
+        if lines and abs(lines[-1][0]["top"] - w["top"]) <= 2.5:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    out: list[tuple[float, str]] = []
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+        text = line[0]["text"]
+        for prev, w in zip(line, line[1:]):
+            size = max(prev["bottom"] - prev["top"], 1.0)
+            gap = w["x0"] - prev["x1"]
+            text += ("\t" if gap > size * 1.2 else ("" if _is_cjk(prev["text"][-1]) or _is_cjk(w["text"][0]) else " ")) + w["text"]
+        text = clean_text(text)
+        if text:
+            out.append((line[0]["top"], text))
+    return out
