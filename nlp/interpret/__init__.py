@@ -29,7 +29,7 @@ from nlp.interpret.header import Header, is_complete, is_header_start, make_head
 from nlp.interpret.meta import budget_wan, clean_department, inline_meta, pairs_from_cells, year_in
 from nlp.interpret.rows import RowRead, read_row
 from nlp.interpret.stream import stream_rows
-from nlp.interpret.vocab import ambiguous_cost, header_role, is_wrapper, key, meta_label, op_cell, sub_label, tier_label
+from nlp.interpret.vocab import FURNITURE, ambiguous_cost, header_role, is_wrapper, key, meta_label, op_cell, sub_label, tier_label
 from nlp.parse.meta import read_department
 from nlp.normalize import SUB_PARENT, canonical_tier, clean_cell, parse_value
 from nlp.records import Indicator, ParseIssue, Project, Severity
@@ -39,6 +39,9 @@ __all__ = ["Interpretation", "interpret"]
 
 #: a unit printed with its numeric code on a line of its own (``315204云汀区市场监督管理局``)
 _CODED_UNIT = re.compile(r"^\d{3,}[-\s]*[\u4e00-\u9fff()()]{2,40}(?:局|委员会|委|办公室|中心|院|厅|所|站|队|部)$")
+
+#: a title that starts with the unit publishing it: ``南屏县交通运输局2023年度…``
+_TITLE_UNIT = re.compile(r"^([\u4e00-\u9fff]{2,24}?(?:局|委员会|办公室|中心|管理所|服务所|站|院))(?:19|20)\d\d年")
 
 #: first cells that close an indicator table (totals, conclusions, notes, signatures)
 _CLOSERS = re.compile(
@@ -101,6 +104,7 @@ class _Interpreter:
         self.seen_header = False
         self.pending: list[Row] = []  #: rows before the first header, read once a header is known
         self.dept_hint: str | None = None
+        self.title_dept: str | None = None  #: a unit leading a title line (``XX局2023年度…自评表``)
         self.meta_label_pending: str | None = None  #: a label printed alone; its value is the next row
         self.furniture: list[str] = []  #: the first paragraphs of the text (titles, site furniture)
 
@@ -136,6 +140,9 @@ class _Interpreter:
         y = year_in(text) if len(text) <= 120 else None
         if y:
             self.last_year = y
+        m = _TITLE_UNIT.match(key(text))
+        if m and self.title_dept is None:
+            self.title_dept = m.group(1)
         pair = inline_meta(text)
         if pair and len(text) <= 100:
             self.set_meta(pair[0], pair[1], p.line)
@@ -145,7 +152,7 @@ class _Interpreter:
     def row(self, cells: list[Cell], line: int, line_end: int) -> None:
         texts = _texts(cells)
         first = key(next((t for t in texts if t.strip()), ""))
-        if _CLOSERS.match(first) and not tier_label(texts[0])[0]:
+        if (_CLOSERS.match(first) or FURNITURE.match(first)) and not tier_label(texts[0])[0]:
             if self.header is not None and self.cur.rows:
                 self.header = None
             for t in texts:
@@ -159,6 +166,12 @@ class _Interpreter:
                 self.last_year = y
         pairs = pairs_from_cells(texts)
         nonempty = [t for t in texts if t.strip()]
+        if self.header is None and len(nonempty) == 1:
+            m = _TITLE_UNIT.match(key(nonempty[0]))
+            if m and self.title_dept is None:
+                self.title_dept = m.group(1)
+            if len(self.furniture) < 40:
+                self.furniture.append(nonempty[0].strip())
         if self.meta_label_pending and nonempty and not meta_label(nonempty[0]):
             pairs = [(self.meta_label_pending, nonempty[0].strip())] + pairs
         self.meta_label_pending = None
@@ -282,7 +295,7 @@ class _Interpreter:
         name = rr.cell(name_col) if name_col is not None else ""
         if not name or tier_label(name)[0] and not rr.by_col.get((name_col or 0) + 1):
             return
-        if re.fullmatch(r"[\d.,%\s]+|[…\.。]+", name):
+        if re.fullmatch(r"[\d.,%\s]+|[…\.。]+", name) or len(key(name)) <= 2 or name.rstrip().endswith((":", "：")):
             return
         self.cur.rows.append(
             _RowRec(
@@ -311,7 +324,7 @@ class _Interpreter:
                     departments[dept] += 1
             if p.year:
                 years[p.year] += 1
-        doc_dept = departments.most_common(1)[0][0] if departments else read_department(self.furniture)
+        doc_dept = departments.most_common(1)[0][0] if departments else (self.title_dept or read_department(self.furniture))
         doc_year = years.most_common(1)[0][0] if years else None
         for ordinal, p in enumerate(self.projects, start=1):
             indicators = _indicators(p.rows, self.file, self.issues)
@@ -431,6 +444,11 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
         num_raw = None if qualitative else (value or None)
         parts = [p for p in ((None if qualitative else op), value, None if qualitative else unit) if p]
         value = " ".join(parts)
+    uncertain: list[str] = []
+    if value and op_cell(value) and not separate:
+        value = ""  # only the operator survived (the value was cut)
+        uncertain.append("value")
+        issues.append(ParseIssue(file, rec.line, "value cut after its operator; kept as missing", Severity.WARNING, "value"))
     parsed = parse_value(value) if value else parse_value("")
     if separate and op_raw and not qualitative:
         parsed = parse_value(f"{op_raw}{num_raw or ''}{unit_raw or ''}")
@@ -449,7 +467,6 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
         tier, sub = tier_label(sub_raw)[1], None
     if tier == "满意度" and sub is None and sub_raw and not is_sub:
         sub = "服务对象满意度"  # a recipient group printed as the 二级 of a satisfaction row
-    uncertain: list[str] = []
     if rr.surplus and any(c.text.strip() for c in rr.surplus):
         uncertain.append("value")
         issues.append(
