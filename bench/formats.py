@@ -42,6 +42,7 @@ __all__ = [
     "write_pdf_libreoffice",
     "write_pdf_reportlab",
     "write_text",
+    "write_xls",
     "write_xlsx",
     "soffice",
 ]
@@ -213,6 +214,36 @@ def write_xlsx(doc: Doc, path: Path, *, sheet_per_table: bool = False) -> Path:
                     ws.merge_cells(start_row=r + i, start_column=j + 1, end_row=r + i + rs - 1, end_column=j + cs)
         r += len(block.rows) + 1
     wb.save(path)
+    return path
+
+
+def write_xls(doc: Doc, path: Path) -> Path:
+    """A legacy XLS (BIFF8) workbook with xlwt: the same layout as :func:`write_xlsx`, merged ranges, percentages."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("Sheet1")
+    percent = {d: xlwt.easyxf(num_format_str="0" + ("." + "0" * d if d else "") + "%") for d in range(4)}
+    r = 0
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            ws.write(r, 0, block.text)
+            r += 1
+            continue
+        for i, row in enumerate(spans(block)):
+            for j, cell in enumerate(row):
+                if cell is None:
+                    continue
+                text, rs, cs = cell
+                value = _typed(text)
+                style = percent[min(len(text.split(".")[1]) - 1, 3) if "." in text else 0] if isinstance(value, float) else None
+                args = (value, style) if style is not None else (value,)
+                if rs > 1 or cs > 1:
+                    ws.write_merge(r + i, r + i + rs - 1, j, j + cs - 1, *args)
+                else:
+                    ws.write(r + i, j, *args)
+        r += len(block.rows) + 1
+    wb.save(str(path))
     return path
 
 

@@ -1,0 +1,110 @@
+"""The same tables written as a web page, a Word document, a workbook and two kinds of PDF ingest to
+the same records as their text copy (pipe rows, the form a table copied from a web page takes)."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from index.ingest import load_document
+from samples import SAMPLES, formats
+
+#: indicator rows of each sample (counted by hand from samples.py)
+ROWS = {"target": 9, "split": 35, "selfeval": 6}
+
+NO_SOFFICE = formats.soffice() is None
+NEEDS_SOFFICE = pytest.mark.skipif(NO_SOFFICE, reason="LibreOffice missing (Debian: libreoffice-writer-nogui, fonts-noto-cjk)")
+
+
+def records(path: Path) -> list[tuple]:
+    """Every indicator with its project, department and year; all fields but the source lines."""
+    parsed = load_document(path)
+    out = []
+    for project in parsed.projects:
+        for ind in project.indicators:
+            fields = dataclasses.asdict(ind)
+            fields.pop("line")
+            fields.pop("line_end")
+            out.append((project.name, project.department, project.year, parsed.document.department,
+                        parsed.document.year, sorted(fields.items(), key=lambda kv: kv[0])))
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """Every sample in every format, built once for the module."""
+    folder = tmp_path_factory.mktemp("formats")
+    out: dict[tuple[str, str], Path] = {}
+    for name, doc in SAMPLES.items():
+        out[name, "text"] = folder / f"{name}.txt"
+        out[name, "text"].write_text(formats.write_text(doc, sep="|", dropped=True), encoding="utf-8")
+        out[name, "html"] = folder / f"{name}.html"
+        out[name, "html"].write_bytes(formats.write_html(doc, encoding="utf-8"))
+        out[name, "html-gbk"] = folder / f"{name}.gbk.htm"
+        out[name, "html-gbk"].write_bytes(formats.write_html(doc, encoding="gbk"))
+        out[name, "docx"] = formats.write_docx(doc, folder / f"{name}.docx")
+        out[name, "xlsx"] = formats.write_xlsx(doc, folder / f"{name}.xlsx")
+        out[name, "xlsx-sheets"] = formats.write_xlsx(doc, folder / f"{name}.sheets.xlsx", sheet_per_table=True)
+        out[name, "xls"] = formats.write_xls(doc, folder / f"{name}.xls")
+        out[name, "pdf-reportlab"] = formats.write_pdf_reportlab(doc, folder / f"{name}.rl.pdf")
+        if not NO_SOFFICE:
+            out[name, "pdf-libreoffice"] = formats.write_pdf_libreoffice(doc, folder / f"{name}.lo.pdf")
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_text_copy_reads_every_row(built, name: str) -> None:
+    assert len(records(built[name, "text"])) == ROWS[name]
+
+
+@pytest.mark.parametrize("fmt", ["html", "html-gbk", "docx", "xlsx", "xlsx-sheets", "xls", "pdf-reportlab"])
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_format_reads_as_its_text_copy(built, name: str, fmt: str) -> None:
+    assert records(built[name, fmt]) == records(built[name, "text"])
+
+
+@NEEDS_SOFFICE
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_libreoffice_pdf_reads_as_its_text_copy(built, name: str) -> None:
+    assert records(built[name, "pdf-libreoffice"]) == records(built[name, "text"])
+
+
+@NEEDS_SOFFICE
+def test_the_split_sample_really_spans_two_pages(built) -> None:
+    """The long table of the split sample is cut by a page break in both PDFs (so the join is tested)."""
+    for fmt in ("pdf-libreoffice", "pdf-reportlab"):
+        with pdfplumber.open(built["split", fmt]) as pdf:
+            assert len(pdf.pages) == 2
+            assert pdf.pages[1].find_tables(), fmt
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "xlsx", "xls", "pdf-reportlab"])
+def test_the_reader_is_reported(built, fmt: str) -> None:
+    assert load_document(built["target", fmt]).document.reader == fmt.split("-")[0]
+
+
+def test_a_txt_that_is_a_web_page_reads_as_html(built, tmp_path: Path) -> None:
+    saved = tmp_path / "page.txt"
+    shutil.copy(built["target", "html"], saved)
+    parsed = load_document(saved)
+    assert parsed.document.reader == "html"
+    assert records(saved) == records(built["target", "text"])
+
+
+@NEEDS_SOFFICE
+def test_legacy_doc_converts_with_libreoffice(built, tmp_path: Path) -> None:
+    import subprocess
+
+    src = built["selfeval", "docx"]
+    subprocess.run(
+        [formats.soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "doc", "--outdir", str(tmp_path), str(src)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    converted = tmp_path / f"{src.stem}.doc"
+    assert load_document(converted).document.reader == "doc"
+    assert records(converted) == records(built["selfeval", "text"])
