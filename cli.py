@@ -175,6 +175,7 @@ def _outcome_json(o: IngestOutcome) -> dict[str, Any]:
         "ok": o.ok,
         "reason": o.reason,
         "layout": o.layout.value if o.layout else None,
+        "reader": o.reader,
         "department": o.department,
         "year": o.year,
         "encoding": o.encoding,
@@ -218,7 +219,7 @@ def _print_outcomes(outcomes: list[IngestOutcome], *, show_warnings: bool) -> No
             continue
         where = " ".join(x for x in (o.department or "(department unknown)", str(o.year or "(year unknown)")))
         typer.echo(
-            f"{o.doc}  {o.layout.value}  {where}  {o.n_projects} projects  {o.n_indicators} indicators"
+            f"{o.doc}  {o.reader or o.layout.value}  {where}  {o.n_projects} projects  {o.n_indicators} indicators"
             f"  {o.n_warnings} warnings{'  (replaced)' if o.replaced else ''}"
         )
         if show_warnings:
@@ -370,7 +371,13 @@ def _write_export(records: Iterator[dict[str, Any]], stream: Any, *, fmt: str, f
         writer = csv.DictWriter(stream, fieldnames=list(fields), lineterminator="\n")
         writer.writeheader()
         for record in records:
-            writer.writerow({**record, "uncertain": ";".join(record["uncertain"])})
+            writer.writerow(
+                {
+                    **record,
+                    "uncertain": ";".join(record["uncertain"]),
+                    "extra": json.dumps(record["extra"], ensure_ascii=False) if record["extra"] else "",
+                }
+            )
             n += 1
     else:
         for record in records:

@@ -46,6 +46,7 @@ class IngestOutcome:
     ok: bool
     reason: str | None = None  #: one-line reason when not ok (``<path>: <why>``)
     layout: Layout | None = None
+    reader: str | None = None  #: the reader that found the tables (``pipe``, ``celllines``, ``tabbed`` …)
     department: str | None = None
     year: int | None = None
     encoding: str | None = None
@@ -159,6 +160,7 @@ def _ingest_one(path: Path, store: Store, *, parse: Parser, known: set[str]) -> 
         doc=d.file,
         ok=True,
         layout=Layout(d.layout),
+        reader=d.reader or None,
         department=d.department,
         year=d.year,
         encoding=d.encoding,

@@ -71,6 +71,8 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "uncertain",
     "project_id",
     "value_text",
+    "actual",
+    "extra",
 )
 
 _SCHEMA = """
@@ -84,7 +86,8 @@ CREATE TABLE documents (
     n_projects INTEGER NOT NULL,
     n_indicators INTEGER NOT NULL,
     n_issues INTEGER NOT NULL,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    reader TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE projects (
     project_id TEXT PRIMARY KEY,
@@ -102,7 +105,9 @@ CREATE TABLE projects (
     targets TEXT NOT NULL,
     line INTEGER NOT NULL,
     line_end INTEGER NOT NULL,
-    n_indicators INTEGER NOT NULL
+    n_indicators INTEGER NOT NULL,
+    department TEXT,
+    year INTEGER
 );
 CREATE INDEX projects_doc ON projects (doc, ordinal);
 CREATE TABLE indicators (
@@ -124,6 +129,11 @@ CREATE TABLE indicators (
     line INTEGER NOT NULL,
     line_end INTEGER NOT NULL,
     uncertain TEXT NOT NULL,
+    actual TEXT NOT NULL DEFAULT '',
+    extra TEXT NOT NULL DEFAULT '[]',
+    value_op_raw TEXT,
+    value_num_raw TEXT,
+    value_unit_raw TEXT,
     PRIMARY KEY (project_id, pos)
 );
 CREATE INDEX indicators_doc ON indicators (doc);
@@ -311,7 +321,7 @@ class Store:
     def _insert_document(self, parsed: ParsedDocument) -> None:
         d = parsed.document
         self._conn.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 d.file,
                 d.sha256,
@@ -323,13 +333,14 @@ class Store:
                 parsed.n_indicators,
                 len(parsed.issues),
                 datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                d.reader,
             ),
         )
 
     def _insert_projects(self, parsed: ParsedDocument) -> None:
         doc = parsed.document.file
         self._conn.executemany(
-            "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     project_id(doc, p.ordinal),
@@ -348,6 +359,8 @@ class Store:
                     p.line,
                     p.line_end,
                     len(p.indicators),
+                    p.department,
+                    p.year,
                 )
                 for p in parsed.projects
             ),
@@ -356,7 +369,7 @@ class Store:
     def _insert_indicators(self, parsed: ParsedDocument) -> None:
         doc = parsed.document.file
         self._conn.executemany(
-            "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     project_id(doc, p.ordinal),
@@ -377,6 +390,11 @@ class Store:
                     i.line,
                     i.line_end,
                     json.dumps(list(i.uncertain), ensure_ascii=False),
+                    i.actual,
+                    json.dumps([list(pair) for pair in i.extra], ensure_ascii=False),
+                    i.value_op_raw,
+                    i.value_num_raw,
+                    i.value_unit_raw,
                 )
                 for p in parsed.projects
                 for pos, i in enumerate(p.indicators)
@@ -470,12 +488,18 @@ class Store:
 
     def _document(self, doc: str) -> Document | None:
         row = self._conn.execute(
-            "SELECT doc, sha256, department, year, layout, encoding FROM documents WHERE doc = ?", (doc,)
+            "SELECT doc, sha256, department, year, layout, encoding, reader FROM documents WHERE doc = ?", (doc,)
         ).fetchone()
         if row is None:
             return None
         return Document(
-            file=row[0], sha256=row[1], department=row[2], year=row[3], layout=Layout(row[4]), encoding=row[5]
+            file=row[0],
+            sha256=row[1],
+            department=row[2],
+            year=row[3],
+            layout=Layout(row[4]),
+            encoding=row[5],
+            reader=row[6],
         )
 
     def projects(self, *, department: str | None = None, year: int | None = None) -> list[ProjectRow]:
@@ -525,13 +549,14 @@ class Store:
         cursor = self._conn.execute(
             "SELECT i.doc, d.department, d.year, p.section, p.seq, p.name, p.code, p.budget_wan,"
             " i.tier, i.tier_raw, i.sub, i.sub_raw, i.name, i.desc, i.value, i.value_op, i.value_num,"
-            " i.value_unit, i.basis, i.line, i.line_end, i.uncertain, i.project_id, i.value_text"
+            " i.value_unit, i.basis, i.line, i.line_end, i.uncertain, i.project_id, i.value_text, i.actual, i.extra"
             " FROM indicators i JOIN projects p ON p.project_id = i.project_id"
             " JOIN documents d ON d.doc = i.doc ORDER BY i.doc, p.ordinal, i.pos"
         )
         for row in cursor:
             record = dict(zip(EXPORT_FIELDS, row))
             record["uncertain"] = json.loads(record["uncertain"])
+            record["extra"] = {k or f"col{n}": v for n, (k, v) in enumerate(json.loads(record["extra"]))}
             yield record
 
     def counts(self) -> dict[str, int]:
@@ -544,11 +569,11 @@ class Store:
 
 _PROJECT_COLUMNS = (
     "project_id, ordinal, seq, section, title, name, code, budget_wan, budget_source, funds_use,"
-    " spending_plan, targets, line, line_end"
+    " spending_plan, targets, line, line_end, department, year"
 )
 _INDICATOR_COLUMNS = (
     "tier, tier_raw, sub, sub_raw, name, desc, value, value_op, value_num, value_unit, value_text,"
-    " basis, line, line_end, uncertain"
+    " basis, line, line_end, uncertain, actual, extra, value_op_raw, value_num_raw, value_unit_raw"
 )
 
 
@@ -568,6 +593,8 @@ def _project(row: Sequence[Any], indicators: tuple[Indicator, ...]) -> Project:
         line=row[12],
         line_end=row[13],
         indicators=indicators,
+        department=row[14],
+        year=row[15],
     )
 
 
@@ -585,4 +612,9 @@ def _indicator(row: Sequence[Any]) -> Indicator:
         line=row[12],
         line_end=row[13],
         uncertain=tuple(json.loads(row[14])),
+        actual=row[15],
+        extra=tuple((a, b) for a, b in json.loads(row[16])),
+        value_op_raw=row[17],
+        value_num_raw=row[18],
+        value_unit_raw=row[19],
     )

@@ -274,6 +274,8 @@ def test_export_rows_have_the_documented_fields_in_order(store: Store) -> None:
         "uncertain": ["desc", "value"],
         "project_id": "001_a:1",
         "value_text": "有效保障",
+        "actual": "",
+        "extra": {},
     }
     assert (rows[0]["value_op"], rows[0]["value_num"], rows[0]["value_unit"]) == ("≥", 95.0, "%")
 
