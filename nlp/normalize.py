@@ -37,11 +37,13 @@ __all__ = [
     "SUB_PARENT",
     "Label",
     "TimeValue",
+    "UNIT_PATTERN",
     "canonical_sub",
     "canonical_tier",
     "clean_cell",
     "excel_serial_date",
     "fold_script",
+    "fold_script_map",
     "is_score_only",
     "label_key",
     "parse_time",
@@ -208,6 +210,26 @@ def fold_script(text: str) -> str:
     '（一）产出指标'
     """
     return to_simplified(strip_pinyin(to_halfwidth(text)))
+
+
+def fold_script_map(text: str) -> tuple[str, list[int]]:
+    """:func:`fold_script` and, for each position of the result (and its end), the position in ``text``.
+
+    Lets a reader match vocabulary on the folded text and cut the printed text:
+    ``text[offsets[i]:offsets[j]]`` is what ``folded[i:j]`` was printed as.
+    """
+    half = to_halfwidth(text)
+    keep: list[int] = []
+    last = 0
+    for m in _PINYIN_GLOSS.finditer(half) if ("(" in half or "（" in half) else ():
+        keep.extend(range(last, m.start()))
+        last = m.end()
+    keep.extend(range(last, len(half)))
+    stripped = "".join(half[i] for i in keep)
+    simple = to_simplified(stripped)
+    if len(simple) != len(stripped):  # a phrase conversion changed the length: convert per character
+        simple = "".join(to_simplified(ch) for ch in stripped)
+    return simple, [*keep, len(text)]
 
 
 # ---------------------------------------------------------------- labels
@@ -492,6 +514,8 @@ _UNIT_ALT = "|".join(re.escape(u) for u in _UNITS)
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 #: a unit, possibly compound (元/人/月, 元/生/年, 人/次): a known unit, then ``/`` parts
 _UNIT_RE = rf"(?:{_UNIT_ALT})(?:/(?:{_UNIT_ALT}|[\u4e00-\u9fff]{{1,2}}|[A-Za-z]{{1,3}}))*"
+#: the regex of a printed unit (for readers that find values inside running text)
+UNIT_PATTERN = _UNIT_RE
 _VALUE_RE = re.compile(rf"^(?P<op>[≥≤><=])?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT_RE})?\s*(?P<rest>.*)$")
 _LEAD_OP = re.compile(r"^[≥≤><=]")
 #: ``≥`` read by OCR as ``二`` in front of a number

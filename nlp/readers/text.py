@@ -53,6 +53,11 @@ def detect_form(lines: list[str]) -> str | None:
 
 def read_text(lines: list[str]) -> Sheet | None:
     """The sheet of a text in whichever text form its header lines are printed, or None."""
+    from nlp.readers.unseparated import best_form, read_form
+
+    unseparated = best_form(lines)  # glued, flattened, column-major, framework, prose
+    if unseparated is not None:
+        return read_form(unseparated[0], lines)
     form = detect_form(lines)
     if form == "pipe":
         from nlp.readers.pipe import read_pipe
