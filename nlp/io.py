@@ -121,7 +121,25 @@ def sniff_format(data: bytes, suffix: str) -> str:
     if b"<table" in window and (b"</td>" in window or b"</tr>" in window):
         return "html"  # a page fragment saved as text
     fmt = FORMATS.get(suffix, "text")
-    return fmt if fmt in ("csv", "html") else "text"
+    if fmt in ("xls", "doc") and _looks_like_text(data):
+        return "csv" if fmt == "xls" else "text"  # web systems export delimited text named .xls
+    return fmt  # a binary format without its signature: its reader reports the damage
+
+
+def _looks_like_text(data: bytes) -> bool:
+    head = data[:65536]
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not merely a character cut at the window's end
+            try:
+                head[: exc.start].decode("gb18030")
+                head.decode("gb18030", errors="strict")
+            except UnicodeDecodeError as gb:
+                return gb.start >= len(head) - 4
+    return True
 
 
 def read_document(path: Path) -> RawDocument:

@@ -152,6 +152,10 @@ class ParsedDocument:
 
 
 def project_id(doc: str, ordinal: int) -> str:
-    """Stable id of a project: the document's file stem and the table's ordinal."""
-    stem = doc.rsplit(".", 1)[0] if "." in doc else doc
+    """Stable id of a project: the document's name (without ``.txt``) and the table's ordinal.
+
+    Other extensions stay in the id: a site often publishes the same attachment
+    as ``附件1.doc`` and ``附件1.pdf``, two documents whose projects must not share ids.
+    """
+    stem = doc[: -len(".txt")] if doc.lower().endswith(".txt") else doc
     return f"{stem}:{ordinal}"

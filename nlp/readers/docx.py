@@ -58,8 +58,8 @@ def _open_body(data: bytes, *, file: str):
         raise InputError(file, "damaged or truncated DOCX (not a readable zip package); save the document again as .docx") from None
     except KeyError as exc:
         raise InputError(file, f"damaged DOCX (part {exc} missing); save the document again as .docx") from None
-    except Exception as exc:  # the XML or zip layers' own errors (lxml, zlib): a damaged file, not a bug here
-        raise InputError(file, f"damaged DOCX ({type(exc).__name__}); save the document again as .docx") from None
+    except Exception:  # the XML or zip layers' own errors (lxml, zlib): a damaged file, not a bug here
+        raise InputError(file, "damaged DOCX; save the document again as .docx") from None
     return document.element.body
 
 

@@ -90,7 +90,7 @@ def _open(data: bytes, *, file: str):
     except Exception as exc:  # pdfminer's parse errors (PSEOF, PDFSyntaxError …) wrapped by pdfplumber
         if "password" in repr(exc).lower() or "PDFPasswordIncorrect" in repr(exc):
             raise InputError(file, "password-protected PDF; open it with the password and save an unprotected copy") from None
-        raise InputError(file, f"damaged or truncated PDF ({type(exc).__name__}); download or export the PDF again") from None
+        raise InputError(file, "damaged or truncated PDF; download or export the PDF again") from None
     return pdf, pages
 
 
@@ -106,9 +106,9 @@ def read_pdf(data: bytes, *, file: str) -> Sheet:
             reading.page(page)
     except InputError:
         raise
-    except Exception as exc:  # a page pdfminer cannot parse (truncated stream, bad object)
+    except Exception:  # a page pdfminer cannot parse (truncated stream, bad object)
         raise InputError(
-            file, f"damaged PDF, page {page.page_number} cannot be read ({type(exc).__name__}); download or export the PDF again"
+            file, f"damaged PDF, page {page.page_number} cannot be read; download or export the PDF again"
         ) from None
     finally:
         pdf.close()

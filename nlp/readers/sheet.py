@@ -101,8 +101,8 @@ def read_xlsx(data: bytes, *, file: str) -> Sheet:
         raise InputError(file, "damaged or truncated XLSX (not a readable zip package); save the workbook again as .xlsx") from None
     except KeyError as exc:
         raise InputError(file, f"damaged XLSX (part {exc} missing); save the workbook again as .xlsx") from None
-    except Exception as exc:  # the XML or zip layers' own errors (lxml, zlib): a damaged file, not a bug here
-        raise InputError(file, f"damaged XLSX ({type(exc).__name__}); save the workbook again as .xlsx") from None
+    except Exception:  # the XML or zip layers' own errors (lxml, zlib): a damaged file, not a bug here
+        raise InputError(file, "damaged XLSX; save the workbook again as .xlsx") from None
     tables: list[Block] = []
     notes: list[tuple[int, str]] = []
     for ws in workbook.worksheets:
@@ -128,14 +128,14 @@ def read_xls(data: bytes, *, file: str) -> Sheet:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=io.StringIO(), verbosity=0)
     except xlrd.XLRDError as exc:
         reason = str(exc)
         if "encrypt" in reason.lower():
             raise InputError(file, "password-protected XLS; remove the password (open it in Excel/WPS and save without one)") from None
         raise InputError(file, f"damaged XLS ({reason}); save the workbook again as .xlsx") from None
-    except Exception as exc:  # xlrd's own reading errors on a truncated file (struct, index, assertion)
-        raise InputError(file, f"damaged or truncated XLS ({type(exc).__name__}); save the workbook again as .xlsx") from None
+    except Exception:  # xlrd's own reading errors on a truncated file (struct, index, assertion)
+        raise InputError(file, "damaged or truncated XLS; save the workbook again as .xlsx") from None
     tables: list[Block] = []
     notes: list[tuple[int, str]] = []
     for index in range(book.nsheets):
