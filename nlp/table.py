@@ -16,7 +16,9 @@ the page text of a PDF) so that every reported problem can name a place.
 XLSX after spans are restored) and ``None`` where it does not (text rows whose
 merged cells are simply missing). ``role`` is set only by readers that had to
 decide what a cell is in order to find it at all (glued text split on
-vocabulary, prose split on connectives); the interpreter takes it as given.
+vocabulary, prose split on connectives); the interpreter takes it as given. A
+reader that sees a row carried over from the previous line (a pipe row cut where a
+cell had no closing pipe) marks the first cell of the carried part ``continues``.
 """
 
 from __future__ import annotations

@@ -234,7 +234,7 @@ class _Interpreter:
         # a row cut short continues on the next line: leading blank cell, no labels
         if (
             prev is not None
-            and not texts[0].strip()
+            and (not texts[0].strip() or cells[0].role == "continues")
             and not any(tier_label(t)[0] or sub_label(t)[0] for t in nonempty)
             and prev.read.stopped_at < len(header.columns)
             and prev.header is header

@@ -5,18 +5,22 @@ pads every line to the same count (``| |||||``), lines that all start with ``| `
 (spreadsheet exports), and stray lines holding only pipes. The padding run is not a
 run of empty cells and is dropped; a leading pipe is dropped when the table's lines
 usually start with one (otherwise it marks an empty first cell, as when a wrapped row
-continues on the next line). Lines without a pipe are paragraphs.
+continues on the next line). Page markers between table lines (``第2页``, ``- 3 -``) are
+dropped; other lines without a pipe are paragraphs.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from nlp.table import Block, Cell, Paragraph, Row, Sheet, Table
 
 __all__ = ["read_pipe", "is_pipe_line"]
 
 _TRAILING = re.compile(r"(?:\s*\|)+\s*$")
+#: a page marker or page header line that can fall inside a table: ``第2页``, ``- 3 -``, ``2/5``, ``…_第1页``
+PAGE_MARKER = re.compile(r"^\s*(?:.{0,40}_)?(?:第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|-\s*\d+\s*-|\d+\s*/\s*\d+|\d+、?)\s*$")
 
 
 def is_pipe_line(line: str) -> bool:
@@ -33,23 +37,51 @@ def _cells(line: str, lineno: int, strip_lead: bool) -> tuple[Cell, ...]:
     return tuple(Cell(part.strip(), lineno) for part in text.split("|"))
 
 
-def _table(lines: list[str], start: int, end: int) -> Table:
-    body = [lines[i] for i in range(start, end) if lines[i].strip()]
-    lead = sum(1 for ln in body if ln.lstrip().startswith("|") and ln.strip("| \t"))
-    strip_lead = lead * 2 > len([ln for ln in body if ln.strip("| \t")])
-    rows = tuple(Row(_cells(lines[i], i + 1, strip_lead)) for i in range(start, end) if lines[i].strip())
+def _leading_pipes(lines: list[str]) -> bool:
+    """Do the text's pipe lines usually start with a pipe (an export that opens every row with one)?"""
+    body = [ln for ln in lines if "|" in ln and ln.strip("| \t")]
+    lead = sum(1 for ln in body if ln.lstrip().startswith("|"))
+    return lead * 2 > len(body)
+
+
+def _table(lines: list[str], start: int, end: int, strip_lead: bool) -> Table:
+    out: list[Row] = []
+    prev_open = False  # the previous table line ended without a pipe: its row continues
+    for i in range(start, end):
+        if not lines[i].strip() or PAGE_MARKER.match(lines[i]):
+            continue
+        cells = _cells(lines[i], i + 1, strip_lead)
+        if prev_open and cells and not cells[0].text and lines[i].lstrip().startswith("|"):
+            # that pipe separates the cut cell from the next one: the row goes on here
+            cells = tuple(replace(c, role="continues") if k == 0 else c for k, c in enumerate(cells[1:]))
+        out.append(Row(cells))
+        prev_open = not lines[i].rstrip().endswith("|")
+    rows = tuple(out)
     return Table(rows=tuple(r for r in rows if r.cells) or rows[:0])
 
 
 def read_pipe(lines: list[str]) -> Sheet:
     blocks: list[Block] = []
+    strip_lead = _leading_pipes(lines)
     i, n = 0, len(lines)
+
+    def inside(j: int) -> bool:
+        # blank lines and page markers between two pipe lines stay inside the table
+        if is_pipe_line(lines[j]):
+            return True
+        if lines[j].strip() and not PAGE_MARKER.match(lines[j]):
+            return False
+        k = j + 1
+        while k < n and (not lines[k].strip() or PAGE_MARKER.match(lines[k])):
+            k += 1
+        return k < n and is_pipe_line(lines[k])
+
     while i < n:
         if is_pipe_line(lines[i]):
             j = i
-            while j < n and (is_pipe_line(lines[j]) or (not lines[j].strip() and j + 1 < n and is_pipe_line(lines[j + 1]))):
+            while j < n and inside(j):
                 j += 1
-            blocks.append(_table(lines, i, j))
+            blocks.append(_table(lines, i, j, strip_lead))
             i = j
             continue
         if lines[i].strip():

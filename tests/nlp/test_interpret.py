@@ -1,0 +1,212 @@
+"""The table interpreter on our own fixtures: one test per trap of the structured text forms."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.errors import InputError
+from nlp.parse import parse_text
+from nlp.records import Layout
+
+
+def rows(text: str) -> list[tuple]:
+    doc = parse_text(text, file="t.txt")
+    return [(i.tier, i.tier_raw, i.sub, i.name, i.value) for p in doc.projects for i in p.indicators]
+
+
+HEADER = "一级指标 | 二级指标 | 三级指标 | 指标值 | |||\n"
+
+
+def test_merged_tier_and_sub_cells_are_carried_down_and_the_padding_run_is_not_cells():
+    text = (
+        "项目名称 | 河道保洁 | ||||\n" + HEADER
+        + "产出指标 | 数量指标 | 保洁河道长度 | 42公里 | ||\n"
+        "清运漂浮物 | ≥300吨 | |||||\n"
+        "时效指标 | 汛前清淤完成时间 | 5月底前 | ||||\n"
+        "效益指标 | 生态效益指标 | 断面水质达标率 | ≥90% | ||\n"
+    )
+    assert rows(text) == [
+        ("产出", "产出指标", "数量", "保洁河道长度", "42公里"),
+        ("产出", "产出指标", "数量", "清运漂浮物", "≥300吨"),
+        ("产出", "产出指标", "时效", "汛前清淤完成时间", "5月底前"),
+        ("效益", "效益指标", "生态效益", "断面水质达标率", "≥90%"),
+    ]
+
+
+def test_a_description_cell_after_the_value_is_not_taken_as_the_value():
+    text = (
+        "一级指标 | 二级指标 | 三级指标 | 指标值 | 指标说明 | |\n"
+        "产出指标 | 质量指标 | 设备完好率 | ≥95% | 按月抽检 | ||\n"
+        "维修及时率 | 100% | 按报修单统计 | |||\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    got = [(i.name, i.value, i.desc) for i in doc.projects[0].indicators]
+    assert got == [("设备完好率", "≥95%", "按月抽检"), ("维修及时率", "100%", "按报修单统计")]
+
+
+def test_a_row_cut_by_a_page_marker_continues_on_the_next_line():
+    text = (
+        "一级指标 | 二级指标 | 三级指标 | 指标值 | 实际完成值 | 得分 |\n"
+        "产出指标 | 数量指标 | 培训场次 | 8场\n"
+        "第2页\n"
+        "| 9场 | 10 |\n"
+        "质量指标 | 培训合格率 | ≥90% | 96% | 10 |\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    first, second = doc.projects[0].indicators
+    assert (first.name, first.value, first.actual, first.extra) == ("培训场次", "8场", "9场", (("得分", "10"),))
+    assert (first.line, first.line_end) == (2, 4)
+    assert (second.sub, second.actual) == ("质量", "96%")
+
+
+def test_a_second_project_in_the_same_text_is_its_own_project():
+    block = "项目名称 | {name} | |||\n主管部门 | 606-青禾县农业农村局 | |||\n" + HEADER + (
+        "产出指标 | 数量指标 | {ind} | 12个 | ||\n"
+    )
+    text = "青禾县2025年项目支出绩效目标表\n" + block.format(name="农机补贴", ind="补贴机具") + block.format(
+        name="种子储备", ind="储备品种"
+    )
+    doc = parse_text(text, file="t.txt")
+    assert [(p.name, p.department, [i.name for i in p.indicators]) for p in doc.projects] == [
+        ("农机补贴", "青禾县农业农村局", ["补贴机具"]),
+        ("种子储备", "青禾县农业农村局", ["储备品种"]),
+    ]
+    assert doc.document.year == 2025
+
+
+def test_self_evaluation_columns_go_to_actual_and_extra():
+    text = (
+        "年度绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 全年实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |\n"
+        "产出指标(50分) | 数量指标 | 巡查次数 | ≥12次 | 14次 | 10 | 10 | |\n"
+        "质量指标 | 整改完成率 | 100% | 92% | 10 | 8 | 个别整改延期 |\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    a, b = doc.projects[0].indicators
+    assert (a.tier, a.tier_raw, a.value, a.actual, a.extra) == (
+        "产出", "产出指标(50分)", "≥12次", "14次", (("分值", "10"), ("得分", "10"))
+    )
+    assert (b.actual, b.extra[-1]) == ("92%", ("偏差原因分析及改进措施", "个别整改延期"))
+
+
+def test_operator_value_and_unit_cells_are_joined_and_kept_apart():
+    text = (
+        "一级指标 | 二级指标 | 三级指标 | 指标方向 | 指标值 | 计量单位 | 指标性质 |\n"
+        "产出指标 | 数量指标 | 新建便民站点 | 大于等于 | 15 | 个 | 正向 |\n"
+        "成本指标 | 单站建设费用 | ≤ | 3.5 | 万元 | 反向 |\n"
+        "效益指标 | 社会效益指标 | 群众办事便利度 | 定性 | 明显提升 | | 正向 |\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    got = [
+        (i.sub, i.value, i.value_op_raw, i.value_num_raw, i.value_unit_raw, i.parsed.op, i.parsed.num, i.parsed.unit)
+        for i in doc.projects[0].indicators
+    ]
+    assert got == [
+        ("数量", "大于等于 15 个", "大于等于", "15", "个", "≥", 15.0, "个"),
+        ("成本", "≤ 3.5 万元", "≤", "3.5", "万元", "≤", 3.5, "万元"),
+        ("社会效益", "明显提升", "定性", None, None, None, None, None),
+    ]
+    assert doc.projects[0].indicators[0].extra == (("指标性质", "正向"),)
+
+
+def test_of_long_term_and_annual_sets_the_annual_set_is_read_and_the_other_kept():
+    text = (
+        "一级指标 | 二级指标(长期) | 三级指标(长期) | 指标值(长期) | 二级指标(年度) | 三级指标(年度) | 指标值(年度) |\n"
+        "产出指标 | 数量指标 | 改造老旧管网 | 60公里 | 数量指标 | 改造老旧管网 | 20公里 |\n"
+        "管网漏损率 | ≤12% | 管网漏损率 | ≤15% |\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    got = [(i.sub, i.name, i.value, i.extra) for i in doc.projects[0].indicators]
+    assert got == [
+        ("数量", "改造老旧管网", "20公里", (("二级指标(长期)", "数量指标"), ("三级指标(长期)", "改造老旧管网"), ("指标值(长期)", "60公里"))),
+        ("数量", "管网漏损率", "≤15%", (("三级指标(长期)", "管网漏损率"), ("指标值(长期)", "≤12%"))),
+    ]
+
+
+def test_a_table_cut_mid_row_at_the_end_keeps_the_name_without_a_value():
+    text = HEADER + "产出指标 | 数量指标 | 巡检路段 | 18段 | ||\n满意度指标 | 服务对象满意度指标 | 沿线居民满"
+    assert rows(text)[-1] == ("满意度", "满意度指标", "服务对象满意度", "沿线居民满", "")
+
+
+def test_header_words_in_another_order_map_by_their_meaning():
+    text = (
+        "指标名称 | 目标值 | 二级指标 | 一级指标 |\n"
+        "义诊活动场次 | 24场 | 数量指标 | 产出指标 |\n"
+        "群众满意度 | ≥90% | 服务对象满意度指标 | 满意度指标 |\n"
+    )
+    assert rows(text) == [
+        ("产出", "产出指标", "数量", "义诊活动场次", "24场"),
+        ("满意度", "满意度指标", "服务对象满意度", "群众满意度", "≥90%"),
+    ]
+
+
+def test_department_wide_table_without_tier_columns_has_no_tier():
+    text = (
+        "部门整体绩效目标表\n"
+        "三级指标 | 指标值 | 全年实际完成值 |\n"
+        "政务信息公开率 | 100% | 100% |\n"
+        "档案数字化册数 | ≥5000册 | 5200册 |\n"
+    )
+    assert rows(text) == [
+        (None, "", None, "政务信息公开率", "100%"),
+        (None, "", None, "档案数字化册数", "≥5000册"),
+    ]
+
+
+def test_a_fund_management_block_is_not_read_as_indicators():
+    text = (
+        "资金管理情况 | 情况说明 | 存在问题和改进措施 |\n"
+        "分配科学性 | 按因素法分配 | 无 |\n"
+        "下达及时性 | 15日内下达 | 无 |\n"
+        "绩效指标 | 一级指标 |\n"
+        "二级指标 | 三级指标 | 指标值 | 全年实际完成值 |\n"
+        "产 出 指 标 |\n"
+        "数量指标 | 补助人数 | 300人 | 310人 |\n"
+    )
+    assert rows(text) == [("产出", "产 出 指 标", "数量", "补助人数", "300人")]
+
+
+def test_a_table_after_a_long_notice_is_found():
+    notice = "".join(f"{k}、请按要求做好项目实施和资金管理工作,加强绩效运行监控。\n" for k in range(1, 80))
+    text = notice + HEADER + "产出指标 | 数量指标 | 发放补贴户数 | 1200户 | ||\n"
+    doc = parse_text(text, file="t.txt")
+    assert [i.name for i in doc.projects[0].indicators] == ["发放补贴户数"]
+    assert (doc.document.layout, doc.document.reader) == (Layout.TABLE, "pipe")
+
+
+def test_text_without_a_table_gets_the_one_line_error():
+    with pytest.raises(InputError) as err:
+        parse_text("关于做好2025年预算编制工作的通知\n各单位:\n请按时报送。\n", file="notice.txt")
+    assert str(err.value).startswith("notice.txt: no performance-target tables found")
+
+
+def test_one_cell_per_line_with_blank_lines_between_cells():
+    cells = ["项目名称", "乡村道路养护", "一级指标", "二级指标", "三级指标", "指标值",
+             "产出指标", "数量指标", "养护里程", "86公里", "路面修补面积", "≥3000平方米",
+             "效益指标", "社会效益指标", "群众出行条件", "持续改善"]
+    doc = parse_text("\n\n".join(cells) + "\n", file="t.txt")
+    assert doc.document.reader == "paragraphs"
+    assert doc.projects[0].name == "乡村道路养护"
+    assert [(i.tier, i.sub, i.name, i.value) for i in doc.projects[0].indicators] == [
+        ("产出", "数量", "养护里程", "86公里"),
+        ("产出", "数量", "路面修补面积", "≥3000平方米"),
+        ("效益", "社会效益", "群众出行条件", "持续改善"),
+    ]
+
+
+def test_one_cell_per_line_ending_in_a_pipe_with_lone_pipes_for_empty_cells():
+    lines = ["一级指标 |", "二级指标 |", "三级指标 |", "指标值 |", "实际完成值 |", "||",
+             "|", "数量指标 |", "检测样本数 |", "500份 |", "|", "|||",
+             "质量指标 |", "检测准确率 |", "≥98% |", "99% |", "||"]
+    doc = parse_text("\n".join(lines) + "\n", file="t.txt")
+    assert [(i.tier, i.sub, i.name, i.value, i.actual) for i in doc.projects[0].indicators] == [
+        ("产出", "数量", "检测样本数", "500份", ""),
+        ("产出", "质量", "检测准确率", "≥98%", "99%"),
+    ]
+
+
+def test_a_value_cut_after_its_operator_is_missing_and_reported_with_file_and_line():
+    text = HEADER + "产出指标 | 数量指标 | 新建站点 | ≧ |\n"
+    doc = parse_text(text, file="t.txt")
+    ind = doc.projects[0].indicators[0]
+    assert (ind.value, ind.uncertain) == ("", ("value",))
+    assert "t.txt:2: warning [value]: value cut after its operator; kept as missing" in [str(i) for i in doc.issues]
