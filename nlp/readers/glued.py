@@ -216,9 +216,14 @@ def _split_decimals(run: str, n: int) -> list[str] | None:
     walk(run, [])
     if not results:
         return None
-    same = [r for r in results if len({len(t.partition(".")[2]) for t in r}) == 1]
-    pool = same or results
-    return pool[0] if len(pool) == 1 or len({tuple(p) for p in pool}) == 1 else None
+    def shape(r: list[str], with_int: bool) -> int:
+        return len({(len(t.partition(".")[0]) if with_int else 0, len(t.partition(".")[2])) for t in r})
+
+    for with_int in (True, False):  # values of one row are printed alike: same precision, then same size
+        pool = [r for r in results if shape(r, with_int) == 1]
+        if len(pool) == 1:
+            return pool[0]
+    return None
 
 
 # ---------------------------------------------------------------- the reader
@@ -472,19 +477,19 @@ def _fix_scores(items, cols: list[str]) -> None:
             if row is not None and getattr(row, "_raw", None):
                 pass
         return
-    common = Counter(row.score for _, row in items if row is not None and row.score and "_" not in row.score)
-    if not common:
-        return
-    score = common.most_common(1)[0][0]
+    common = Counter(row.score for _, row in items if row is not None and row.score and _BARE.match(row.score))
     for _, row in items:
         if row is None:
             continue
         fused = row.value if not row.actual and not row.score else ""
-        if fused and _BARE.match(fused) and fused.endswith(score) and len(fused) > len(score):
+        if not fused or not _BARE.match(fused):
+            continue
+        for score, _ in common.most_common():  # the scores other rows print, most frequent first
             rest = fused[: -len(score)]
             half = len(rest) // 2
-            if len(rest) % 2 == 0 and rest[:half] == rest[half:]:
+            if fused.endswith(score) and rest and len(rest) % 2 == 0 and rest[:half] == rest[half:]:
                 row.value, row.actual, row.score = rest[:half], rest[half:], score
+                break
 
 
 def _library_rows(joined: _Text, pos: int, end: int, header: _Header, notes):
@@ -541,7 +546,8 @@ def _line_end(joined: _Text, pos: int) -> int:
     return q
 
 
-_DESC_ENDS = ("情况", "程度", "比例", "占比", "比率", "数量", "次数", "时间", "时长", "水平", "标准", "效率", "效果", "进度", "质量")
+_DESC_ENDS = ("情况", "程度", "比例", "占比", "比率", "数量", "次数", "时间", "时长", "水平", "标准", "效率", "效果",
+              "进度", "质量", "规模", "成效", "能力", "范围")
 
 
 def _desc_end(tail: str) -> int:

@@ -250,7 +250,8 @@ def looks_like(lines: list[str]) -> float:
 def read(lines: list[str], file: str = "") -> Sheet:
     """The indicators of a prose report or notice, as a sheet (see the module docstring)."""
     scanned = _scan(lines)
-    notice = not any(kind == "text" and _REPORTED.search(f) for kind, _, _, f, _, _ in scanned)
+    notice = not any(kind in ("text", "head") and _REPORTED.search(f[h.rest:] if h else f)
+                     for kind, _, h, f, _, _ in scanned)
     rows: list[ReadRow] = []
     used: set[int] = set()
     tier_raw = sub_raw = None

@@ -31,8 +31,8 @@ __all__ = [
     "split_meta",
 ]
 
-#: an operator printed in front of a number (symbols, OCR-free words)
-OP = r"(?:[≥≤≧≦<>=]|>=|<=|不低于|不少于|不小于|不高于|不超过|不多于|不大于|大于等于|小于等于|大于|小于|高于|低于|等于|达到|至少)"
+#: an operator printed in front of a number (symbols, words, and 二: OCR's reading of ≥)
+OP = r"(?:[≥≤≧≦<>=]|>=|<=|二(?=\d)|不低于|不少于|不小于|不高于|不超过|不多于|不大于|大于等于|小于等于|大于|小于|高于|低于|等于|达到|至少)"
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _DATE = (
     r"(?:(?:19|20)\d\d\s*年\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?)"
