@@ -17,8 +17,11 @@ on both pages) continues that merged cell.
 
 Text outside ruled tables becomes one :class:`~nlp.table.Paragraph` per
 printed line, in reading order with the tables. Words on a line separated by
-a gap wider than a character are joined with a tab, so an unruled table
-reaches the text readers as tab rows. Rotated pages (``/Rotate``) are read
+a gap wider than a character are cells: two or more such lines in a row are
+an unruled table, a :class:`~nlp.table.Table` of the printed cells (not a
+grid: the columns of merged cells are unknown). An unruled table whose cells
+wrap over several lines, or whose merged cells are centred between rows, is
+read line by line and may lose rows. Rotated pages (``/Rotate``) are read
 upright (pdfminer applies the rotation). Where no ruled table holds the
 indicators, the loader hands these lines to the text readers.
 
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 
 from nlp.errors import InputError
 from nlp.readers.grid import GridBuilder, clean_text
-from nlp.table import Block, Paragraph, Sheet, Table
+from nlp.table import Block, Cell, Paragraph, Row, Sheet, Table
 
 __all__ = ["NEEDS_OCR", "join_wrapped", "read_pdf"]
 
@@ -200,7 +203,41 @@ class _Reading:
 
     def finish(self) -> list[Block]:
         self._close()
-        return self.blocks
+        return _unruled(self.blocks)
+
+
+def _unruled(blocks: list[Block]) -> list[Block]:
+    """Runs of two or more lines printing several cells (tab-separated) become a table of printed cells.
+
+    Without rules the columns of merged cells are unknown, so the table is not
+    a grid: each row lists the cells printed on its line, as a table copied
+    from a web page does. A one-cell line between two such lines (a merged
+    一级 label printed centred between its rows) stays in the table as a row
+    of its own.
+    """
+    out: list[Block] = []
+    run: list[Paragraph] = []
+
+    def flush() -> None:
+        tail: list[Paragraph] = []
+        while run and "\t" not in run[-1].text:
+            tail.insert(0, run.pop())
+        if sum(1 for p in run if "\t" in p.text) >= 2:
+            rows = tuple(Row(tuple(Cell(t, line=p.line) for t in p.text.split("\t"))) for p in run)
+            out.append(Table(rows=rows, grid=False))
+        else:
+            out.extend(run)
+        out.extend(tail)
+        run.clear()
+
+    for block in blocks:
+        if isinstance(block, Paragraph) and ("\t" in block.text or (run and len(block.text) <= 20)):
+            run.append(block)
+            continue
+        flush()
+        out.append(block)
+    flush()
+    return out
 
 
 def _texts(row: list[tuple[str, int, int] | None]) -> tuple[str, ...]:
