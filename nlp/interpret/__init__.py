@@ -43,6 +43,9 @@ _CODED_UNIT = re.compile(r"^\d{3,}[-\s]*[\u4e00-\u9fff()()]{2,40}(?:局|委员�
 #: a title that starts with the unit publishing it: ``南屏县交通运输局2023年度…``
 _TITLE_UNIT = re.compile(r"^([\u4e00-\u9fff]{2,24}?(?:局|委员会|办公室|中心|管理所|服务所|站|院))(?:19|20)\d\d年")
 
+#: a publication date of the page furniture: ``发布时间:2025-02-19``
+_PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|发文日期)\s*[::]?\s*((?:19|20)\d\d)[-年./]")
+
 #: first cells that close an indicator table (totals, conclusions, notes, signatures)
 _CLOSERS = re.compile(
     r"^(?:合计|总分|总计|小计|说明|备注|注[::]|注\d|评价结论|存在问题|改进措施|项目负责人|财务负责人|"
@@ -104,6 +107,7 @@ class _Interpreter:
         self.seen_header = False
         self.pending: list[Row] = []  #: rows before the first header, read once a header is known
         self.dept_hint: str | None = None
+        self.published: int | None = None  #: the year of the page's publication date (last resort)
         self.title_dept: str | None = None  #: a unit leading a title line (``XX局2023年度…自评表``)
         self.meta_label_pending: str | None = None  #: a label printed alone; its value is the next row
         self.furniture: list[str] = []  #: the first paragraphs of the text (titles, site furniture)
@@ -140,6 +144,7 @@ class _Interpreter:
         y = year_in(text) if len(text) <= 120 else None
         if y:
             self.last_year = y
+        self._published(text)
         m = _TITLE_UNIT.match(key(text))
         if m and self.title_dept is None:
             self.title_dept = m.group(1)
@@ -172,6 +177,8 @@ class _Interpreter:
                 self.title_dept = m.group(1)
             if len(self.furniture) < 40:
                 self.furniture.append(nonempty[0].strip())
+        if self.header is None:
+            self._published(" ".join(nonempty))
         if self.meta_label_pending and nonempty and not meta_label(nonempty[0]):
             pairs = [(self.meta_label_pending, nonempty[0].strip())] + pairs
         self.meta_label_pending = None
@@ -190,6 +197,12 @@ class _Interpreter:
                 self.pending.append(Row(tuple(cells)))
             return
         self.data_row(cells, line, line_end)
+
+    def _published(self, text: str) -> None:
+        if self.published is None:
+            m = _PUBLISHED.search(text)
+            if m:
+                self.published = int(m.group(1))
 
     def start_header(self, header: Header) -> None:
         if self.cur.rows:
@@ -234,10 +247,15 @@ class _Interpreter:
         # a row cut short continues on the next line: leading blank cell, no labels
         if (
             prev is not None
-            and (not texts[0].strip() or cells[0].role == "continues")
-            and not any(tier_label(t)[0] or sub_label(t)[0] for t in nonempty)
-            and prev.read.stopped_at < len(header.columns)
             and prev.header is header
+            and prev.read.stopped_at < len(header.columns)
+            and not any(tier_label(t)[0] or sub_label(t)[0] for t in nonempty)
+            and (
+                not texts[0].strip()
+                or cells[0].role == "continues"
+                or _awaits_value(prev)  # a row printed up to its operator: the value is on the next line
+                or all(re.fullmatch(r"[\d.]+", t.strip()) for t in nonempty)  # scores wrapped to the next line
+            )
         ):
             more = read_row(header, cells, start_col=prev.read.stopped_at)
             prev.read.by_col.update(more.by_col)
@@ -264,6 +282,16 @@ class _Interpreter:
         rr = read_row(header, cells, wrapper=is_wrapper(self.tier_raw))
         if not rr.valid:
             return
+        cut_field = None
+        for k, c in list(rr.by_col.items()):
+            if c.role == "cut":
+                # the text stops inside this cell: a cut name loses the row, a cut value is missing
+                cut_field = header.columns[k].role
+                del rr.by_col[k]
+                if cut_field == "name":
+                    self.issues.append(ParseIssue(self.file, c.line, "text ends inside an indicator name; row left out", Severity.WARNING, "name"))
+                    return
+                self.issues.append(ParseIssue(self.file, c.line, f"text ends inside the {cut_field} cell; kept as missing", Severity.WARNING, cut_field))
         if rr.project.get("project"):
             if self.cur.rows:
                 self.flush()
@@ -326,6 +354,11 @@ class _Interpreter:
                 years[p.year] += 1
         doc_dept = departments.most_common(1)[0][0] if departments else (self.title_dept or read_department(self.furniture))
         doc_year = years.most_common(1)[0][0] if years else None
+        if doc_year is None and self.published is not None:
+            doc_year = self.published
+            self.issues.append(
+                ParseIssue(self.file, 1, "budget year not stated; taken from the publication date", Severity.WARNING, "year")
+            )
         for ordinal, p in enumerate(self.projects, start=1):
             indicators = _indicators(p.rows, self.file, self.issues)
             _backfill_tiers(indicators)
@@ -362,6 +395,14 @@ class _Interpreter:
             department=doc_dept,
             year=doc_year,
         )
+
+
+def _awaits_value(rec: _RowRec) -> bool:
+    cols = rec.header.columns
+    value_col = _col(rec.header, "value", rec.set)
+    return value_col is not None and rec.read.stopped_at <= value_col and any(
+        c.role == "opdir" and k in rec.read.by_col for k, c in enumerate(cols)
+    )
 
 
 def _op_anchored(texts: list[str]) -> bool:

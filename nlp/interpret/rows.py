@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nlp.interpret.header import PROJECT_ROLES, Header
-from nlp.interpret.vocab import is_value_like, ambiguous_cost, is_wrapper, op_cell, polarity_cell, sub_label, tier_label
+from nlp.interpret.vocab import is_number, is_value_like, ambiguous_cost, is_wrapper, op_cell, polarity_cell, sub_label, tier_label
 from nlp.table import Cell
 
 __all__ = ["RowRead", "read_row"]
@@ -73,6 +73,13 @@ def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None,
     if start_col is not None:
         j = start_col
         while i < n and j < len(cols):
+            text = cells[i].text
+            if cols[j].role == "opdir" and text.strip() and not (op_cell(text) or polarity_cell(text)):
+                j += 1  # no operator printed here: the cell belongs further right
+                continue
+            if cols[j].role == "unit" and is_number(text) and n - i < _width_from(header, j):
+                j += 1
+                continue
             out.by_col[j] = cells[i]
             i, j = i + 1, j + 1
         out.stopped_at = j
@@ -87,8 +94,15 @@ def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None,
         lab = next((k for k, c in enumerate(cells) if tier_label(c.text)[0] or sub_label(c.text)[0]), None)
         if lab:
             pcells = cells[:lab]
-            for k, c in zip(proj_cols[-len(pcells):], pcells[-len(proj_cols):]):
-                out.project[cols[k].role] = c.text.strip()
+            if len(pcells) > len(proj_cols):
+                # more printed pieces than project columns: a field held spaces; the last takes the rest
+                head = pcells[: len(proj_cols) - 1]
+                tail = " ".join(c.text.strip() for c in pcells[len(proj_cols) - 1 :])
+                pairs = [(k, c.text.strip()) for k, c in zip(proj_cols, head)] + [(proj_cols[-1], tail)]
+            else:  # fewer: the leading fields were merged away (printed on an earlier row)
+                pairs = [(k, c.text.strip()) for k, c in zip(proj_cols[-len(pcells):], pcells)]
+            for k, text in pairs:
+                out.project[cols[k].role] = text
             i = lab
     j = first_label_col
     while j < len(cols) and i < n:
@@ -137,6 +151,9 @@ def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None,
             continue
         if role == "opdir" and text.strip() and not (op_cell(text) or polarity_cell(text)):
             out.valid = False
+        if role == "unit" and is_number(text) and n - i < _width_from(header, j):
+            j += 1  # a number where the unit belongs, in a row short of cells: the unit cell is empty
+            continue
         out.by_col[j] = cells[i]
         i += 1
         j += 1

@@ -10,9 +10,10 @@ the lines that hold the table's header words are shaped, never by the file name.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from nlp.interpret.vocab import header_role, key
-from nlp.table import Sheet
+from nlp.table import Row, Sheet, Table
 
 __all__ = ["detect_form", "read_text"]
 
@@ -51,8 +52,28 @@ def detect_form(lines: list[str]) -> str | None:
     return max(votes, key=lambda k: votes[k])
 
 
+def _mark_cut(sheet: Sheet, lines: list[str]) -> Sheet:
+    """A text that stops without a final line end stops inside its last cell: mark that cell ``cut``."""
+    if not lines or not lines[-1].strip() or not sheet.blocks or not isinstance(sheet.blocks[-1], Table):
+        return sheet
+    table = sheet.blocks[-1]
+    if not table.rows or not table.rows[-1].cells:
+        return sheet
+    last_row = table.rows[-1]
+    last = last_row.cells[-1]
+    if last.last_line != len(lines) or last.role is not None:
+        return sheet
+    row = Row(last_row.cells[:-1] + (replace(last, role="cut"),))
+    return replace(sheet, blocks=sheet.blocks[:-1] + (replace(table, rows=table.rows[:-1] + (row,)),))
+
+
 def read_text(lines: list[str]) -> Sheet | None:
     """The sheet of a text in whichever text form its header lines are printed, or None."""
+    sheet = _read(lines)
+    return _mark_cut(sheet, lines) if sheet is not None else None
+
+
+def _read(lines: list[str]) -> Sheet | None:
     from nlp.readers.unseparated import best_form, read_form
 
     unseparated = best_form(lines)  # glued, flattened, column-major, framework, prose

@@ -122,9 +122,12 @@ def test_of_long_term_and_annual_sets_the_annual_set_is_read_and_the_other_kept(
     ]
 
 
-def test_a_table_cut_mid_row_at_the_end_keeps_the_name_without_a_value():
-    text = HEADER + "产出指标 | 数量指标 | 巡检路段 | 18段 | ||\n满意度指标 | 服务对象满意度指标 | 沿线居民满"
-    assert rows(text)[-1] == ("满意度", "满意度指标", "服务对象满意度", "沿线居民满", "")
+def test_a_table_cut_mid_row_at_the_end_keeps_a_whole_name_and_drops_a_cut_one():
+    body = HEADER + "产出指标 | 数量指标 | 巡检路段 | 18段 | ||\n满意度指标 | 服务对象满意度指标 | "
+    doc = parse_text(body + "沿线居民满意度 | ≥9", file="t.txt")
+    assert rows(body + "沿线居民满意度 | ≥9")[-1] == ("满意度", "满意度指标", "服务对象满意度", "沿线居民满意度", "")
+    assert "t.txt:3: warning [value]: text ends inside the value cell; kept as missing" in [str(i) for i in doc.issues]
+    assert [r[3] for r in rows(body + "沿线居民满")] == ["巡检路段"]
 
 
 def test_header_words_in_another_order_map_by_their_meaning():
