@@ -145,8 +145,8 @@ def build_sheet(
     were read from (not repeated as paragraphs); every other non-blank line is a paragraph.
     """
     used = [c for c in _COLUMNS if c[0] in ("tier", "sub", "name") or any(getattr(r, c[0]) for r in rows)]
-    if rows and not any(r.tier for r in rows):
-        used = [c for c in used if c[0] != "tier" or any(r.sub for r in rows)]
+    if rows and not any(r.tier for r in rows):  # no tier column printed (sub-tier only, or neither)
+        used = [c for c in used if c[0] != "tier" and (c[0] != "sub" or any(r.sub for r in rows))]
     first = min((r.line for r in rows), default=1)
     header = Row(tuple(Cell(word, first, col=k, role="header") for k, (_, _, word) in enumerate(used)))
     body = []
