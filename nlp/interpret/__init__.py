@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nlp.interpret.header import Header, is_complete, is_header_start, make_header
-from nlp.interpret.meta import budget_wan, clean_department, inline_meta, pairs_from_cells, year_in
+from nlp.interpret.meta import title_project, budget_wan, clean_department, inline_meta, pairs_from_cells, year_in
 from nlp.interpret.rows import RowRead, read_row
 from nlp.interpret.stream import stream_rows
 from nlp.interpret.vocab import FURNITURE, ambiguous_cost, header_role, is_wrapper, key, meta_label, op_cell, sub_label, tier_label
@@ -148,6 +148,7 @@ class _Interpreter:
         m = _TITLE_UNIT.match(key(text))
         if m and self.title_dept is None:
             self.title_dept = m.group(1)
+        self._title(text)
         pair = inline_meta(text)
         if pair and len(text) <= 100:
             self.set_meta(pair[0], pair[1], p.line)
@@ -175,6 +176,7 @@ class _Interpreter:
             m = _TITLE_UNIT.match(key(nonempty[0]))
             if m and self.title_dept is None:
                 self.title_dept = m.group(1)
+            self._title(nonempty[0])
             if len(self.furniture) < 40:
                 self.furniture.append(nonempty[0].strip())
         if self.header is None:
@@ -197,6 +199,14 @@ class _Interpreter:
                 self.pending.append(Row(tuple(cells)))
             return
         self.data_row(cells, line, line_end)
+
+    def _title(self, text: str) -> None:
+        """A table title before the header; the project it names when no 项目名称 is printed."""
+        if self.header is None and len(text) <= 80:
+            name = title_project(text)
+            if name:
+                self.cur.title = text.strip()
+                self.cur.meta.setdefault("title_name", name)
 
     def _published(self, text: str) -> None:
         if self.published is None:
@@ -362,12 +372,15 @@ class _Interpreter:
         for ordinal, p in enumerate(self.projects, start=1):
             indicators = _indicators(p.rows, self.file, self.issues)
             _backfill_tiers(indicators)
-            dept = p.meta.get("department") or p.meta.get("unit") or p.meta.get("owner")
+            if not p.meta.get("name") and p.meta.get("unit"):
+                dept = p.meta["unit"]  # a 部门整体 table: the unit filling it in is the department
+            else:
+                dept = p.meta.get("department") or p.meta.get("unit") or p.meta.get("owner")
             dept = clean_department(dept) if dept else None
             if dept is None and not p.headless:
                 dept = self.dept_hint or doc_dept
             year = p.year if p.year else (None if p.headless else doc_year)
-            name = clean_cell(p.meta.get("name", ""))
+            name = clean_cell(p.meta.get("name", "") or p.meta.get("title_name", ""))
             budget = p.meta.get("budget")
             projects.append(
                 Project(
@@ -395,6 +408,17 @@ class _Interpreter:
             department=doc_dept,
             year=doc_year,
         )
+
+
+def _printed(row: Row) -> Row:
+    """A grid row as the cells printed on it: copies of cells merged from rows above are dropped
+    left of the row's first own cell (merged 一级/二级, side labels) and blank right of it (a
+    score merged over several rows), so that every own cell keeps its column."""
+    first = next((k for k, c in enumerate(row.cells) if not c.spanned and c.text.strip()), None)
+    if first is None:
+        return Row(())
+    cells = [c if not c.spanned else replace(c, text="", spanned=False) for c in row.cells[first:]]
+    return Row(tuple(cells))
 
 
 def _awaits_value(rec: _RowRec) -> bool:
@@ -557,7 +581,7 @@ def interpret(sheet: Sheet, *, file: str) -> Interpretation:
         if isinstance(block, Paragraph):
             it.paragraph(block)
             continue
-        rows = stream_rows(block) if block.stream else list(block.rows)
+        rows = stream_rows(block) if block.stream else [_printed(r) for r in block.rows] if block.grid else list(block.rows)
         k = 0
         while k < len(rows):
             cells = _trim(rows[k].cells)

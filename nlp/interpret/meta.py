@@ -54,6 +54,34 @@ def inline_meta(text: str) -> tuple[str, str] | None:
     return (f, m.group(2).strip()) if f else None
 
 
+#: the table kind a title ends with, after the project it names
+_TITLE_KIND = re.compile(
+    r"(?:部门|單位|单位|部門)?(?:预算|預算)?(?:项目|項目)?(?:整体|整體)?(?:支出)?(?:绩效|績效)"
+    r"(?:目标|目標|自评|自評|评价|評價|评价指标完成情况|指标完成情况)[^,。;:]{0,8}?(?:表|完成情况)$"
+)
+_UNIT_YEAR = re.compile(r"^[\u4e00-\u9fff]{2,24}?(?:局|委员会|办公室|中心|所|站|院)((?:19|20)\d\d年度?)")
+
+
+def title_project(text: str) -> str | None:
+    """The project a table title names (``2021年人工影响天气作业经费整体支出绩效自评表``), or None.
+
+    A leading unit and its year (``XX所2016年度``) are not part of the name; generic titles
+    (``部门预算项目支出绩效自评表``) name none.
+    """
+    t = text.strip()
+    m = _TITLE_KIND.search(t)
+    if not m:
+        return None
+    name = t[: m.start()]
+    u = _UNIT_YEAR.match(name)
+    if u:
+        name = name[u.end():]
+    name = name.strip(" :()()")
+    if len(name) < 4 or re.fullmatch(r"(?:19|20)\d\d年度?", name):
+        return None
+    return name
+
+
 def year_in(text: str) -> int | None:
     """The year a table title or caption states: ``(2024年度)``, ``2023年度…自评表``."""
     m = _TABLE_YEAR.search(key(text) if len(text) < 200 else text)

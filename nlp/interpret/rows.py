@@ -20,6 +20,9 @@ from nlp.table import Cell
 
 __all__ = ["RowRead", "read_row"]
 
+#: cell roles a reader sets when it decided them (glued, flattened, prose …), see nlp.readers.rowsheet
+_READER_ROLES = frozenset({"tier", "sub", "name", "opdir", "value", "unit", "desc", "actual", "score"})
+
 
 @dataclass
 class RowRead:
@@ -70,6 +73,17 @@ def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None,
     cols = header.columns
     out = RowRead()
     i, n = 0, len(cells)
+    if start_col is None and cells and all(c.role in _READER_ROLES and c.col is not None for c in cells):
+        # a reader that had to decide every cell's role to find the row (nlp.table): taken as given
+        for c in cells:
+            if c.col < len(cols):
+                out.by_col[c.col] = c
+                if c.role == "tier" and c.text.strip():
+                    out.tier = c
+                elif c.role == "sub" and c.text.strip():
+                    out.sub = c
+        out.stopped_at = len(cols)
+        return out
     if start_col is not None:
         j = start_col
         while i < n and j < len(cols):

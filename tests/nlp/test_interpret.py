@@ -213,3 +213,31 @@ def test_a_value_cut_after_its_operator_is_missing_and_reported_with_file_and_li
     ind = doc.projects[0].indicators[0]
     assert (ind.value, ind.uncertain) == ("", ("value",))
     assert "t.txt:2: warning [value]: value cut after its operator; kept as missing" in [str(i) for i in doc.issues]
+
+
+def test_a_grid_table_with_restored_spans_reads_like_printed_rows():
+    from nlp.interpret import interpret
+    from nlp.table import Cell, Row, Sheet, Table
+
+    def row(line, *cells):
+        return Row(tuple(Cell(t, line, col=k, spanned=s) for k, (t, s) in enumerate(cells)))
+
+    own = False
+    table = Table(
+        rows=(
+            row(1, ("项目名称", own), ("乡村道路养护", own), ("乡村道路养护", True), ("乡村道路养护", True), ("乡村道路养护", True), ("乡村道路养护", True)),
+            row(2, ("一级指标", own), ("二级指标", own), ("三级指标", own), ("指标值", own), ("实际完成值", own), ("得分", own)),
+            row(3, ("产出指标", own), ("数量指标", own), ("养护里程", own), ("86公里", own), ("88公里", own), ("20", own)),
+            row(4, ("产出指标", True), ("数量指标", True), ("修补面积", own), ("≥3000平方米", own), ("", own), ("20", True)),
+            row(5, ("效益指标", own), ("社会效益指标", own), ("出行条件", own), ("持续改善", own), ("改善", own), ("10", own)),
+        ),
+        grid=True,
+    )
+    result = interpret(Sheet(blocks=(table,), reader="html"), file="t.html")
+    (project,) = result.projects
+    assert project.name == "乡村道路养护"
+    assert [(i.tier, i.sub, i.name, i.value, i.actual, i.extra) for i in project.indicators] == [
+        ("产出", "数量", "养护里程", "86公里", "88公里", (("得分", "20"),)),
+        ("产出", "数量", "修补面积", "≥3000平方米", "", ()),
+        ("效益", "社会效益", "出行条件", "持续改善", "改善", (("得分", "10"),)),
+    ]
