@@ -198,6 +198,19 @@ def _project_from_title(lines: list[str]) -> tuple[int, str] | None:
     return None
 
 
+_UNIT_LINE = re.compile(r"^[\u4e00-\u9fff()（）]{2,30}(?:局|厅|委员会|委|办公室|中心|政府|院|所|站)$")
+_DATE_LINE = re.compile(r"^(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+
+
+def _signature(lines: list[str], after: int) -> tuple[int, str] | None:
+    """The unit that signs a report or notice: a unit-name line right above a date line, after the indicators."""
+    texts = [(n, line.strip()) for n, line in enumerate(lines, start=1) if n > after and line.strip()]
+    for (n, text), (_, nxt) in zip(texts, texts[1:]):
+        if _UNIT_LINE.match(text) and _DATE_LINE.match(nxt):
+            return n, text
+    return None
+
+
 def _scan(lines: list[str]):
     """Headings and content pieces in reading order: ('head', n, _Heading, folded, printed, offsets) / ('text', …)."""
     out = []
@@ -294,6 +307,9 @@ def read(lines: list[str], file: str = "") -> Sheet:
         title = _project_from_title(lines)
         if title:
             meta.append((title[0], "项目名称", title[1]))
+        signed = _signature(lines, max(r.line for r in rows))
+        if signed:
+            meta.append((signed[0], "编报单位", signed[1]))
     return build_sheet("prose", lines, rows, meta=meta, table_lines=used)
 
 
