@@ -31,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from nlp.normalize import UNIT_PATTERN, canonical_tier, fold_script_map, read_label
-from nlp.readers.rowsheet import META_WORDS, VALUE, ReadRow, build_sheet, split_meta
+from nlp.readers.rowsheet import VALUE, ReadRow, build_sheet, split_meta
 from nlp.table import Sheet
 
 __all__ = ["looks_like", "read"]
@@ -77,6 +77,8 @@ _HEADER_WORDS: tuple[tuple[str, str], ...] = (
 _HEADER_RE = re.compile("|".join(re.escape(w) for w, _ in sorted(_HEADER_WORDS, key=lambda p: -len(p[0]))))
 _HEADER_ROLE = dict(_HEADER_WORDS)
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:街道|社区|镇|乡|村|区|县|市)")
+#: a header word glued to the next one, in either script (a cheap test before folding the text)
+_QUICK = re.compile(r"[级級]指[标標](?:\([a-zā-ǜ]+\))?[三指年实實内內性单單得分目]")
 _NAME_COL = re.compile(r"三级指标|指标名称")
 _CLOSER = re.compile(r"总分|合计|偏差大或|评价结论|备注[::]|注[::]|说明[::]")
 
@@ -205,8 +207,6 @@ def _split_decimals(run: str, n: int) -> list[str] | None:
             return
         if len(acc) == n:
             return
-        for m in re.finditer(r"", rest):
-            pass
         for k in range(1, len(rest) + 1):
             tok = rest[:k]
             if not re.fullmatch(r"(?:0|[1-9]\d*)(?:\.\d+)?", tok):
@@ -271,6 +271,8 @@ def _join(lines: list[str]) -> _Text:
 def looks_like(lines: list[str]) -> float:
     """How sure this reader is that the text is a glued table (0–1): a header with no separators
     (``二级指标三级指标``) followed by glued rows with tier/sub-tier labels."""
+    if not any(_QUICK.search(line) for line in lines):
+        return 0.0
     joined = _join(lines)
     h = _find_header(joined.folded)
     if h is None:
@@ -463,19 +465,13 @@ def _assign(tokens: list[str], cols: list[str]) -> tuple[dict[str, str], int]:
         half = len(last) // 2
         tokens = [*tokens[:-1], last[:half], last[half:]]
     skip = max(len(tokens) - len(cols), 0)
-    used = tokens[skip:]
-    if len(used) < len(cols):
-        return dict(zip(cols, used)), skip
-    return dict(zip(cols, used)), skip
+    return dict(zip(cols, tokens[skip:])), skip
 
 
 def _fix_scores(items, cols: list[str]) -> None:
     """Rows whose value, actual and score were fused into one number: detach the score most
     rows end with, then split value and actual into equal halves."""
     if "score" not in cols:
-        for _, row in items:
-            if row is not None and getattr(row, "_raw", None):
-                pass
         return
     common = Counter(row.score for _, row in items if row is not None and row.score and _BARE.match(row.score))
     for _, row in items:
