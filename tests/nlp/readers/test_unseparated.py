@@ -260,3 +260,131 @@ def test_tables_with_separators_are_not_claimed(text: str) -> None:
     lines = text.split("\n")
     assert glued.looks_like(lines) == 0.0
     assert prose.looks_like(lines) == 0.0
+
+
+# ---------------------------------------------------------------- column-major, flattened, frameworks
+
+
+COLUMN_MAJOR = """专项资金绩效目标表
+资金名称 主管部门 实施周期
+职业技能提升补贴资金
+省人力资源和社会保障厅 2023年-2025年
+三级指标 补贴培训人数(人) 取证率(%)
+就业率(%) 学员满意度(%)
+年度目标值
+8000 85% 70% 90%
+实施周期目标值
+24000 85% 75% 90% 稳步提高
+"""
+
+
+def test_column_major_names_zip_with_the_years_values_not_the_periods() -> None:
+    assert best_form(COLUMN_MAJOR.split("\n"))[0] == "colmajor"
+    doc = parse_text(COLUMN_MAJOR, file="fixture.txt")
+    got = [(i.name, i.tier, i.sub, i.value) for p in doc.projects for i in p.indicators]
+    assert got == [
+        ("补贴培训人数(人)", None, None, "8000"),
+        ("取证率(%)", None, None, "85%"),
+        ("就业率(%)", None, None, "70%"),
+        ("学员满意度(%)", None, None, "90%"),
+    ]
+    assert doc.projects[0].name == "职业技能提升补贴资金"
+
+
+FLATTENED = (
+    "项目支出绩效自评表 (2023年度) 项目名称 社区养老服务补助 主管部门 河湾区民政局 "
+    "年度总 体目标 一级 指标 二级指标 三级指标 数量指标 指标1:助餐服务人次 绩 效 指 标 河湾区养老服务中心 "
+    "产出 指标 (60分 ) 实际 指标值 完成值 3万人次 分值 得分 偏差原因分析及改进措 施 3.2万人次 20 20 "
+    "质量指标 指标1:服务投诉办结 率 100% 100% 20 18 60元 58元 20 20 95% 96% 30 30 90% 93% 10 10 100 98 "
+    "成本指标 指标1:每人次助餐补助标准 效益指 标(30 分) 年度 社会效益 指标1:老年人就餐便利 程度提升率 "
+    "满意度 指标 服务对象满 指标1:老年人满意度 (10分 意度指标 ) 总分"
+)
+
+
+def test_flattened_form_zips_names_with_value_groups_and_rebuilds_labels() -> None:
+    text = "2023年社区养老服务补助绩效自评表.xlsx\n" + FLATTENED + "\n预览已结束\n"
+    assert best_form(text.split("\n"))[0] == "flattened"
+    doc = parse_text(text, file="fixture.txt")
+    got = [(i.tier_raw, i.tier, i.sub_raw, i.name, i.value, i.actual) for p in doc.projects for i in p.indicators]
+    assert got == [
+        ("产出指标(60分)", "产出", "数量指标", "指标1:助餐服务人次", "3万人次", "3.2万人次"),
+        ("产出指标(60分)", "产出", "质量指标", "指标1:服务投诉办结率", "100%", "100%"),
+        ("产出指标(60分)", "产出", "成本指标", "指标1:每人次助餐补助标准", "60元", "58元"),
+        ("效益指标(30分)", "效益", "社会效益", "指标1:老年人就餐便利程度提升率", "95%", "96%"),
+        ("满意度指标(10分)", "满意度", "服务对象满意度指标", "指标1:老年人满意度", "90%", "93%"),
+    ]
+    assert doc.projects[0].name == "社区养老服务补助"
+
+
+FRAMEWORK = """县档案局2019年度部门整体支出绩效评价计分表
+
+一级
+
+指标
+
+二级指标
+
+三级指标
+
+自评分
+
+指标解释
+
+指标说明
+
+投   入(15分)
+
+目标
+
+设定(5分)
+
+绩效目标合理性(5分)
+
+4
+
+部门绩效目标是否依据充分、符合实际,用以反映目标设定的质量。
+
+目标依据充分计3分;与预算匹配计2分。
+
+产   出(40分)
+
+履职
+
+情况(40分)
+
+档案接收进馆完成率(20分)
+
+20
+
+年度实际接收进馆档案与计划数的比率,用以反映接收任务完成情况。
+
+完成率100%计满分。
+
+档案数字化完成率(20分)
+
+18
+
+年度完成数字化的档案与计划数的比率。
+
+每低1个百分点扣1分。
+
+效   果(45分)
+
+社会
+
+效益(45分)
+
+档案查阅利用满意度(45分)
+"""
+
+
+def test_scoring_framework_rows_have_weights_in_names_and_no_values() -> None:
+    assert best_form(FRAMEWORK.split("\n"))[0] == "framework"
+    doc = parse_text(FRAMEWORK, file="fixture.txt")
+    got = [(i.tier_raw, i.tier, i.sub_raw, i.sub, i.name, i.value, i.desc) for p in doc.projects for i in p.indicators]
+    assert [g[4] for g in got] == ["绩效目标合理性(5分)", "档案接收进馆完成率(20分)", "档案数字化完成率(20分)", "档案查阅利用满意度(45分)"]
+    assert [g[1] for g in got] == [None, "产出", "产出", "效益"]
+    assert [g[2] for g in got] == ["目标设定(5分)", "履职情况(40分)", "履职情况(40分)", "社会效益(45分)"]
+    assert all(g[5] in ("", None) for g in got)  # a framework prints no targets
+    assert got[1][6] == "年度实际接收进馆档案与计划数的比率,用以反映接收任务完成情况。"
+    assert got[3][6] in ("", None)  # cut at the end of the text
