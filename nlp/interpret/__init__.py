@@ -43,6 +43,9 @@ _CODED_UNIT = re.compile(r"^\d{3,}[-\s]*[\u4e00-\u9fff()()]{2,40}(?:局|委员�
 #: a title that starts with the unit publishing it: ``南屏县交通运输局2023年度…``
 _TITLE_UNIT = re.compile(r"^([\u4e00-\u9fff]{2,24}?(?:局|委员会|办公室|中心|管理所|服务所|站|院))(?:19|20)\d\d年")
 
+#: a numbered table title: ``3、农机购置补贴绩效目标表``
+_NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[、.．]\s*(\S.*)$")
+
 #: a publication date of the page furniture: ``发布时间:2025-02-19``
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|发文日期)\s*[::]?\s*((?:19|20)\d\d)[-年./]")
 
@@ -104,6 +107,7 @@ class _Interpreter:
         self.tier_raw = ""
         self.sub_raw: list[str] = ["", ""]
         self.last_year: int | None = None
+        self.strong_year = False  #: a 年度 year was seen (plain years in titles no longer count)
         self.seen_header = False
         self.pending: list[Row] = []  #: rows before the first header, read once a header is known
         self.dept_hint: str | None = None
@@ -141,9 +145,8 @@ class _Interpreter:
             return
         if len(self.furniture) < 40:
             self.furniture.append(text)
-        y = year_in(text) if len(text) <= 120 else None
-        if y:
-            self.last_year = y
+        if len(text) <= 120:
+            self._year(text)
         self._published(text)
         m = _TITLE_UNIT.match(key(text))
         if m and self.title_dept is None:
@@ -162,16 +165,17 @@ class _Interpreter:
             if self.header is not None and self.cur.rows:
                 self.header = None
             for t in texts:
-                y = year_in(t) if len(t) <= 60 else None
-                if y:
-                    self.last_year = y
+                if len(t) <= 60:
+                    self._year(t)
             return
         for t in texts:
-            y = year_in(t) if len(t) <= 60 else None
-            if y and self.header is None:
-                self.last_year = y
+            if len(t) <= 60 and self.header is None:
+                self._year(t)
         pairs = pairs_from_cells(texts)
         nonempty = [t for t in texts if t.strip()]
+        if len(nonempty) == 1 and self.header is not None and title_project(nonempty[0]):
+            self._title(nonempty[0])  # the title of the next table ends this one
+            return
         if self.header is None and len(nonempty) == 1:
             m = _TITLE_UNIT.match(key(nonempty[0]))
             if m and self.title_dept is None:
@@ -202,11 +206,27 @@ class _Interpreter:
 
     def _title(self, text: str) -> None:
         """A table title before the header; the project it names when no 项目名称 is printed."""
-        if self.header is None and len(text) <= 80:
+        if len(text) <= 80:
             name = title_project(text)
             if name:
+                if self.cur.rows:
+                    self.flush()
+                    self.header = None
+                m = _NUMBERED.match(name)
+                if m:
+                    self.cur.meta["seq"], name = m.group(1), m.group(2)
                 self.cur.title = text.strip()
                 self.cur.meta.setdefault("title_name", name)
+
+    def _year(self, text: str) -> None:
+        """A year a title or caption states; a budget year (``(2024年度)``) outranks a plain one."""
+        found = year_in(text)
+        if found is None:
+            return
+        year, strong = found
+        if strong or not self.strong_year:
+            self.last_year = year
+            self.strong_year = self.strong_year or strong
 
     def _published(self, text: str) -> None:
         if self.published is None:
@@ -385,11 +405,11 @@ class _Interpreter:
             projects.append(
                 Project(
                     ordinal=ordinal,
-                    seq=None,
+                    seq=int(p.meta["seq"]) if p.meta.get("seq") else None,
                     section="",
                     title=p.title,
                     name=name,
-                    code=None,
+                    code=clean_cell(p.meta["code"]) if p.meta.get("code") else None,
                     budget_wan=budget_wan(budget) if budget else None,
                     budget_source="table" if budget else None,
                     funds_use="",

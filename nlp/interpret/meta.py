@@ -12,7 +12,8 @@ _CODE_PREFIX = re.compile(r"^\s*[\[【(]?\d{2,}[\]】)]?\s*[-_—]?\s*")
 _DEPT_SUFFIX = re.compile(r"(?:[((]部门[))]|(?<=[局委办院厅])部门)$")
 #: ``预算单位:澜江市林业局`` / ``项目名称:…`` inside one line or cell
 _INLINE = re.compile(r"^\s*([^::|]{2,14}?)\s*[::]\s*(\S.{0,80}?)\s*$")
-_TABLE_YEAR = re.compile(r"[((]\s*((?:19|20)\d\d)\s*年度?\s*[))]|((?:19|20)\d\d)\s*年度?(?=.{0,30}(?:表|绩效|预算|项目|专项))")
+_STRONG_YEAR = re.compile(r"[((]\s*((?:19|20)\d\d)\s*年度?\s*[))]|((?:19|20)\d\d)\s*年度|预算年度[::]?((?:19|20)\d\d)")
+_WEAK_YEAR = re.compile(r"((?:19|20)\d\d)\s*年(?=.{0,30}(?:表|绩效|预算|项目|专项))")
 
 
 def clean_department(text: str) -> str | None:
@@ -82,12 +83,15 @@ def title_project(text: str) -> str | None:
     return name
 
 
-def year_in(text: str) -> int | None:
-    """The year a table title or caption states: ``(2024年度)``, ``2023年度…自评表``."""
-    m = _TABLE_YEAR.search(key(text) if len(text) < 200 else text)
-    if not m:
-        return None
-    return int(m.group(1) or m.group(2))
+def year_in(text: str) -> tuple[int, bool] | None:
+    """The year a table title or caption states and whether it is stated as the budget year
+    (``(2024年度)``, ``2023年度…自评表``: strong) or only as a year (``2022年…绩效目标表``: weak)."""
+    k = key(text) if len(text) < 200 else text
+    m = _STRONG_YEAR.search(k)
+    if m:
+        return int(m.group(1) or m.group(2) or m.group(3)), True
+    m = _WEAK_YEAR.search(k)
+    return (int(m.group(1)), False) if m else None
 
 
 def budget_wan(text: str) -> float | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from nlp.interpret.header import is_complete
+from nlp.interpret.meta import title_project
 from nlp.interpret.vocab import FURNITURE, ambiguous_cost, header_role, is_wrapper, key, meta_label, sub_label, tier_label
 from nlp.table import Cell, Row, Table
 
@@ -83,7 +84,7 @@ def _data(cells: list[Cell], i: int, roles: list[str], strict: bool, out: list[R
     while i < n:
         c = cells[i]
         text = c.text
-        if text.strip() and (_CLOSERS.match(key(text)) or FURNITURE.match(key(text)) or _header_at(cells, i) > i or (meta_label(text) and not named)):
+        if text.strip() and (_CLOSERS.match(key(text)) or FURNITURE.match(key(text)) or title_project(text) or _header_at(cells, i) > i or (meta_label(text) and not named)):
             if not (tier_label(text)[0] or sub_label(text)[0]):
                 flush()
                 return i
