@@ -244,7 +244,10 @@ def _report_failures(outcomes: list[IngestOutcome]) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Text files, or folders whose *.txt files are read.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files (.txt .html .docx .doc .xlsx .xls .csv .pdf), or folders whose files of those formats are read."),
+    ],
     show_warnings: Annotated[bool, typer.Option("--show-warnings", help="List each parse warning with file:line.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcomes as JSON.")] = False,
 ) -> None:
@@ -528,19 +531,14 @@ AUDIT_FORMATS = ("table", "json", "csv", "html", "xlsx")
 
 def _audit_inputs(path: Optional[Path], doc: Optional[str], data_dir: Path) -> list[Any]:
     """ParsedDocuments to audit: parsed from PATH (file or folder), one stored --doc, or everything stored."""
+    from index.ingest import expand_paths, load_document
     from index.store import Store
-    from nlp.io import read_document
-    from nlp.parse import parse_text
 
     if path is not None:
-        files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
+        files = expand_paths([path])
         if not files:
-            fail(f"{path}: no .txt files in this folder; give a disclosure file or a folder of them")
-        parsed = []
-        for f in files:
-            raw = read_document(f)
-            parsed.append(parse_text(raw.text, file=raw.file, sha256=raw.sha256, encoding=raw.encoding))
-        return parsed
+            fail(f"{path}: no files to read in this folder; give a disclosure file or a folder of them")
+        return [load_document(f) for f in files]
     with Store.open(data_dir) as store:
         if doc is not None:
             one = store.get_document(doc)
