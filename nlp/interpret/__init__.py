@@ -525,10 +525,18 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
     op_raw = num_raw = unit_raw = None
     if separate:
         op_raw, unit_raw = op, unit
-        qualitative = op is not None and key(op) == "定性"
+        qualitative = op is not None and key(op) in ("定性", "是/否")  # the value cell holds the answer
         num_raw = None if qualitative else (value or None)
-        parts = [p for p in ((None if qualitative else op), value, None if qualitative else unit) if p]
-        value = " ".join(parts)
+        if num_raw and unit is None:
+            # the unit printed inside the value cell (``≥`` | ``100%``): number and unit as printed
+            m = re.match(r"^\s*(\d[\d,]*(?:\.\d+)?)\s*(\S.*?)\s*$", num_raw)
+            if m and parse_value(num_raw).unit is not None:
+                num_raw, unit_raw = m.group(1), m.group(2)
+        if not qualitative and not value:
+            value = ""  # operator and unit with no number (indicator libraries): no target value
+        else:
+            parts = [p for p in ((None if qualitative else op), value, None if qualitative else unit) if p]
+            value = " ".join(parts)
     uncertain: list[str] = []
     if value and op_cell(value) and not separate:
         value = ""  # only the operator survived (the value was cut)
