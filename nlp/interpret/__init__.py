@@ -86,6 +86,11 @@ class _Proj:
     headless: bool = False  #: rows read before any header of the text (an excerpt starting mid-table)
 
 
+def _as_printed(text: str) -> str:
+    """A label as printed: lines of a wrapped cell joined, ends trimmed, inner spacing kept (``投   入(20分)``)."""
+    return "".join(part.strip() for part in text.split("\n")).replace("\u00a0", " ").strip()
+
+
 def _texts(cells: tuple[Cell, ...] | list[Cell]) -> list[str]:
     return [c.text for c in cells]
 
@@ -303,7 +308,7 @@ class _Interpreter:
                 is_tier = current is None or (canon_tier != current and not (canon_tier == "成本" and current == "产出"))
                 is_sub = not is_tier
             if is_tier:
-                self.tier_raw = clean_cell(only)
+                self.tier_raw = _as_printed(only)
                 self.sub_raw = ["", ""]
                 return
             if is_sub:
@@ -336,7 +341,7 @@ class _Interpreter:
             self.cur.line = self.cur.line or line
             self.cur.year = self.last_year
         if rr.tier is not None:
-            self.tier_raw = clean_cell(rr.tier.text)
+            self.tier_raw = _as_printed(rr.tier.text)
             self.sub_raw = ["", ""]
         chosen = 0
         if header.n_sets > 1:
@@ -545,8 +550,8 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
     parsed = parse_value(value) if value else parse_value("")
     if separate and op_raw and not qualitative:
         parsed = parse_value(f"{op_raw}{num_raw or ''}{unit_raw or ''}")
-    sub_raw = clean_cell(rec.sub_raw)
-    tier_raw = clean_cell(rec.tier_raw)
+    sub_raw = _as_printed(rec.sub_raw)
+    tier_raw = _as_printed(rec.tier_raw)
     is_sub, sub = sub_label(sub_raw) if sub_raw else (False, None)
     tier = tier_label(tier_raw)[1] if tier_raw else None
     if tier is None:
