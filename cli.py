@@ -343,7 +343,7 @@ def show(
     typer.echo(f"{pid}  {proj.title}")
     typer.echo(f"项目名称: {proj.name}    项目编码: {proj.code or '—'}    预算: {budget}")
     typer.echo(
-        f"部门: {document.department or '—'}    年度: {document.year or '—'}    "
+        f"部门: {proj.department or document.department or '—'}    年度: {proj.year or document.year or '—'}    "
         f"来源: {document.file}:{proj.line}-{proj.line_end}    {proj.section}"
     )
     if proj.funds_use:
@@ -353,12 +353,20 @@ def show(
     if proj.targets:
         typer.echo(f"绩效目标: {proj.targets}")
     table = Table()
-    for column in ("一级", "二级", "三级指标", "指标描述", "指标值", "确定依据", "行"):
+    with_actual = any(i.actual for i in proj.indicators)
+    with_extra = any(i.extra for i in proj.indicators)
+    columns = ["一级", "二级", "三级指标", "指标描述", "指标值", "确定依据"]
+    columns += ["实际完成值"] if with_actual else []
+    columns += ["其他列"] if with_extra else []
+    for column in columns + ["行"]:
         table.add_column(column, overflow="fold")
     for i in proj.indicators:
         flag = f" ?{','.join(i.uncertain)}" if i.uncertain else ""
         lines = str(i.line) if i.line == i.line_end else f"{i.line}-{i.line_end}"
-        table.add_row(i.tier_raw, i.sub_raw, i.name, i.desc, i.value, i.basis, lines + flag)
+        cells = [i.tier_raw, i.sub_raw, i.name, i.desc, i.value, i.basis]
+        cells += [i.actual] if with_actual else []
+        cells += ["; ".join(f"{k}: {v}" if k else v for k, v in i.extra)] if with_extra else []
+        table.add_row(*cells, lines + flag)
     console = Console()
     Console(width=None if console.is_terminal else 160).print(table)
     if any(i.uncertain for i in proj.indicators):

@@ -590,6 +590,7 @@ def write_corpus(
                                   doc.year, len(doc.projects), doc.n_indicators, size))
     manifest = {
         "seed": seed,
+        "styles": [s.value for s in (styles or tuple(Style))],
         "pool_rows": pool.n_rows,
         "pool_projects": len(pool.projects),
         "documents": len(entries),

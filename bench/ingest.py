@@ -39,12 +39,14 @@ def ensure_corpus(projects: int, seed: int) -> tuple[Path, dict]:
     """The corpus folder and its manifest, generating it when missing."""
     folder = OUT / f"corpus_{projects}_{seed}"
     manifest_path = folder / "manifest.json"
+    import corpus
+
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("projects") == projects and manifest.get("seed") == seed:
+        styles = [s.value for s in corpus.Style]  # a corpus written before a layout was added is rewritten
+        if manifest.get("projects") == projects and manifest.get("seed") == seed and manifest.get("styles") == styles:
             return folder, manifest
         shutil.rmtree(folder)
-    import corpus
 
     with stopwatch() as sw:
         manifest = corpus.write_corpus(corpus.load_pool(), folder, seed=seed, n_projects=projects)
