@@ -10,7 +10,8 @@ the column).
 
 A table continued on the next page is joined into one table when the next
 page's first table starts before any other text (page numbers aside) and
-has the same column boundaries: a header row the printer repeated at the top
+has the same outer edges and number of columns (inner column rules within 3%
+of the table's width, as some producers size each page's part anew): a header row the printer repeated at the top
 of the new page is dropped, and an empty cell at the top of the new page
 under a merged cell of the previous page (a 一级 or 二级 printed once for rows
 on both pages) continues that merged cell.
@@ -140,12 +141,12 @@ class _Reading:
 
     def _continues(self, table: _PageTable) -> bool:
         last = self._last
-        return (
-            last is not None
-            and self._open_page_top
-            and len(last.columns) == len(table.columns)
-            and all(abs(a - b) <= _TOLERANCE for a, b in zip(last.columns, table.columns))
-        )
+        if last is None or not self._open_page_top or len(last.columns) != len(table.columns):
+            return False
+        width = last.columns[-1] - last.columns[0]
+        outer = abs(last.columns[0] - table.columns[0]) <= _TOLERANCE and abs(last.columns[-1] - table.columns[-1]) <= _TOLERANCE
+        # some producers size the columns of each page's part of a table anew: inner rules may move a little
+        return outer and all(abs(a - b) <= 0.03 * width for a, b in zip(last.columns, table.columns))
 
     def _add_table(self, table: _PageTable) -> None:
         rows = table.cells
