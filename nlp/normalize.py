@@ -273,6 +273,7 @@ def _strip_decorations(raw: str) -> str:
     return key.strip(_EDGE_PUNCT)
 
 
+@functools.lru_cache(maxsize=8192)
 def label_key(raw: str) -> str:
     """The vocabulary word of a printed tier/sub-tier label.
 
@@ -326,6 +327,7 @@ def _fused(key: str) -> tuple[str, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical_tier(raw: str) -> str | None:
     """Canonical 一级 name (产出 / 效益 / 满意度 / 成本) for a printed one, or None.
 
@@ -346,6 +348,7 @@ def canonical_tier(raw: str) -> str | None:
     return _anagram_tier(raw)
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical_sub(raw: str) -> str | None:
     """Canonical 二级 name for a printed one, or None.
 
@@ -386,6 +389,7 @@ _HEADER_KEYS = re.compile(r"^(?:[一二三]级|绩效|年度绩效|分解|三级
 _GENERIC_SUB = re.compile(r"^[\u4e00-\u9fff、或]{2,12}指标$")
 
 
+@functools.lru_cache(maxsize=8192)
 def read_label(text: str) -> Label | None:
     """Whether a cell is a tier or sub-tier label, and which; None for anything else.
 
@@ -522,6 +526,8 @@ _LEAD_OP = re.compile(r"^[≥≤><=]")
 _OCR_GE_WORD = re.compile(r"^二\s*(?=\d)")
 #: a duration followed by 内 (30日内, 10个工作日内): within
 _WITHIN = re.compile(r"(?<=\d)\s*(个工作日|工作日|个月|小时|天|日|周|月|年)内$")
+#: a value that may start with a date (parse_time is only tried on these)
+_DATE_HINT = re.compile(r"[年月]|\d[-./]\d+[-./]\d")
 #: digits masked by a repost site (9**000元, ****)
 _MASKED = re.compile(r"\d\s*\*|\*\s*\d|^\*{2,}$|^[*\s]+$")
 
@@ -649,6 +655,12 @@ def parse_value(value: str, *, date_column: bool = False) -> Value:
     >>> parse_value("2025年10月前完工")
     Value(op='≤', num=None, unit=None, text='2025年10月前完工')
     """
+    return _parse_value(value, date_column)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_value(value: str, date_column: bool) -> Value:
+    """:func:`parse_value` on a cleaned cache key (values repeat across documents)."""
     text = _normalise_value_text(value)
     if not text:
         return Value()
@@ -667,7 +679,7 @@ def parse_value(value: str, *, date_column: bool = False) -> Value:
             break
     if _MASKED.search(text):
         return Value(op=op, text=text)
-    time = parse_time(text) if text[:1].isdigit() else None
+    time = parse_time(text) if text[:1].isdigit() and _DATE_HINT.search(text) else None
     if time is not None:
         return Value(op=op or ("≤" if time.deadline else None), text=text)
     within = _WITHIN.search(text)
