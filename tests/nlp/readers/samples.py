@@ -132,3 +132,25 @@ SELF_EVAL = Doc(
 )
 
 SAMPLES = {"target": TARGET, "split": SPLIT, "selfeval": SELF_EVAL}
+
+#: two projects stacked in one table (metadata rows between them), and a side label merged down the
+#: left of the indicator rows, as publishers' workbooks and pages print them
+STACKED = Doc(
+    blocks=(
+        Para("鹿鸣县水利局2024年项目支出绩效目标"),
+        Grid(rows=(
+            ("项目绩效目标表", L, L, L, L),
+            ("项目名称", "渠道修缮", L, L, L),
+            ("主管部门", "鹿鸣县水利局", L, L, L),
+            ("年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值"),
+            (U, "产出指标", "数量指标", "修建渠道", "5公里"),
+            (U, U, "质量指标", "验收合格率", "100%"),
+            (U, "满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
+            ("项目名称", "河道清淤", L, L, L),
+            ("主管部门", "鹿鸣县水利局", L, L, L),
+            ("年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值"),
+            (U, "产出指标", "数量指标", "清淤河道", "3公里"),
+            (U, "效益指标", "社会效益指标", "受益人口", "2万人"),
+        )),  # fmt: skip
+    )
+)

@@ -108,3 +108,24 @@ def test_legacy_doc_converts_with_libreoffice(built, tmp_path: Path) -> None:
     converted = tmp_path / f"{src.stem}.doc"
     assert load_document(converted).document.reader == "doc"
     assert records(converted) == records(built["selfeval", "text"])
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "xlsx", "xls", "pdf"])
+def test_two_projects_stacked_in_one_table_with_a_side_label(tmp_path: Path, fmt: str) -> None:
+    from samples import STACKED
+
+    text = tmp_path / "stacked.txt"
+    text.write_text(formats.write_text(STACKED, sep="|", dropped=True), encoding="utf-8")
+    path = tmp_path / f"stacked.{fmt}"
+    if fmt == "html":
+        path.write_bytes(formats.write_html(STACKED))
+    elif fmt == "pdf":
+        formats.write_pdf_reportlab(STACKED, path)
+    else:
+        getattr(formats, f"write_{fmt}")(STACKED, path)
+    parsed = load_document(path)
+    assert [(p.name, p.department, len(p.indicators)) for p in parsed.projects] == [
+        ("渠道修缮", "鹿鸣县水利局", 3),
+        ("河道清淤", "鹿鸣县水利局", 2),
+    ]
+    assert records(path) == records(text)
