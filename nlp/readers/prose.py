@@ -106,7 +106,8 @@ _ACTUAL = (
     rf"(?:(?P<actual>{VALUE})|(?P<actual_text>[^\d,，;；。]+)(?=[,，;；。]|$)))?"
 )
 _CONNECTIVE = re.compile(
-    r"(?P<name>.+?)(?:年初任务数|年初指标值为?|年初目标值为?|年度指标值为|年度目标值为|指标值为|目标值为|指标为|目标为)\s*"
+    r"(?P<name>.+?)(?:(?:年初|年度|全年)?任务数为?|年初指标值为?|年初目标值为?|年度指标值为|年度目标值为|指标值为|目标值为|"
+    r"指标为|目标为|计划完成|计划数为?|计划为)\s*"
     rf"(?P<value>{VALUE}){_ACTUAL}"
 )
 _ABOVE_TARGET = re.compile(rf"(?P<name>.+?)(?:高于|大于|低于|小于|不低于|达到)?年度(?:指标|目标)值\s*(?P<value>{VALUE})")
@@ -116,7 +117,9 @@ _QUALITATIVE = re.compile(
     r"(?P<name>.+?)(?P<value>(?:有所|进一步|明显|显著|持续|稳步|逐步|不断|得到|大幅)?"
     r"(?:改善|提高|提升|增强|增加|完善|减少|降低|优化|加强))$"
 )
-_ORDINAL = re.compile(rf"\s*(?:第[{_NUM_ZH}]{{1,3}}\s*[,，、:：]?|[\u2460-\u2473]|\d{{1,2}}\s*[.、)）](?!\d))\s*")
+_ORDINAL = re.compile(
+    rf"\s*(?:第[{_NUM_ZH}]{{1,3}}\s*[,，、:：]?|[\u2460-\u2473]|[(（]\d{{1,2}}[)）]|\d{{1,2}}\s*[.、)）](?!\d))\s*"
+)
 _SENTENCE_SPLIT = re.compile(rf"[;；。]|(?=第[{_NUM_ZH}]{{1,3}}\s*[,，、])")
 #: header words of an indicator table (a prose text never prints them)
 _TABLE_HEADER = re.compile(r"[一二三]\s*级\s*指\s*标|指标名称|三级指\s*标|指\s*标\s*值\s*[|\t]|^\s*(?:指标值|年度指标值)\s*\|?\s*$")

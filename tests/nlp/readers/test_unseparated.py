@@ -388,3 +388,22 @@ def test_scoring_framework_rows_have_weights_in_names_and_no_values() -> None:
     assert all(g[5] in ("", None) for g in got)  # a framework prints no targets
     assert got[1][6] == "年度实际接收进馆档案与计划数的比率,用以反映接收任务完成情况。"
     assert got[3][6] in ("", None)  # cut at the end of the text
+
+
+def test_prose_items_on_their_own_numbered_lines_and_planned_figures() -> None:
+    text = """2022年度河口镇污水处理运维经费绩效自评报告
+(四)绩效指标完成情况
+1.产出指标
+(1)污水日处理量计划完成3000吨,实际完成3100吨;
+(2)出水水质达标率≥95%,实际达标率98%。
+2.满意度指标
+(1)周边居民满意度≥90%,实际完成93%。
+五、存在的问题
+运维人员不足。
+"""
+    rows = _rows(text)
+    assert rows == [
+        ("污水日处理量", "产出", None, "3000吨", "3100吨"),
+        ("出水水质达标率", "产出", None, "≥95%", "98%"),
+        ("周边居民满意度", "满意度", None, "≥90%", "93%"),
+    ]
