@@ -129,7 +129,4 @@ def read(lines: list[str], file: str = "") -> Sheet:
                 break  # the framework ended
         used.add(n)
         k += 1
-    for i in range(1, len(rows)):
-        rows[i].tier_spanned = rows[i].tier == rows[i - 1].tier
-        rows[i].sub_spanned = rows[i].sub == rows[i - 1].sub
     return build_sheet("framework", lines, rows, table_lines=used)

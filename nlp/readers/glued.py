@@ -350,9 +350,6 @@ def read(lines: list[str], file: str = "") -> Sheet:
             continue
         row.tier, row.sub = tier, sub
         rows.append(row)
-    for k in range(1, len(rows)):
-        rows[k].tier_spanned = rows[k].tier == rows[k - 1].tier and bool(rows[k].tier)
-        rows[k].sub_spanned = rows[k].sub == rows[k - 1].sub and bool(rows[k].sub)
     meta = _meta(joined, header.start)
     if project:
         meta.append((rows[0].line if rows else 1, "项目名称", project))

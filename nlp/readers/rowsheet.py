@@ -110,8 +110,6 @@ class ReadRow:
     actual: str = ""
     score: str = ""
     line_end: int | None = None
-    tier_spanned: bool = False  #: the tier was printed on an earlier row (a merged cell)
-    sub_spanned: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -153,8 +151,8 @@ def build_sheet(
     for r in rows:
         cells = []
         for k, (attr, role, _) in enumerate(used):
-            spanned = (attr == "tier" and r.tier_spanned) or (attr == "sub" and r.sub_spanned)
-            cells.append(Cell(getattr(r, attr), r.line, r.line_end, col=k, spanned=spanned, role=role))
+            # every row carries its tier and sub-tier: the reader decided them, no merged copy to undo
+            cells.append(Cell(getattr(r, attr), r.line, r.line_end, col=k, role=role))
         body.append(Row(tuple(cells)))
     skip = table_lines or set()
     blocks: list = []
