@@ -43,8 +43,17 @@ _CODED_UNIT = re.compile(r"^\d{3,}[-\s]*[\u4e00-\u9fff()()]{2,40}(?:局|委员�
 #: a title that starts with the unit publishing it: ``南屏县交通运输局2023年度…``
 _TITLE_UNIT = re.compile(r"^([\u4e00-\u9fff]{2,24}?(?:局|委员会|办公室|中心|管理所|服务所|站|院))(?:19|20)\d\d年")
 
+#: a numbered list item: ``1.随机抽取…`` / ``2、…``
+_LIST_ITEM = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*\S")
+
 #: a numbered table title: ``3、农机购置补贴绩效目标表``
 _NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[、.．]\s*(\S.*)$")
+
+#: the publisher of the page: ``发布机构:松川市水务局`` / ``来源:青崖县民政局``
+_PUBLISHER = re.compile(
+    r"(?:发布机构|信息来源|来源|发文机关|发布单位)[::]([\u4e00-\u9fff]{2,30}?(?:局|委员会|委|办公室|中心|厅|院|所|站))"
+    r"(?![\u4e00-\u9fff])"
+)
 
 #: a publication date of the page furniture: ``发布时间:2025-02-19``
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|发文日期)\s*[::]?\s*((?:19|20)\d\d)[-年./]")
@@ -116,7 +125,8 @@ class _Interpreter:
         self.seen_header = False
         self.pending: list[Row] = []  #: rows before the first header, read once a header is known
         self.dept_hint: str | None = None
-        self.published: int | None = None  #: the year of the page's publication date (last resort)
+        self.published: int | None = None
+        self.publisher: str | None = None  #: the unit named as the page's publisher (发布机构, 来源)  #: the year of the page's publication date (last resort)
         self.title_dept: str | None = None  #: a unit leading a title line (``XX局2023年度…自评表``)
         self.meta_label_pending: str | None = None  #: a label printed alone; its value is the next row
         self.furniture: list[str] = []  #: the first paragraphs of the text (titles, site furniture)
@@ -234,6 +244,10 @@ class _Interpreter:
             self.strong_year = self.strong_year or strong
 
     def _published(self, text: str) -> None:
+        if self.publisher is None:
+            m = _PUBLISHER.search(key(text))
+            if m:
+                self.publisher = m.group(1)
         if self.published is None:
             m = _PUBLISHED.search(text)
             if m:
@@ -360,6 +374,14 @@ class _Interpreter:
             return
         if re.fullmatch(r"[\d.,%\s]+|[…\.。]+", name) or len(key(name)) <= 2 or name.rstrip().endswith((":", "：")):
             return
+        if not header.has("value") and not header.has("value_long") and rr.tier is None and rr.sub is None:
+            # a checklist without targets: a row that opens no block needs a sentence to explain it
+            desc_col = _col(header, "desc", 0)
+            desc = rr.cell(desc_col) if desc_col is not None else ""
+            if len(re.findall(r"[\u4e00-\u9fff]", desc)) < 8 or re.search(r"[::]\W*$", desc):
+                return  # no explanation, or a record label (年度预算资金总额:) of a fund breakdown
+        if key(name).startswith("其中") or (_LIST_ITEM.match(name) and len(nonempty) == 1 and len(name) > 20):
+            return  # a breakdown line (其中:…) or a numbered list item of a record block
         self.cur.rows.append(
             _RowRec(
                 header=header,
@@ -387,7 +409,9 @@ class _Interpreter:
                     departments[dept] += 1
             if p.year:
                 years[p.year] += 1
-        doc_dept = departments.most_common(1)[0][0] if departments else (self.title_dept or read_department(self.furniture))
+        doc_dept = departments.most_common(1)[0][0] if departments else (
+            self.title_dept or read_department(self.furniture) or self.publisher
+        )
         doc_year = years.most_common(1)[0][0] if years else None
         if doc_year is None and self.published is not None:
             doc_year = self.published
@@ -433,6 +457,20 @@ class _Interpreter:
             department=doc_dept,
             year=doc_year,
         )
+
+
+def _roles(cells: list[Cell]) -> list[str]:
+    return [header_role(c.text) or "other" for c in cells if c.text.strip()]
+
+
+def _label_roles(cells: list[Cell]) -> int:
+    return len({"tier", "sub", "name"} & set(_roles(cells)))
+
+
+def _layer(cells: list[Cell]) -> bool:
+    """A header line that is a whole header on its own, or a line of one repeated word (名称 名称 名称)."""
+    roles = _roles(cells)
+    return is_complete(roles) or (len(roles) >= 2 and len(set(roles)) == 1)
 
 
 def _printed(row: Row) -> Row:
@@ -631,7 +669,13 @@ def interpret(sheet: Sheet, *, file: str) -> Interpretation:
                         continue
                     if not all(header_role(c.text) for c in nxt if c.text.strip()):
                         break
-                    merged.extend(c for c in nxt if c.text.strip())
+                    if _layer(nxt) and _layer(merged):
+                        # a stacked header (each line a whole header): keep the line that names
+                        # the 一级/二级/三级 columns best
+                        if _label_roles(nxt) > _label_roles(merged):
+                            merged = list(nxt)
+                    else:
+                        merged.extend(c for c in nxt if c.text.strip())
                     line_end = rows[j].line_end
                     j += 1
                 roles = [header_role(c.text) or "other" for c in merged if c.text.strip()]

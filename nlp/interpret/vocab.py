@@ -65,7 +65,7 @@ _OTHER_TIERS = re.compile(
 )
 #: 二级 labels outside the canonical set (management items, combined labels)
 _OTHER_SUBS = re.compile(
-    r"^(?:社会、?经济、?生态效益|计划管理|资金管理|项目管理|监督检查|资金投入|资金下达|预算编审管理|"
+    r"^(?:社会、?经济、?生态效益|计划管理|资金管理|项目管理|监督检查|资金投入|资金下达|资金使用|资金执行|预算编审管理|"
     r"产出|效益|满意度|社会公众或服务对象满意度|服务对象满意度|效果)(?:指标|目标)?$"
 )
 

@@ -41,10 +41,10 @@ def detect_form(lines: list[str]) -> str | None:
                 form = "celllines"
         elif "\t" in stripped and _cell_roles(stripped.split("\t")) >= 2:
             form = "tabs"
-        elif _cell_roles([stripped]) == 1:
-            form = "celllines"
         elif _cell_roles(stripped.split()) >= 2:
             form = "spaced"
+        elif _cell_roles([stripped]) == 1:
+            form = "celllines"
         if form:
             votes[form] = votes.get(form, 0) + weight
     if not votes:
