@@ -91,6 +91,22 @@ class GridBuilder:
         """The position of the printed cell covering (row, col), if any."""
         return self._covered.get((row, col))
 
+    def text(self, row: int, col: int) -> str | None:
+        """The text of the printed cell that starts at (row, col), None if no cell starts there."""
+        placed = self._cells.get((row, col))
+        return placed.text if placed is not None else None
+
+    def spans_past(self, row: int, col: int) -> bool:
+        """The printed cell covering (row, col) also covers the next row."""
+        origin = self._covered.get((row, col))
+        return origin is not None and origin[0] + self._cells[origin].rowspan > row + 1
+
+    def append(self, row: int, col: int, text: str, *, line: int) -> None:
+        """Add ``text`` to the end of the printed cell starting at (row, col) (the rest of a cell cut by a page)."""
+        placed = self._cells[(row, col)]
+        placed.text = placed.text + text
+        placed.line_end = max(line, placed.line_end or placed.line)
+
     def set_row_line(self, row: int, line: int) -> None:
         """The source position of a grid row (used for the empty positions of that row)."""
         self._row_lines[row] = line

@@ -11,10 +11,12 @@ the column).
 A table continued on the next page is joined into one table when the next
 page's first table starts before any other text (page numbers aside) and
 has the same outer edges and number of columns (inner column rules within 3%
-of the table's width, as some producers size each page's part anew): a header row the printer repeated at the top
-of the new page is dropped, and an empty cell at the top of the new page
-under a merged cell of the previous page (a 一级 or 二级 printed once for rows
-on both pages) continues that merged cell.
+of the table's width, as some producers size each page's part anew): a
+header row the printer repeated at the top of the new page is dropped, a row
+the page break cut in two is joined again (see :func:`_rest_of_cut_row`), and
+an empty cell at the top of the new page under a merged cell of the previous
+page (a 一级 or 二级 printed once for rows on both pages) continues that
+merged cell.
 
 Text outside ruled tables becomes one :class:`~nlp.table.Paragraph` per
 printed line, in reading order with the tables. Words on a line separated by
@@ -162,6 +164,12 @@ class _Reading:
             self._first_rows = [_texts(r) for r in rows[:3]]
             continuing = False
         grid = self._grid
+        if continuing and rows and self._rows and _rest_of_cut_row(grid, self._rows - 1, rows[0]):
+            self.line += 1
+            for c, cell in enumerate(rows[0]):
+                if cell is not None and cell[0] and grid.text(self._rows - 1, c) is not None:
+                    grid.append(self._rows - 1, c, cell[0], line=self.line)
+            rows = rows[1:]
         for k, row in enumerate(rows):
             self.line += 1
             r = self._rows
@@ -239,6 +247,23 @@ def _unruled(blocks: list[Block]) -> list[Block]:
         out.append(block)
     flush()
     return out
+
+
+def _rest_of_cut_row(grid: GridBuilder, last: int, row: list[tuple[str, int, int] | None]) -> bool:
+    """The first row of a page is the rest of the previous page's last row, cut by the page break.
+
+    The key column is the first one where the last row prints a cell of its
+    own that ends there (not a merged cell going on below). A new row prints
+    its key cell; the rest of a cut row leaves it empty (that text fit on the
+    previous page) and prints only the rest of the cells that did not.
+    """
+    if not any(cell and cell[0] for cell in row):
+        return False
+    for c, cell in enumerate(row):
+        own = grid.text(last, c)
+        if own and not grid.spans_past(last, c):
+            return not (cell and cell[0])
+    return False
 
 
 def _texts(row: list[tuple[str, int, int] | None]) -> tuple[str, ...]:

@@ -129,3 +129,22 @@ def test_two_projects_stacked_in_one_table_with_a_side_label(tmp_path: Path, fmt
         ("河道清淤", "鹿鸣县水利局", 2),
     ]
     assert records(path) == records(text)
+
+
+@NEEDS_SOFFICE
+def test_rows_cut_by_page_breaks_are_joined(tmp_path: Path) -> None:
+    """LibreOffice lets a tall row break across pages: the rest of its long cell opens the next page."""
+    from samples import Doc, Grid, Para, U
+
+    long = "指标说明文字较长需要换行显示," * 8
+    rows = [("一级指标", "二级指标", "三级指标", "指标值", "指标说明")]
+    rows += [("产出指标" if k == 0 else U, "数量指标" if k == 0 else U, f"完成任务事项第{k:02d}项", f"{k + 1}次", long)
+             for k in range(16)]  # fmt: skip
+    doc = Doc(blocks=(Para("项目名称:跨页长行"), Grid(rows=tuple(rows), header_rows=1)))
+    pdf = formats.write_pdf_libreoffice(doc, tmp_path / "tall.pdf")
+    text = tmp_path / "tall.txt"
+    text.write_text(formats.write_text(doc, sep="|", dropped=True), encoding="utf-8")
+    with pdfplumber.open(pdf) as opened:
+        assert len(opened.pages) >= 3  # several rows are cut
+    assert records(pdf) == records(text)
+    assert len(records(pdf)) == 16
