@@ -115,6 +115,8 @@ def sniff_format(data: bytes, suffix: str) -> str:
     if data.startswith(b"{\\rtf"):
         return "doc"
     start = data[:4096].lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
+    if start.startswith((b"mime-version", b"content-type: multipart")) and b"text/html" in data[:65536].lower():
+        return "html"  # a MIME page archive (.mht)
     if start.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in data[:8192].lower():
         return "html"
     window = data[:262144].lower()

@@ -38,6 +38,7 @@ _TR, _TC, _TC_PR, _TR_PR = qn("w:tr"), qn("w:tc"), qn("w:tcPr"), qn("w:trPr")
 _GRID_SPAN, _V_MERGE, _GRID_BEFORE, _VAL = qn("w:gridSpan"), qn("w:vMerge"), qn("w:gridBefore"), qn("w:val")
 _T, _BR, _CR, _TAB, _DEL = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab"), qn("w:del")
 _CUSTOM_XML = qn("w:customXml")
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 def read_docx(data: bytes, *, file: str, reader: str = "docx") -> Sheet:
@@ -77,8 +78,8 @@ def _children(el) -> Iterator:
 def _paragraph_text(p) -> str:
     parts: list[str] = []
     for node in p.iter(_T, _BR, _CR, _TAB):
-        if _inside(node, _DEL, stop=p):
-            continue
+        if _inside(node, _DEL, stop=p) or _inside(node, _FALLBACK, stop=p):
+            continue  # deleted text; the legacy copy of a text box (its modern copy is read)
         if node.tag == _T:
             parts.append(node.text or "")
         elif node.tag == _TAB:

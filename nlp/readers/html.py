@@ -22,12 +22,16 @@ declaration (GB2312 and GBK read as their superset GB18030), else the same
 detection as text files (UTF-8, then GB18030). A declaration the bytes
 contradict is ignored in favour of detection.
 
+A MIME page archive (``.mht``, Word's "single file web page") is read
+through its HTML part.
+
 Positions: ``line`` is the source line of the element in the HTML file.
 """
 
 from __future__ import annotations
 
 import codecs
+import email
 import re
 
 import lxml.etree
@@ -73,8 +77,25 @@ def decode_html(data: bytes, *, file: str) -> tuple[str, str]:
     return decode_text(data, file=file)
 
 
+def _mime_html(data: bytes) -> bytes:
+    """The HTML part of a MIME page archive (``.mht``, Word's single-file web page), else ``data``."""
+    head = data[:2048].lstrip().lower()
+    if not head.startswith((b"mime-version", b"from:", b"content-type: multipart", b"subject:", b"date:")):
+        return data
+    message = email.message_from_bytes(data)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            if charset and not _META_CHARSET.search(payload[:8192]):
+                payload = f'<meta charset="{charset}">'.encode("ascii") + payload
+            return payload
+    return data
+
+
 def read_html(data: bytes, *, file: str) -> Sheet:
     """Every table and the text around them, in reading order. Raises :class:`InputError` if unreadable."""
+    data = _mime_html(data)
     text, _ = decode_html(data, file=file)
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():

@@ -111,13 +111,13 @@ def read_xlsx(data: bytes, *, file: str) -> Sheet:
             continue
         spans = {(r.min_row, r.min_col): (r.max_row - r.min_row + 1, r.max_col - r.min_col + 1) for r in ws.merged_cells.ranges}
         cells: list[_Placed] = []
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is None and (cell.row, cell.column) not in spans:
-                    continue
-                rowspan, colspan = spans.get((cell.row, cell.column), (1, 1))
-                text = clean_text(display(cell.value, cell.number_format))
-                cells.append((cell.row - 1, cell.column - 1, text, rowspan, colspan))
+        # the cells the file stores, not the whole used range: a sheet formatted far beyond its data stays fast
+        for cell in list(ws._cells.values()):
+            if cell.value is None and (cell.row, cell.column) not in spans:
+                continue
+            rowspan, colspan = spans.get((cell.row, cell.column), (1, 1))
+            text = clean_text(display(cell.value, cell.number_format))
+            cells.append((cell.row - 1, cell.column - 1, text, rowspan, colspan))
         tables.extend(_tables(cells, caption=ws.title))
     workbook.close()
     return Sheet(blocks=tuple(tables), reader="xlsx", notes=tuple(notes))

@@ -257,3 +257,32 @@ def test_target_sample_sheet_is_the_same_in_docx_and_html(tmp_path: Path) -> Non
     html = read_html(formats.write_html(TARGET), file="t.html")
     docx = read_docx(formats.write_docx(TARGET, tmp_path / "t.docx").read_bytes(), file="t.docx")
     assert [grid(t) for t in html.tables] == [grid(t) for t in docx.tables]
+
+
+def test_a_mime_page_archive_reads_through_its_html_part(tmp_path: Path) -> None:
+    import email.mime.multipart
+    import email.mime.text
+
+    message = email.mime.multipart.MIMEMultipart("related")
+    message.attach(email.mime.text.MIMEText(formats.write_html(TARGET).decode("utf-8"), "html", "gb2312"))
+    path = tmp_path / "page.txt"  # an .mht saved under another name is still recognised
+    path.write_bytes(message.as_bytes())
+    raw = read_document(path)
+    assert raw.format == "html"
+    assert [grid(t) for t in read_html(raw.data, file="page.txt").tables] == [
+        grid(t) for t in read_html(formats.write_html(TARGET), file="t.html").tables
+    ]
+
+
+def test_xlsx_reads_the_stored_cells_of_a_sparse_sheet() -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["C3"], ws["D3"] = "一级指标", "三级指标"
+    ws["C200000"] = "页脚"
+    out = io.BytesIO()
+    wb.save(out)
+    blocks = read_xlsx(out.getvalue(), file="w.xlsx").blocks
+    assert [b.text if isinstance(b, Paragraph) else grid(b) for b in blocks] == [[["一级指标", "三级指标"]], "页脚"]
+    assert blocks[1].line == 200000
