@@ -33,6 +33,8 @@ _NAMES_HEAD = re.compile(r"^\s*(?:三级指标|指标名称)\s+(?P<rest>\S.*)$")
 _VALUE_HEAD = re.compile(r"^\s*(?:年度目标值|年度指标值|年度指标|指标值|目标值)\s*$")
 _OTHER_HEAD = re.compile(r"^\s*(?:实施周期目标值|中期目标值|长期目标值|实施期目标值|中期指标值)\s*$")
 _VALUE_TOKEN = re.compile(rf"^{VALUE}$")
+_HEADER_WORD = re.compile(r"^(?:指标|计量单位|单位|分值|得分|权重|指标权重|完成值|实际完成值|全年实际完成值|指标值|年度指标值|"
+                          r"偏差原因|备注|说明|指标性质|指标方向|指标解释)")
 _PROJECT = re.compile(r"^[\u4e00-\u9fff()（）“”、]{4,40}(?:专项资金|资金|项目|经费)$")
 _UNIT = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:委员会|局|厅|委|办公室|中心)$")
 
@@ -68,8 +70,8 @@ def looks_like(lines: list[str]) -> float:
     values = lines[j + 1].split()
     if len(values) < 2 or not all(_VALUE_TOKEN.match(fold_script(v)) for v in values[:2]):
         return 0.0
-    if any(_VALUE_TOKEN.match(fold_script(n)) for _, n in names):
-        return 0.0
+    if any(_VALUE_TOKEN.match(fold_script(n)) or _HEADER_WORD.search(fold_script(n)) for _, n in names):
+        return 0.0  # a header line of a space-separated table, not a run of names
     return 0.8
 
 

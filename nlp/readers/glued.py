@@ -286,11 +286,12 @@ def looks_like(lines: list[str]) -> float:
     if joined.lines[name_col.start()] != joined.lines[min(name_col.end(), h.end - 1)] or name_col.end() >= h.end:
         return 0.0
     # labels glued to the text that follows them on the same line (not a label alone on its line)
-    glued = 0
+    glued = labels = 0
     for m in _LABEL_RE.finditer(text, h.end, min(len(text), h.end + 600)):
+        labels += 1
         if m.end() < len(text) and joined.lines[m.end() - 1] == joined.lines[m.end()] and not _LABEL_RE.match(text, m.end()):
             glued += 1
-    return 0.85 if glued >= 2 else 0.0
+    return 0.85 if glued >= 1 and labels >= 2 else 0.0
 
 
 def _meta(joined: _Text, end: int) -> list[tuple[int, str, str]]:

@@ -121,8 +121,9 @@ _ORDINAL = re.compile(
     rf"\s*(?:第[{_NUM_ZH}]{{1,3}}\s*[,，、:：]?|[\u2460-\u2473]|[(（]\d{{1,2}}[)）]|\d{{1,2}}\s*[.、)）](?!\d))\s*"
 )
 _SENTENCE_SPLIT = re.compile(rf"[;；。]|(?=第[{_NUM_ZH}]{{1,3}}\s*[,，、])")
+_CELL_LINE = re.compile(r"^\s*\|+\s*$|.*\S\s\|\s*$")
 #: header words of an indicator table (a prose text never prints them)
-_TABLE_HEADER = re.compile(r"[一二三]\s*级\s*指\s*标|指标名称|三级指\s*标|指\s*标\s*值\s*[|\t]|^\s*(?:指标值|年度指标值)\s*\|?\s*$")
+_TABLE_HEADER = re.compile(r"目标名称|[一二三]\s*级\s*指\s*标|指标名称|三级指\s*标|指\s*标\s*值\s*[|\t]|^\s*(?:指标值|年度指标值)\s*\|?\s*$")
 _REPORTED = re.compile(r"年初|实际|完成值|指标完成率")
 
 
@@ -172,6 +173,17 @@ def _sentence_rows(folded: str, printed: str, offsets: list[int], start: int, en
             elif 2 <= len(whole) <= 40:
                 out.append((whole, "", ""))
         break
+    return out
+
+
+def _content_rows(folded: str, printed: str, offsets: list[int], start: int, notice: bool):
+    """(name, value, actual) of every indicator in a line's content, sentence by sentence."""
+    pieces = [m.start() for m in _SENTENCE_SPLIT.finditer(folded, start)]
+    bounds = [start, *pieces, len(folded)]
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        a = a + 1 if a < len(folded) and folded[a] in ";；。" else a
+        out.extend(_sentence_rows(folded, printed, offsets, a, b, notice))
     return out
 
 
@@ -242,11 +254,13 @@ def _scan(lines: list[str]):
 def looks_like(lines: list[str]) -> float:
     """How sure this reader is that the text holds indicators in prose (0–1).
 
-    Needs tier headings in prose (not table rows) for at least two tiers, and indicator
-    sentences (a value after a name) under them.
+    Needs a tier heading in prose (not a table row) and at least two indicator sentences
+    (a value after a name) under it, and no table header anywhere in the text.
     """
     if any(_TABLE_HEADER.search(line) for line in lines):
         return 0.0  # a table's header is printed: a table reader reads it
+    if sum(1 for line in lines if _CELL_LINE.match(line)) >= 5:
+        return 0.0  # cells one per line between pipes: a table
     tiers: set[str] = set()
     valued = 0
     for kind, _, h, f, p, offs in _scan(lines):
@@ -256,9 +270,9 @@ def looks_like(lines: list[str]) -> float:
             tiers.add(h.canon_tier)
         if kind in ("head", "text") and tiers:
             start = h.rest if h else 0
-            rows = _sentence_rows(f, p, offs, start, len(f), notice=True)
+            rows = _content_rows(f, p, offs, start, notice=True)
             valued += sum(1 for name, value, _ in rows if name and value)
-    if len(tiers) >= 2 and valued >= 2:
+    if tiers and valued >= 2:
         return 0.8
     return 0.0
 
@@ -298,13 +312,9 @@ def read(lines: list[str], file: str = "") -> Sheet:
             if kind == "other" and active and "|" in p:
                 active = False
             continue
-        pieces = [m.start() for m in _SENTENCE_SPLIT.finditer(f, start)]
-        bounds = [start, *pieces, len(f)]
-        for a, b in zip(bounds, bounds[1:]):
-            a = a + 1 if a < len(f) and f[a] in ";；。" else a
-            for name, value, actual in _sentence_rows(f, p, offs, a, b, notice):
-                rows.append(ReadRow(n, name, tier=tier_raw or "", sub=sub_raw or "", value=value, actual=actual))
-                used.add(n)
+        for name, value, actual in _content_rows(f, p, offs, start, notice):
+            rows.append(ReadRow(n, name, tier=tier_raw or "", sub=sub_raw or "", value=value, actual=actual))
+            used.add(n)
     meta = []
     if rows:
         title = _project_from_title(lines)
