@@ -29,7 +29,10 @@ upright (pdfminer applies the rotation). Where no ruled table holds the
 indicators, the loader hands these lines to the text readers.
 
 A PDF whose pages hold no text at all is a scan: :class:`InputError` saying
-it needs OCR. Positions: ``line`` counts the printed lines and table rows of
+it needs OCR; so is one whose characters are mostly glyph numbers without a
+Unicode mapping (``(cid:123)``), which read as nothing.
+
+Positions: ``line`` counts the printed lines and table rows of
 the whole document from 1, in reading order.
 """
 
@@ -44,11 +47,15 @@ from nlp.errors import InputError
 from nlp.readers.grid import GridBuilder, clean_text
 from nlp.table import Block, Cell, Paragraph, Row, Sheet, Table
 
-__all__ = ["NEEDS_OCR", "join_wrapped", "read_pdf"]
+__all__ = ["NEEDS_OCR", "UNMAPPED", "join_wrapped", "read_pdf"]
 
 NEEDS_OCR = (
     "PDF has no text layer (a scanned image); it needs OCR first "
     "(e.g. ocrmypdf -l chi_sim in.pdf out.pdf), then ingest the OCR output"
+)
+UNMAPPED = (
+    "PDF text layer cannot be read (its fonts map no characters to Unicode); "
+    "it needs OCR (e.g. ocrmypdf --force-ocr -l chi_sim in.pdf out.pdf), or export the PDF again"
 )
 #: a line that is only a page number: ``3``, ``- 3 -``, ``第3页``, ``第 3 页 共 9 页``, ``3/9``
 _PAGE_NUMBER = re.compile(r"^[\s\-—–·]*(?:第?\s*\d+\s*页?(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)[\s\-—–·]*$")
@@ -104,11 +111,12 @@ def read_pdf(data: bytes, *, file: str) -> Sheet:
     """The ruled tables and the text lines of every page, in reading order. Raises :class:`InputError`."""
     pdf, pages = _open(data, file=file)
     reading = _Reading()
-    has_text = False
+    n_chars = n_unmapped = 0
     try:
         for page in pages:
-            if page.chars:
-                has_text = True
+            chars = page.chars
+            n_chars += len(chars)
+            n_unmapped += sum(1 for c in chars if c["text"].startswith("(cid:"))
             reading.page(page)
     except InputError:
         raise
@@ -118,8 +126,10 @@ def read_pdf(data: bytes, *, file: str) -> Sheet:
         ) from None
     finally:
         pdf.close()
-    if not has_text:
+    if not n_chars:
         raise InputError(file, NEEDS_OCR)
+    if n_unmapped > n_chars / 2:
+        raise InputError(file, UNMAPPED)
     return Sheet(blocks=tuple(reading.finish()), reader="pdf")
 
 
