@@ -303,8 +303,9 @@ def read(lines: list[str], file: str = "") -> Sheet:
             start = h.rest
         elif kind == "text" and active:
             style, _ = _style(f.lstrip())
+            # a numbered line at the tier headings' level (or above) that is no label ends the indicators
             if _CLOSER.match(f.strip()) or (style is not None and tier_style is not None
-                                            and _RANK[style] <= _RANK[tier_style] and not _ORDINAL.match(f.lstrip())):
+                                            and _RANK[style] <= _RANK[tier_style]):
                 active = False
                 continue
             start = 0

@@ -407,3 +407,18 @@ def test_prose_items_on_their_own_numbered_lines_and_planned_figures() -> None:
         ("出水水质达标率", "产出", None, "≥95%", "98%"),
         ("周边居民满意度", "满意度", None, "≥90%", "93%"),
     ]
+
+
+def test_prose_indicators_end_at_the_next_section_of_the_same_level() -> None:
+    text = """2023年度乡镇文化站免费开放补助资金绩效自评报告
+1.产出指标。
+数量指标:举办文化活动年初任务数24场,全年完成值26场;开放天数年初任务数300天,全年完成值305天。
+2.效益指标。
+社会效益指标:群众文化生活有所改善。
+3.存在问题
+部分站点设备老化。
+4.改进措施
+加强设备维护。
+"""
+    names = [r[0] for r in _rows(text)]
+    assert names == ["举办文化活动", "开放天数", "群众文化生活"]
