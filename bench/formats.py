@@ -112,6 +112,7 @@ def write_text(doc: Doc, *, sep: str = "\t", dropped: bool = False) -> str:
 
 
 def write_csv(doc: Doc) -> str:
+    """What a spreadsheet saves as CSV from the workbook of :func:`write_xlsx` (an empty row after each table)."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     width = max((len(r) for b in doc.blocks if isinstance(b, Grid) for r in b.rows), default=1)
@@ -120,6 +121,7 @@ def write_csv(doc: Doc) -> str:
             w.writerow([block.text] + [""] * (width - 1))
         else:
             w.writerows(_printed(block))
+            w.writerow([""] * width)
     return out.getvalue()
 
 

@@ -1,5 +1,5 @@
-"""The same tables written as a web page, a Word document, a workbook and two kinds of PDF ingest to
-the same records as their text copy (pipe rows, the form a table copied from a web page takes)."""
+"""The same tables written as a web page, a Word document, a workbook, a CSV and two kinds of PDF ingest
+to the same records as their text copy (pipe rows, the form a table copied from a web page takes)."""
 
 from __future__ import annotations
 
@@ -50,6 +50,10 @@ def built(tmp_path_factory) -> dict[tuple[str, str], Path]:
         out[name, "xlsx"] = formats.write_xlsx(doc, folder / f"{name}.xlsx")
         out[name, "xlsx-sheets"] = formats.write_xlsx(doc, folder / f"{name}.sheets.xlsx", sheet_per_table=True)
         out[name, "xls"] = formats.write_xls(doc, folder / f"{name}.xls")
+        out[name, "csv"] = folder / f"{name}.csv"
+        out[name, "csv"].write_text(formats.write_csv(doc), encoding="utf-8")
+        out[name, "csv-gbk"] = folder / f"{name}.gbk.csv"
+        out[name, "csv-gbk"].write_bytes(formats.write_csv(doc).encode("gbk"))
         out[name, "pdf-reportlab"] = formats.write_pdf_reportlab(doc, folder / f"{name}.rl.pdf")
         if not NO_SOFFICE:
             out[name, "pdf-libreoffice"] = formats.write_pdf_libreoffice(doc, folder / f"{name}.lo.pdf")
@@ -61,7 +65,9 @@ def test_text_copy_reads_every_row(built, name: str) -> None:
     assert len(records(built[name, "text"])) == ROWS[name]
 
 
-@pytest.mark.parametrize("fmt", ["html", "html-gbk", "docx", "xlsx", "xlsx-sheets", "xls", "pdf-reportlab"])
+@pytest.mark.parametrize(
+    "fmt", ["html", "html-gbk", "docx", "xlsx", "xlsx-sheets", "xls", "csv", "csv-gbk", "pdf-reportlab"]
+)
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_format_reads_as_its_text_copy(built, name: str, fmt: str) -> None:
     assert records(built[name, fmt]) == records(built[name, "text"])
