@@ -43,6 +43,15 @@ _CODED_UNIT = re.compile(r"^\d{3,}[-\s]*[\u4e00-\u9fff()()]{2,40}(?:局|委员�
 #: a title that starts with the unit publishing it: ``南屏县交通运输局2023年度…``
 _TITLE_UNIT = re.compile(r"^([\u4e00-\u9fff]{2,24}?(?:局|委员会|办公室|中心|管理所|服务所|站|院))(?:19|20)\d\d年")
 
+_SCORE_ONLY = re.compile(r"[\d.]+")
+#: white space that :func:`clean_cell` would fold (most cells have none)
+_FOLD = re.compile(r"\s\s|[\t\n\r\u00a0\u3000]")
+
+
+def _clean(text: str) -> str:
+    return clean_cell(text) if _FOLD.search(text) else text.strip()
+
+
 #: a numbered list item: ``1.随机抽取…`` / ``2、…``
 _LIST_ITEM = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*\S")
 
@@ -97,6 +106,8 @@ class _Proj:
 
 def _as_printed(text: str) -> str:
     """A label as printed: lines of a wrapped cell joined, ends trimmed, inner spacing kept (``投   入(20分)``)."""
+    if "\n" not in text and "\u00a0" not in text:
+        return text.strip()
     return "".join(part.strip() for part in text.split("\n")).replace("\u00a0", " ").strip()
 
 
@@ -298,13 +309,13 @@ class _Interpreter:
             prev is not None
             and prev.header is header
             and prev.read.stopped_at < len(header.columns)
-            and not any(tier_label(t)[0] or sub_label(t)[0] for t in nonempty)
             and (
                 not texts[0].strip()
                 or cells[0].role == "continues"
                 or _awaits_value(prev)  # a row printed up to its operator: the value is on the next line
-                or all(re.fullmatch(r"[\d.]+", t.strip()) for t in nonempty)  # scores wrapped to the next line
+                or all(_SCORE_ONLY.fullmatch(t.strip()) for t in nonempty)  # scores wrapped to the next line
             )
+            and not any(tier_label(t)[0] or sub_label(t)[0] for t in nonempty)
         ):
             more = read_row(header, cells, start_col=prev.read.stopped_at)
             prev.read.by_col.update(more.by_col)
@@ -326,7 +337,7 @@ class _Interpreter:
                 self.sub_raw = ["", ""]
                 return
             if is_sub:
-                self.sub_raw = [clean_cell(only), clean_cell(only)]
+                self.sub_raw = [_clean(only), _clean(only)]
                 return
         rr = read_row(header, cells, wrapper=is_wrapper(self.tier_raw))
         if not rr.valid:
@@ -365,9 +376,9 @@ class _Interpreter:
         for s in range(header.n_sets):
             sc = _col(header, "sub", s)
             if sc is not None and sc in rr.by_col:
-                self.sub_raw[s] = clean_cell(rr.by_col[sc].text)
+                self.sub_raw[s] = _clean(rr.by_col[sc].text)
         if rr.sub is not None and header.n_sets == 1:
-            self.sub_raw[0] = clean_cell(rr.sub.text)
+            self.sub_raw[0] = _clean(rr.sub.text)
         name_col = _col(header, "name", chosen)
         name = rr.cell(name_col) if name_col is not None else ""
         if not name or tier_label(name)[0] and not rr.by_col.get((name_col or 0) + 1):
@@ -429,7 +440,7 @@ class _Interpreter:
             if dept is None and not p.headless:
                 dept = self.dept_hint or doc_dept
             year = p.year if p.year else (None if p.headless else doc_year)
-            name = clean_cell(p.meta.get("name", "") or p.meta.get("title_name", ""))
+            name = _clean(p.meta.get("name", "") or p.meta.get("title_name", ""))
             budget = p.meta.get("budget")
             projects.append(
                 Project(
@@ -438,12 +449,12 @@ class _Interpreter:
                     section="",
                     title=p.title,
                     name=name,
-                    code=clean_cell(p.meta["code"]) if p.meta.get("code") else None,
+                    code=_clean(p.meta["code"]) if p.meta.get("code") else None,
                     budget_wan=budget_wan(budget) if budget else None,
                     budget_source="table" if budget else None,
                     funds_use="",
                     spending_plan=(),
-                    targets=clean_cell(p.meta.get("goal", "")),
+                    targets=_clean(p.meta.get("goal", "")),
                     line=p.line or (p.rows[0].line if p.rows else 0),
                     line_end=max((r.line_end for r in p.rows), default=p.line),
                     indicators=tuple(indicators),
@@ -457,6 +468,14 @@ class _Interpreter:
             department=doc_dept,
             year=doc_year,
         )
+
+
+def _span(cells: list[Cell]) -> tuple[int, int]:
+    """First and last source line of a row's cells."""
+    first, last = cells[0], cells[-1]
+    if len(cells) == 1 or (first.line == last.line and last.line_end is None):
+        return first.line, last.last_line
+    return min(c.line for c in cells), max(c.last_line for c in cells)
 
 
 def _roles(cells: list[Cell]) -> list[str]:
@@ -498,15 +517,10 @@ def _op_anchored(texts: list[str]) -> bool:
 
 
 def _col(header: Header, role: str, s: int) -> int | None:
-    for i, c in enumerate(header.columns):
-        if c.role == role and c.set == s:
-            return i
-    if s == 1:
-        return None
-    for i, c in enumerate(header.columns):
-        if c.role == role:
-            return i
-    return None
+    found = header.first_of.get((role, s))
+    if found is not None or s == 1:
+        return found
+    return header.first_of.get((role, -1))
 
 
 def _indicators(rows: list[_RowRec], file: str, issues: list[ParseIssue]) -> list[Indicator]:
@@ -524,7 +538,7 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
     extra: list[tuple[str, str]] = []
     for i, col in enumerate(h.columns):
         cell = rr.by_col.get(i)
-        text = clean_cell(cell.text) if cell else ""
+        text = _clean(cell.text) if cell else ""
         role = col.role
         in_set = col.set == rec.set or role not in ("sub", "name", "value", "value_long", "desc")
         if role in ("tier", "group") or role in ("project", "unit_name", "budget", "goal", "kind"):
@@ -561,7 +575,7 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
             extra.append((col.text, text))
     for c in rr.surplus:
         if c.text.strip():
-            extra.append(("", clean_cell(c.text)))
+            extra.append(("", _clean(c.text)))
     separate = h.has("unit") or any(
         col.role == "opdir" and rr.by_col.get(i) is not None and op_cell(rr.by_col[i].text) for i, col in enumerate(h.columns)
     )
@@ -659,9 +673,9 @@ def interpret(sheet: Sheet, *, file: str) -> Interpretation:
             if not cells:
                 k += 1
                 continue
+            line, line_end = _span(cells)
             if is_header_start(cells):
                 merged, j = list(cells), k + 1
-                line_end = rows[k].line_end
                 while j < len(rows):
                     nxt = _trim(rows[j].cells)
                     if not nxt:
@@ -676,13 +690,13 @@ def interpret(sheet: Sheet, *, file: str) -> Interpretation:
                             merged = list(nxt)
                     else:
                         merged.extend(c for c in nxt if c.text.strip())
-                    line_end = rows[j].line_end
+                    line_end = max(line_end, _span(nxt)[1])
                     j += 1
                 roles = [header_role(c.text) or "other" for c in merged if c.text.strip()]
                 if is_complete(roles):
-                    it.start_header(make_header(merged, rows[k].line, line_end))
+                    it.start_header(make_header(merged, line, line_end))
                     k = j
                     continue
-            it.row(cells, rows[k].line, rows[k].line_end)
+            it.row(cells, line, line_end)
             k += 1
     return it.build()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from nlp.interpret.vocab import header_role, key
 from nlp.table import Cell
@@ -29,21 +30,56 @@ class Header:
     line: int
     line_end: int
 
-    @property
+    @cached_property
     def roles(self) -> tuple[str, ...]:
         return tuple(c.role for c in self.columns)
 
-    @property
+    @cached_property
     def n_sets(self) -> int:
         return 1 + max((c.set for c in self.columns), default=0)
 
+    @cached_property
+    def _role_set(self) -> frozenset[str]:
+        return frozenset(self.roles)
+
     def has(self, role: str) -> bool:
-        return role in self.roles
+        return role in self._role_set
+
+    @cached_property
+    def width_from(self) -> tuple[int, ...]:
+        """Number of columns other than side labels from each column to the end."""
+        out, n = [], 0
+        for c in reversed(self.columns):
+            n += c.role != "group"
+            out.append(n)
+        return tuple(reversed(out))
+
+    @cached_property
+    def first_label_col(self) -> int:
+        return next((k for k, c in enumerate(self.columns) if c.role in ("tier", "sub", "name")), 0)
+
+    @cached_property
+    def project_cols(self) -> list[int]:
+        """Columns of project fields left of the first label column (one-row-per-indicator exports)."""
+        return [k for k in range(self.first_label_col) if self.columns[k].role in PROJECT_ROLES | {"other"}]
+
+    @cached_property
+    def first_of(self) -> dict[tuple[str, int], int]:
+        """(role, set) → the first column of that role in that set; (role, -1) → the first in any set."""
+        out: dict[tuple[str, int], int] = {}
+        for i, c in enumerate(self.columns):
+            out.setdefault((c.role, c.set), i)
+            out.setdefault((c.role, -1), i)
+        return out
 
 
 def header_cells(cells: list[Cell] | tuple[Cell, ...]) -> list[tuple[str | None, Cell]]:
     """(role, cell) for the non-empty cells of a row."""
     return [(header_role(c.text), c) for c in cells if c.text.strip()]
+
+
+#: characters one of the 一级/二级/三级 header words holds (a cheap test before the vocabulary)
+_CORE_CHARS = ("级", "級", "名称", "名稱", "内容")
 
 
 def is_header_start(cells: list[Cell] | tuple[Cell, ...]) -> bool:
@@ -52,6 +88,9 @@ def is_header_start(cells: list[Cell] | tuple[Cell, ...]) -> bool:
     A header broken over several lines starts with such a fragment
     (``绩效指标 | 一级 指标 |``); :func:`make_header` accepts the whole.
     """
+    joined = "".join(c.text for c in cells)
+    if not any(ch in joined for ch in _CORE_CHARS):
+        return False
     found = header_cells(cells)
     if not found:
         return False

@@ -30,6 +30,8 @@ def pairs_from_cells(texts: list[str]) -> list[tuple[str, str]]:
     for i, t in enumerate(texts):
         f = meta_label(t)
         if f is None:
+            if ":" not in t and "：" not in t:
+                continue
             m = _INLINE.match(t)
             if m and meta_label(m.group(1)):
                 out.append((meta_label(m.group(1)) or "", m.group(2).strip()))

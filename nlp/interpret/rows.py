@@ -59,7 +59,7 @@ def _group_cell(header: Header, cells: list[Cell], i: int, j: int) -> bool:
 
 
 def _width_from(header: Header, j: int) -> int:
-    return sum(1 for c in header.columns[j:] if c.role != "group")
+    return header.width_from[j] if j < len(header.width_from) else 0
 
 
 def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None, wrapper: bool = False) -> RowRead:
@@ -100,10 +100,10 @@ def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None,
         out.surplus = tuple(cells[i:])
         return out
 
-    tier_col = _first(header, "tier")
-    first_label_col = next((k for k, c in enumerate(cols) if c.role in ("tier", "sub", "name")), 0)
+    tier_col = header.first_of.get(("tier", -1))
+    first_label_col = header.first_label_col
     # project fields left of the 一级 column (one-row-per-indicator exports): right-aligned
-    proj_cols = [k for k in range(first_label_col) if cols[k].role in PROJECT_ROLES | {"other"}]
+    proj_cols = header.project_cols
     if proj_cols:
         lab = next((k for k, c in enumerate(cells) if tier_label(c.text)[0] or sub_label(c.text)[0]), None)
         if lab:

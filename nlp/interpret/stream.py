@@ -14,6 +14,7 @@ the table.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nlp.interpret.header import is_complete
 from nlp.interpret.meta import title_project
@@ -66,6 +67,13 @@ def stream_rows(table: Table) -> list[Row]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
+def _ends_table(text: str) -> bool:
+    """A closing row, page furniture or the title of the next table."""
+    k = key(text)
+    return bool(_CLOSERS.match(k) or FURNITURE.match(k) or title_project(text))
+
+
 def _data(cells: list[Cell], i: int, roles: list[str], strict: bool, out: list[Row]) -> int:
     n = len(cells)
     name_at = roles.index("name") if "name" in roles else 0
@@ -84,7 +92,11 @@ def _data(cells: list[Cell], i: int, roles: list[str], strict: bool, out: list[R
     while i < n:
         c = cells[i]
         text = c.text
-        if text.strip() and (_CLOSERS.match(key(text)) or FURNITURE.match(key(text)) or title_project(text) or _header_at(cells, i) > i or (meta_label(text) and not named)):
+        if text.strip() and (
+            _ends_table(text)
+            or (header_role(text) is not None and _header_at(cells, i) > i)
+            or (meta_label(text) and not named)
+        ):
             if not (tier_label(text)[0] or sub_label(text)[0]):
                 flush()
                 return i

@@ -9,6 +9,7 @@ characters of the vocabulary folded to simplified ones, full-width forms folded.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nlp import normalize
 from nlp.normalize import canonical_sub, canonical_tier, to_halfwidth
@@ -38,11 +39,21 @@ _SCORE = re.compile(r"[((]\s*\d+(?:\.\d+)?\s*分\s*[))]")
 _NUMBERING = re.compile(r"^(?:[((]?[一二三四五六七八九十\d]+[))、.．]|[①-⑩])")
 
 
+_PARENS = str.maketrans({"\uff08": "(", "\uff09": ")", "\uff1a": ":"})
+_WIDE = re.compile(r"[\uff01-\uff5e\u3000]")
+
+
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
-    """The comparison key of a label: no white space, no pinyin glosses, simplified, half-width."""
-    text = _PINYIN.sub("", text)
-    text = _WS.sub("", to_halfwidth(text)).translate(_TRAD)
-    return text.replace("(", "(").replace(")", ")")
+    """The comparison key of a label: no white space, no pinyin glosses, simplified, half-width.
+
+    Cached (bounded): cells repeat across a table (labels, header words, common values).
+    """
+    if "(" in text:
+        text = _PINYIN.sub("", text)
+    if _WIDE.search(text):
+        text = to_halfwidth(text)
+    return _WS.sub("", text).translate(_TRAD).translate(_PARENS)
 
 
 def _label_key(text: str) -> str:
@@ -70,6 +81,7 @@ _OTHER_SUBS = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def tier_label(text: str) -> tuple[bool, str | None]:
     """(is this cell a 一级 label, its canonical tier or None)."""
     if not text.strip():
@@ -86,6 +98,7 @@ def tier_label(text: str) -> tuple[bool, str | None]:
     return bool(_OTHER_TIERS.match(k)), None
 
 
+@lru_cache(maxsize=1 << 16)
 def sub_label(text: str) -> tuple[bool, str | None]:
     """(is this cell a 二级 label, its canonical sub-tier or None)."""
     if not text.strip():
@@ -100,11 +113,13 @@ def sub_label(text: str) -> tuple[bool, str | None]:
     return bool(_OTHER_SUBS.match(k) or re.match(r"^(?:预算\(或投资规模\)控制|社会、经济、生态效益)", k)), None
 
 
+@lru_cache(maxsize=1 << 16)
 def ambiguous_cost(text: str) -> bool:
     """A label that is both a 一级 and a 二级 (成本指标, 满意度指标, 服务对象满意度指标): its place decides."""
     return tier_label(text)[1] is not None and sub_label(text)[1] is not None
 
 
+@lru_cache(maxsize=1 << 16)
 def is_wrapper(tier_raw: str) -> bool:
     """A printed 一级 outside the canonical set under which the 二级 names the real tier (实施效果指标)."""
     ok, canon = tier_label(tier_raw)
@@ -145,6 +160,7 @@ HEADER_ROLES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def header_role(text: str) -> str | None:
     """The column role a header cell names, or None."""
     k = key(text)
@@ -181,6 +197,7 @@ FURNITURE = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def meta_label(text: str) -> str | None:
     k = _NUMBERING.sub("", key(text))
     if len(k) > 24:
@@ -204,11 +221,13 @@ _VALUE = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def op_cell(text: str) -> bool:
     """A cell holding only an operator: ``≥`` / ``大于等于`` / ``定性`` …"""
     return bool(_OPS.match(key(text)))
 
 
+@lru_cache(maxsize=1 << 16)
 def polarity_cell(text: str) -> bool:
     """A cell holding only a polarity word: 正向 / 反向(指标)."""
     return bool(_POLARITY.match(key(text)))
@@ -218,6 +237,7 @@ def is_number(text: str) -> bool:
     return bool(_NUMBER.match(text.strip()))
 
 
+@lru_cache(maxsize=1 << 16)
 def is_value_like(text: str) -> bool:
     """A cell that reads as a target value: a number with operator/unit, a date, a percentage."""
     t = text.strip()

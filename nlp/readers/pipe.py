@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from nlp.table import Block, Cell, Paragraph, Row, Sheet, Table
 
-__all__ = ["read_pipe", "is_pipe_line"]
+__all__ = ["read_pipe", "read_tabs", "is_pipe_line"]
 
 _TRAILING = re.compile(r"(?:\s*\|)+\s*$")
 #: a page marker or page header line that can fall inside a table: ``第2页``, ``- 3 -``, ``2/5``, ``…_第1页``
@@ -88,3 +88,28 @@ def read_pipe(lines: list[str]) -> Sheet:
             blocks.append(Paragraph(lines[i].strip(), i + 1))
         i += 1
     return Sheet(blocks=tuple(blocks), reader="pipe")
+
+
+def read_tabs(lines: list[str]) -> Sheet:
+    """Tab rows (a table copied from a spreadsheet or a web page): one row per line, cells between tabs.
+
+    A leading tab is an empty first cell; trailing empty cells are dropped. Lines without a tab
+    are paragraphs.
+    """
+    blocks: list[Block] = []
+    rows: list[Row] = []
+    for i, line in enumerate(lines, start=1):
+        if "\t" in line and line.strip():
+            parts = line.rstrip().split("\t")
+            while parts and not parts[-1].strip():
+                parts.pop()
+            rows.append(Row(tuple(Cell(p.strip(), i) for p in parts)))
+            continue
+        if rows:
+            blocks.append(Table(rows=tuple(rows)))
+            rows = []
+        if line.strip() and not PAGE_MARKER.match(line):
+            blocks.append(Paragraph(line.strip(), i))
+    if rows:
+        blocks.append(Table(rows=tuple(rows)))
+    return Sheet(blocks=tuple(blocks), reader="tabs")

@@ -20,6 +20,10 @@ __all__ = ["detect_form", "read_text"]
 _HEADER_WORD = re.compile(r"[一二三]\s*级\s*指\s*标|指\s*标\s*值|指标名称|指标内容|目标名称|实际完成值|年度指标值|目标值")
 
 
+#: characters every header word line holds (a cheap test before folding the line)
+_MAYBE_HEADER = re.compile(r"[指標标级級值]")
+
+
 def _cell_roles(parts: list[str]) -> int:
     return sum(1 for p in parts if p.strip() and header_role(p) is not None)
 
@@ -28,7 +32,7 @@ def detect_form(lines: list[str]) -> str | None:
     """The name of the text form the header lines are printed in, or None when no header is found."""
     votes: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if not _HEADER_WORD.search(key(line)):
+        if not _MAYBE_HEADER.search(line) or not _HEADER_WORD.search(key(line)):
             continue
         form = None
         weight = 1
@@ -73,13 +77,51 @@ def read_text(lines: list[str]) -> Sheet | None:
     return _mark_cut(sheet, lines) if sheet is not None else None
 
 
+def separated_form(lines: list[str]) -> str | None:
+    """``pipe`` / ``tabs`` / ``spaced`` when a line prints a header as separate cells (three or more
+    header words, each its own cell), else None: such a text is a table with separators whatever
+    else it holds, and needs no look at the unseparated forms."""
+    for line in lines:
+        if not _MAYBE_HEADER.search(line) or not _HEADER_WORD.search(key(line)):
+            continue
+        stripped = line.strip()
+        if "|" in stripped and _cell_roles(stripped.strip("|").split("|")) >= 3:
+            return "pipe"
+        if "\t" in stripped and _cell_roles(stripped.split("\t")) >= 3:
+            return "tabs"
+        tokens = stripped.split()
+        if 3 <= len(tokens) <= 16 and _cell_roles(tokens) * 2 >= len(tokens) and _cell_roles(tokens) >= 3:
+            return "spaced"
+    return "celllines" if _header_cell_run(lines) else None
+
+
+def _header_cell_run(lines: list[str]) -> bool:
+    """A header printed one cell per line: consecutive cells (lines, `` |`` endings and lone pipes
+    dropped, blank lines skipped) naming a 一级/二级/三级 column and a target or actual column."""
+    roles: set[str] = set()
+    for line in lines:
+        cell = line.strip().rstrip("|").strip()
+        if not cell:
+            continue
+        role = header_role(cell) if len(cell) <= 30 and "|" not in cell else None
+        if role is None:
+            roles = set()
+            continue
+        roles.add(role)
+        if len(roles) >= 3 and roles & {"tier", "sub", "name"} and roles & {"value", "actual"}:
+            return True
+    return False
+
+
 def _read(lines: list[str]) -> Sheet | None:
     from nlp.readers.unseparated import best_form, read_form
 
-    unseparated = best_form(lines)  # glued, flattened, column-major, framework, prose
-    if unseparated is not None:
-        return read_form(unseparated[0], lines)
-    form = detect_form(lines)
+    form = separated_form(lines)
+    if form is None:
+        unseparated = best_form(lines)  # glued, flattened, column-major, framework, prose
+        if unseparated is not None:
+            return read_form(unseparated[0], lines)
+        form = detect_form(lines)
     if form == "pipe":
         from nlp.readers.pipe import read_pipe
 

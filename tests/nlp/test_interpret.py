@@ -241,3 +241,19 @@ def test_a_grid_table_with_restored_spans_reads_like_printed_rows():
         ("产出", "数量", "修补面积", "≥3000平方米", "", ()),
         ("效益", "社会效益", "出行条件", "持续改善", "改善", (("得分", "10"),)),
     ]
+
+
+def test_tab_rows_that_are_not_a_bundled_layout_read_through_the_interpreter():
+    text = (
+        "2025年度项目支出绩效目标表\n项目名称\t社区养老服务补贴\n主管部门\t青禾县民政局\n"
+        "三级指标\t一级指标\t二级指标\t指标值\n"
+        "服务老人人数\t产出指标\t数量指标\t≥800人\n"
+        "老人满意度\t满意度指标\t服务对象满意度指标\t≥90%\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    assert doc.document.reader == "tabs"
+    assert [(i.tier, i.sub, i.name, i.value) for i in doc.projects[0].indicators] == [
+        ("产出", "数量", "服务老人人数", "≥800人"),
+        ("满意度", "服务对象满意度", "老人满意度", "≥90%"),
+    ]
+    assert (doc.projects[0].name, doc.document.department, doc.document.year) == ("社区养老服务补贴", "青禾县民政局", 2025)
