@@ -6,7 +6,7 @@ receives :func:`tokenize_zh` or :func:`token_spans` as a plain function.
 Pipeline for one text:
 
 1. *fold* every character on its own (full-width → half-width, ``≧`` → ``≥``, white space
-   → space), which keeps offsets: position *i* of the folded text is position *i* of
+   → space, traditional → simplified), which keeps offsets: position *i* of the folded text is position *i* of
    the original;
 2. split the folded text into runs: numbers (``1,000``, ``24.4`` are one token each),
    operators (``≥ ≤ > < =``, also written ``>=``), Latin words, Han runs, and any other
