@@ -20,7 +20,20 @@ NATIVE_FORMATS = ("html", "docx", "doc", "xlsx", "xls", "csv", "pdf")
 
 
 def read_native(data: bytes, *, fmt: str, file: str, suffix: str = "") -> Sheet:
-    """The sheet of one file in a native format (see :func:`nlp.io.sniff_format`). Raises :class:`InputError`."""
+    """The sheet of one file in a native format (see :func:`nlp.io.sniff_format`). Raises :class:`InputError`.
+
+    Tables that repeat the header of the table before them are joined to it
+    (:func:`nlp.readers.grid.join_continued`): one table cut by a page.
+    """
+    from dataclasses import replace
+
+    from nlp.readers.grid import join_continued
+
+    sheet = _read(data, fmt=fmt, file=file, suffix=suffix)
+    return replace(sheet, blocks=tuple(join_continued(list(sheet.blocks))))
+
+
+def _read(data: bytes, *, fmt: str, file: str, suffix: str) -> Sheet:
     if fmt == "html":
         from nlp.readers.html import read_html
 

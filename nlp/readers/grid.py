@@ -1,4 +1,4 @@
-"""Restoring merged cells: placed cells with spans in, a grid :class:`~nlp.table.Table` out.
+"""Restoring merged cells and tables cut by pages: placed cells with spans in, grid tables out.
 
 Native formats (HTML, DOCX, spreadsheets, ruled PDF tables) print a merged
 cell once, with a row and column span. :class:`GridBuilder` places each
@@ -12,11 +12,12 @@ above) are dropped; their source positions stay visible as gaps in the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from nlp.table import Cell, Row, Table
+from nlp.table import Block, Cell, Paragraph, Row, Table
 
-__all__ = ["GridBuilder", "clean_text"]
+__all__ = ["PAGE_NUMBER", "GridBuilder", "clean_text", "join_continued"]
 
 
 def clean_text(text: str) -> str:
@@ -154,3 +155,54 @@ class GridBuilder:
         if not rows:
             return None
         return Table(rows=tuple(rows), grid=True, caption=caption)
+
+
+#: a paragraph that is only a page number: ``3``, ``- 3 -``, ``第3页``, ``第 3 页 共 9 页``, ``3/9``
+PAGE_NUMBER = re.compile(r"^[\s\-—–·]*(?:第?\s*\d+\s*页?(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)[\s\-—–·]*$")
+#: how far into a table its header may sit (title and metadata rows above it)
+_HEADER_DEPTH = 6
+
+
+def join_continued(blocks: list[Block]) -> list[Block]:
+    """Join a table to the one before it when it repeats that table's header: one table cut by a page.
+
+    Publishers who split a long table by hand (or a converter that starts a
+    new table on each page) print the header row again at the top of the
+    next part. Two grid tables of the same width and caption, with nothing
+    but page numbers between them, are joined when the second one's first
+    row equals one of the first rows of the first (its header): the repeated
+    rows are dropped and the page numbers with them.
+    """
+    out: list[Block] = []
+    pending: list[Block] = []  # page numbers after the last table
+    for block in blocks:
+        if isinstance(block, Paragraph) and PAGE_NUMBER.match(block.text) and out and isinstance(out[-1], Table):
+            pending.append(block)
+            continue
+        if isinstance(block, Table) and out and isinstance(out[-1], Table):
+            joined = _join(out[-1], block)
+            if joined is not None:
+                out[-1] = joined
+                pending = []
+                continue
+        out.extend(pending)
+        pending = []
+        out.append(block)
+    out.extend(pending)
+    return out
+
+
+def _join(first: Table, second: Table) -> Table | None:
+    if not (first.grid and second.grid and first.caption == second.caption and second.rows):
+        return None
+    width = len(first.rows[0].cells)
+    if any(len(r.cells) != width for r in second.rows[:1]):
+        return None
+    head = [r.texts for r in first.rows[:_HEADER_DEPTH]]
+    start = next((j for j, texts in enumerate(head) if texts == second.rows[0].texts and any(texts)), None)
+    if start is None:
+        return None
+    k = 0
+    while k < len(second.rows) and start + k < len(head) and second.rows[k].texts == head[start + k]:
+        k += 1
+    return Table(rows=first.rows + second.rows[k:], grid=True, caption=first.caption)

@@ -44,7 +44,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from nlp.errors import InputError
-from nlp.readers.grid import GridBuilder, clean_text
+from nlp.readers.grid import PAGE_NUMBER, GridBuilder, clean_text
 from nlp.table import Block, Cell, Paragraph, Row, Sheet, Table
 
 __all__ = ["NEEDS_OCR", "UNMAPPED", "join_wrapped", "read_pdf"]
@@ -57,8 +57,6 @@ UNMAPPED = (
     "PDF text layer cannot be read (its fonts map no characters to Unicode); "
     "it needs OCR (e.g. ocrmypdf --force-ocr -l chi_sim in.pdf out.pdf), or export the PDF again"
 )
-#: a line that is only a page number: ``3``, ``- 3 -``, ``第3页``, ``第 3 页 共 9 页``, ``3/9``
-_PAGE_NUMBER = re.compile(r"^[\s\-—–·]*(?:第?\s*\d+\s*页?(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)[\s\-—–·]*$")
 _TOLERANCE = 2.0  #: points: column boundaries closer than this are the same boundary
 
 
@@ -213,7 +211,7 @@ class _Reading:
                 self._open_page_top = False
                 continue
             text = str(item)
-            if _PAGE_NUMBER.match(text):
+            if PAGE_NUMBER.match(text):
                 continue
             self._close()
             self._open_page_top = False

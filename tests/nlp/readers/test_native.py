@@ -286,3 +286,24 @@ def test_xlsx_reads_the_stored_cells_of_a_sparse_sheet() -> None:
     blocks = read_xlsx(out.getvalue(), file="w.xlsx").blocks
     assert [b.text if isinstance(b, Paragraph) else grid(b) for b in blocks] == [[["一级指标", "三级指标"]], "页脚"]
     assert blocks[1].line == 200000
+
+
+def test_join_continued_drops_the_repeated_header_and_page_number_only() -> None:
+    from nlp.readers.grid import join_continued
+    from nlp.table import Cell, Row
+
+    def table(*rows: tuple[str, ...], caption: str = "") -> Table:
+        return Table(rows=tuple(Row(tuple(Cell(t, line=1, col=k) for k, t in enumerate(r))) for r in rows),
+                     grid=True, caption=caption)  # fmt: skip
+
+    head = ("一级指标", "三级指标")
+    first = table(("项目名称", "甲"), head, ("产出指标", "a"))
+    joined = join_continued([first, Paragraph("第 2 页", line=5), table(head, ("", "b"))])
+    assert [grid(b) for b in joined] == [[["项目名称", "甲"], list(head), ["产出指标", "a"], ["", "b"]]]
+    # not joined: another header, a paragraph between, another sheet
+    for second, between in (
+        (table(("一级指标", "指标值"), ("", "b")), []),
+        (table(head, ("", "b")), [Paragraph("项目名称:乙", line=5)]),
+        (table(head, ("", "b"), caption="Sheet2"), []),
+    ):
+        assert len([b for b in join_continued([first, *between, second]) if isinstance(b, Table)]) == 2

@@ -154,3 +154,26 @@ def test_rows_cut_by_page_breaks_are_joined(tmp_path: Path) -> None:
         assert len(opened.pages) >= 3  # several rows are cut
     assert records(pdf) == records(text)
     assert len(records(pdf)) == 16
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "xlsx"])
+@pytest.mark.parametrize("repeat_header", [True, False])
+def test_a_table_split_by_hand_over_two_pages_is_one_project(tmp_path: Path, fmt: str, repeat_header: bool) -> None:
+    """The second part repeats the header (or not), a page number sits between the parts."""
+    from samples import Doc, Grid, L, Para, U
+
+    head = ("一级指标", "二级指标", "三级指标", "指标值")
+    first = Grid(rows=(("项目名称", "渠道修缮", L, L), head, ("产出指标", "数量指标", "修建渠道", "5公里"),
+                       (U, U, "维修闸门", "3座")))  # fmt: skip
+    rest = (("", "质量指标", "验收合格率", "100%"), ("效益指标", "社会效益指标", "受益人口", "2万人"))
+    doc = Doc(blocks=(Para("鹿鸣县水利局2024年项目支出绩效目标表"), first, Para("- 1 -"),
+                      Grid(rows=((head,) if repeat_header else ()) + rest)))  # fmt: skip
+    path = tmp_path / f"cut.{fmt}"
+    if fmt == "html":
+        path.write_bytes(formats.write_html(doc))
+    else:
+        getattr(formats, f"write_{fmt}")(doc, path)
+    parsed = load_document(path)
+    assert [(p.name, [i.name for i in p.indicators]) for p in parsed.projects] == [
+        ("渠道修缮", ["修建渠道", "维修闸门", "验收合格率", "受益人口"])
+    ]
