@@ -31,7 +31,7 @@ from nlp.interpret.rows import RowRead, read_row
 from nlp.interpret.stream import stream_rows
 from nlp.interpret.vocab import FURNITURE, ambiguous_cost, header_role, is_wrapper, key, meta_label, op_cell, sub_label, tier_label
 from nlp.parse.meta import read_department
-from nlp.normalize import SUB_PARENT, canonical_tier, clean_cell, parse_value
+from nlp.normalize import SUB_PARENT, canonical_tier, clean_cell, excel_serial_date, parse_value
 from nlp.records import Indicator, ParseIssue, Project, Severity
 from nlp.table import Cell, Paragraph, Row, Sheet
 
@@ -601,7 +601,13 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
         issues.append(ParseIssue(file, rec.line, "value cut after its operator; kept as missing", Severity.WARNING, "value"))
     parsed = parse_value(value) if value else parse_value("")
     if separate and op_raw and not qualitative:
-        parsed = parse_value(f"{op_raw}{num_raw or ''}{unit_raw or ''}")
+        # an Excel serial date: the unit cell repeats the number, or the name asks for a time
+        dated = bool(num_raw) and (unit_raw == num_raw or bool(re.search(r"时间|日期|时限", name)))
+        iso = excel_serial_date(num_raw) if dated else None
+        if iso is not None:
+            parsed = replace(parse_value(f"{op_raw}{num_raw}"), num=None, unit=None, text=iso)
+        else:
+            parsed = parse_value(f"{op_raw}{num_raw or ''}{unit_raw or ''}")
     sub_raw = _as_printed(rec.sub_raw)
     tier_raw = _as_printed(rec.tier_raw)
     is_sub, sub = sub_label(sub_raw) if sub_raw else (False, None)

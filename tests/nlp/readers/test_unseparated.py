@@ -422,3 +422,16 @@ def test_prose_indicators_end_at_the_next_section_of_the_same_level() -> None:
 """
     names = [r[0] for r in _rows(text)]
     assert names == ["举办文化活动", "开放天数", "群众文化生活"]
+
+
+def test_excel_serial_date_repeated_in_the_unit_cell_is_read_as_a_date() -> None:
+    text = (
+        "项目名称 项目单位 项目类别 预算数 年度绩效目标 一级指标 二级指标 三级指标 指标性质 指标方向 目标值 计量单位 分值\n"
+        "林下经济扶持资金 150101-河谷旗林草局 32-专项资金项目 80 完成林下种植示范 产出指标 数量指标 示范基地数量 正向 大于等于 5 个 20\n"
+        "产出指标 时效指标 资金拨付完成时间 正向 = 45,657 45,657 10\n"
+        "效益指标 经济效益指标 带动农户增收 正向 大于等于 500 元 20\n"
+    )
+    rows = {i.name: i for p in parse_text(text, file="fixture.txt").projects for i in p.indicators}
+    assert rows["资金拨付完成时间"].value == "= 45,657 45,657"  # printed as is
+    assert (rows["资金拨付完成时间"].parsed.num, rows["资金拨付完成时间"].parsed.text) == (None, "2024-12-31")
+    assert rows["带动农户增收"].parsed.num == 500.0  # an ordinary number stays a number
