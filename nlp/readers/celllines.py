@@ -15,36 +15,43 @@ against the header (``Table.stream``).
 
 from __future__ import annotations
 
-import re
-
 from nlp.table import Cell, Row, Sheet, Table
 
 __all__ = ["read_celllines"]
 
-_CLOSE = re.compile(r"^\s*\|(?:\s*\|)+\s*$")
-_TERMINATED = re.compile(r"^(.*\S)\s*\|\s*$")
+def _is_close(s: str) -> bool:
+    """A line made only of two or more pipes (and spaces): a row's closing run."""
+    return s.count("|") >= 2 and not s.replace("|", "").strip()
+
+
+def _cell_of(s: str) -> str:
+    """The cell of a stripped line ``text |`` (the terminating pipe dropped)."""
+    return s[:-1].rstrip() if s.endswith("|") else s
 
 
 def _terminated(lines: list[str]) -> bool:
-    ended = sum(1 for ln in lines if _TERMINATED.match(ln) and not _CLOSE.match(ln) and ln.strip() != "|")
-    bare = sum(1 for ln in lines if ln.strip() and "|" not in ln)
+    ended = bare = 0
+    for ln in lines:
+        s = ln.strip()
+        if not s:
+            continue
+        if "|" not in s:
+            bare += 1
+        elif s.endswith("|") and s != "|" and not _is_close(s):
+            ended += 1
     return ended > bare
 
 
 def _terminated_form(lines: list[str]) -> Sheet:
     # the closing runs are not reliable row ends (a lone ``|`` both opens rows and stands for an
     # empty cell), so the cells go to the interpreter as a stream, empty cells kept
-    cells: list[Cell] = []
+    rows: list[Row] = []
     for i, line in enumerate(lines, start=1):
         s = line.strip()
-        if not s or _CLOSE.match(s):
+        if not s or (s[0] == "|" and _is_close(s)):
             continue
-        if s == "|":
-            cells.append(Cell("", i))
-            continue
-        m = _TERMINATED.match(s)
-        cells.append(Cell((m.group(1) if m else s).strip(), i))
-    return Sheet(blocks=(Table(rows=tuple(Row((c,)) for c in cells), stream=True),), reader="celllines")
+        rows.append(Row((Cell("" if s == "|" else _cell_of(s), i),)))
+    return Sheet(blocks=(Table(rows=tuple(rows), stream=True),), reader="celllines")
 
 
 def _stream_form(lines: list[str]) -> Sheet:

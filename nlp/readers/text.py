@@ -82,6 +82,9 @@ def separated_form(lines: list[str]) -> str | None:
     header words, each its own cell), else None: such a text is a table with separators whatever
     else it holds, and needs no look at the unseparated forms."""
     for line in lines:
+        # a header of three cells has two separators at least: most lines are ruled out before the vocabulary
+        if not (line.count("|") >= 2 or line.count("\t") >= 2 or line.strip().count(" ") >= 2):
+            continue
         if not _MAYBE_HEADER.search(line) or not _HEADER_WORD.search(key(line)):
             continue
         stripped = line.strip()
