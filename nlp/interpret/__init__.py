@@ -197,7 +197,12 @@ class _Interpreter:
         for t in texts:
             if len(t) <= 60 and self.header is None:
                 self._year(t)
-        pairs = pairs_from_cells(texts)
+        # metadata pairs matter before a header, or in a row that starts with a metadata label
+        pairs = (
+            pairs_from_cells(texts)
+            if self.header is None or meta_label(texts[0]) or ":" in texts[0] or "：" in texts[0]
+            else []
+        )
         nonempty = [t for t in texts if t.strip()]
         if len(nonempty) == 1 and self.header is not None and title_project(nonempty[0]):
             self._title(nonempty[0])  # the title of the next table ends this one
