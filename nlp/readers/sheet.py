@@ -52,19 +52,14 @@ def _tables(cells: Iterable[_Placed], *, caption: str) -> list[Block]:
     if not any(c[2] for c in cells):
         return []
     first_col = min(c[1] for c in cells if c[2])
-    covered: set[int] = set()
-    for row, _, text, rowspan, _ in cells:
-        if text or rowspan > 1:
-            covered.update(range(row, row + rowspan))
     groups: list[list[_Placed]] = []
-    last = None
+    reach = -2  # the last row reached so far by a cell or a merged range
     for cell in sorted(cells):
-        row = cell[0]
-        if last is None or any(r not in covered for r in range(last + 1, row)):
+        if cell[0] > reach + 1:  # an empty row before this one
             groups.append([])
         groups[-1].append(cell)
-        last = max(last or 0, row + cell[3] - 1) if last is not None and row <= last else row + cell[3] - 1
-    out: list[Table] = []
+        reach = max(reach, cell[0] + cell[3] - 1)
+    out: list[Block] = []
     for group in groups:
         grid = GridBuilder()
         for row, col, text, rowspan, colspan in group:
