@@ -142,6 +142,8 @@ def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None,
             elif not text.strip() and i + 1 < n and (sub_label(cells[i + 1].text)[0] or tier_label(cells[i + 1].text)[0]):
                 out.tier = cells[i]  # printed but blank
                 i += 1
+            elif not text.strip() and i + 2 < n and not cells[i + 1].text.strip():
+                i += 1  # blank 一级 and 二级 cells of a row whose cells keep their columns (tab rows): merged
             j += 1
             continue
         if role == "sub":
@@ -161,6 +163,8 @@ def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None,
                 if cols[j].set == 0:
                     out.sub = cells[i]
                 i += 1
+            elif not text.strip() and i + 1 < n and cells[i + 1].text.strip() and i == j - header.first_label_col:
+                i += 1  # a blank 二级 cell at its own column (merged): the name follows
             j += 1
             continue
         if role == "opdir" and text.strip() and not (op_cell(text) or polarity_cell(text)):

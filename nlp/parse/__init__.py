@@ -56,8 +56,8 @@ def parse_text(text: str, *, file: str, sha256: str = "", encoding: str = "utf-8
     layout = detect_layout(lines)
     if layout is not None:
         result = _parse_layout(layout, lines, file)
-        if not any(p.indicators for p in result.projects) and layout is Layout.GARBLED:
-            layout = None  # words of a header separated by spaces, but not the PDF layout
+        if not any(p.indicators for p in result.projects):
+            layout = None  # header words as the bundled layouts print them, but not their tables
     if layout is None:
         return _parse_table_model(lines, file=file, sha256=sha256, encoding=encoding)
     if not result.projects:

@@ -257,3 +257,18 @@ def test_tab_rows_that_are_not_a_bundled_layout_read_through_the_interpreter():
         ("满意度", "服务对象满意度", "老人满意度", "≥90%"),
     ]
     assert (doc.projects[0].name, doc.document.department, doc.document.year) == ("社区养老服务补贴", "青禾县民政局", 2025)
+
+
+def test_a_tab_table_headed_like_the_bundled_layout_but_without_its_titles_is_still_read():
+    text = (
+        "项目名称\t河道保洁\n"
+        "一级指标\t二级指标\t三级指标\t指标值\n"
+        "产出指标\t数量指标\t保洁河道长度\t42公里\n"
+        "\t\t清运漂浮物\t≥300吨\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    assert doc.document.reader == "tabs"
+    assert [(i.tier, i.sub, i.name, i.value) for i in doc.projects[0].indicators] == [
+        ("产出", "数量", "保洁河道长度", "42公里"),
+        ("产出", "数量", "清运漂浮物", "≥300吨"),
+    ]
