@@ -10,6 +10,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nlp.errors import InputError
 from nlp.parse import parse_text
 
 #: name characters: no unit characters, no label words (效益 指标 满意 成本 影响), no digits
@@ -76,3 +77,35 @@ def test_a_prose_report_reads_back(rows, style) -> None:
     doc = parse_text("\n".join(lines) + "\n", file="random.txt")
     got = [(i.tier, i.sub_raw, i.name, i.value, i.actual) for p in doc.projects for i in p.indicators]
     assert got == [(t, s, n, v, a) for t, s, n, v, a in rows]
+
+
+_PIECES = st.sampled_from(
+    ["产出指标", "效益指标(30分)", "满意度指标", "数量指标", "社会效益", "出标产指", "三级指标", "二级指标", "指标值",
+     "年初目标值(A)", "实际完成值(B)", "得分", "指标1:", "≥", "≤", "二", "95%", "2020", "3310", "12个", "2、", "1.",
+     "(一)", "一、", "年初任务数", "全年完成值", "指标为", "实际完成值为", ",", ";", "。", "|", " ", "\n", "\n\n",
+     "反映", "是/否", "东澳镇", "项目名称", "主管部门", "(10分", ")", "年度目标值", "实施周期目标值", "巡查次数", "提高"]
+)
+
+
+_STARTS = st.sampled_from(
+    ["", "二级指标三级指标年初目标值(A)实际完成值(B)得分", "三级指标指标解释指标方向东澳镇石湖镇",
+     "项目类型绩效指标指标解释一级指标二级指标三级指标内容性质单位", "1.产出指标。\n数量指标:",
+     "三级指标 培训人数 合格率\n年度目标值\n", "一级\n\n指标\n\n二级指标\n\n三级指标\n\n自评分\n\n指标解释\n\n",
+     "x " * 80 + "三级指标 数量指标 指标1:"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_STARTS, st.lists(_PIECES, max_size=80))
+def test_no_reader_of_unseparated_text_raises_on_any_mix_of_its_vocabulary(start, pieces) -> None:
+    from nlp.readers import colmajor, flattened, framework, glued, prose
+
+    lines = (start + "".join(pieces)).split("\n")
+    for reader in (glued, flattened, colmajor, framework, prose):
+        score = reader.looks_like(lines)
+        assert 0.0 <= score <= 1.0
+        reader.read(lines, "fuzz.txt")
+    try:
+        parse_text("\n".join(lines), file="fuzz.txt")
+    except InputError:
+        pass  # no table found: the one clear error
