@@ -31,7 +31,7 @@ from nlp.interpret.rows import RowRead, read_row
 from nlp.interpret.stream import stream_rows
 from nlp.interpret.vocab import FURNITURE, ambiguous_cost, header_role, is_wrapper, key, meta_label, op_cell, sub_label, tier_label
 from nlp.parse.meta import read_department
-from nlp.normalize import SUB_PARENT, canonical_tier, clean_cell, excel_serial_date, parse_value
+from nlp.normalize import SUB_PARENT, canonical_tier, clean_cell, excel_serial_date, is_score_only, parse_value
 from nlp.records import Indicator, ParseIssue, Project, Severity
 from nlp.table import Cell, Paragraph, Row, Sheet
 
@@ -314,6 +314,7 @@ class _Interpreter:
             prev is not None
             and prev.header is header
             and prev.read.stopped_at < len(header.columns)
+            and len(cells) <= len(header.columns) - prev.read.stopped_at  # fits in what the row left open
             and (
                 not texts[0].strip()
                 or cells[0].role == "continues"
@@ -344,7 +345,8 @@ class _Interpreter:
             if is_sub:
                 self.sub_raw = [_clean(only), _clean(only)]
                 return
-        rr = read_row(header, cells, wrapper=is_wrapper(self.tier_raw))
+        carried = tier_label(self.tier_raw)[1] if self.tier_raw else None
+        rr = read_row(header, cells, wrapper=is_wrapper(self.tier_raw), carried=carried)
         if not rr.valid:
             return
         cut_field = None
@@ -373,6 +375,8 @@ class _Interpreter:
         if rr.tier is not None:
             self.tier_raw = _as_printed(rr.tier.text)
             self.sub_raw = ["", ""]
+        elif rr.sub is not None and self.tier_raw and _leaves_block(self.tier_raw, rr.sub.text):
+            self.tier_raw = ""  # a 二级 of another tier with no 一级 printed: the carried 一级 ends here
         chosen = 0
         if header.n_sets > 1:
             name1 = _col(header, "name", 1)
@@ -473,6 +477,17 @@ class _Interpreter:
             department=doc_dept,
             year=doc_year,
         )
+
+
+def _leaves_block(tier_raw: str, sub_text: str) -> bool:
+    """A 二级 printed without its 一级 that cannot sit under the 一级 carried down (社会效益 after the
+    产出 block). 满意度 printed as a 二级 of 效益 and 二级 under 成本 or outside the canonical tiers stay."""
+    tier = tier_label(tier_raw)[1]
+    sub = sub_label(sub_text)[1]
+    if tier is None or sub is None or tier == "成本" or is_wrapper(tier_raw):
+        return False
+    parent = SUB_PARENT[sub]
+    return parent != tier and not (parent == "满意度" and tier == "效益")
 
 
 def _span(cells: list[Cell]) -> tuple[int, int]:
@@ -622,7 +637,8 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
         if tier is None and sub_raw:
             t2 = tier_label(sub_raw)
             tier = t2[1] if t2[0] and not sub else tier
-        if tier is None and sub is not None and (not tier_raw or tier_label(tier_raw)[1] is None and not tier_raw):
+        if tier is None and sub is not None and (not tier_raw or is_score_only(tier_raw)):
+            # no 一级 printed, or only its weight (the label text was lost): the 二级 implies it
             tier = SUB_PARENT.get(sub)
     if tier_raw and is_wrapper(tier_raw) and sub_raw and tier_label(sub_raw)[1]:
         tier, sub = tier_label(sub_raw)[1], None

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nlp.interpret.header import PROJECT_ROLES, Header
-from nlp.interpret.vocab import is_number, is_value_like, ambiguous_cost, is_wrapper, op_cell, polarity_cell, sub_label, tier_label
+from nlp.interpret.vocab import tierish, is_number, is_value_like, ambiguous_cost, is_wrapper, op_cell, polarity_cell, sub_label, tier_label
 from nlp.table import Cell
 
 __all__ = ["RowRead", "read_row"]
@@ -48,27 +48,35 @@ def _first(header: Header, role: str, start: int = 0) -> int | None:
     return None
 
 
-def _group_cell(header: Header, cells: list[Cell], i: int, j: int) -> bool:
+def _group_cell(header: Header, cells: list[Cell], i: int, j: int, longest: int = 8) -> bool:
     """A short unknown cell in the 二级 column followed by a name and a value, where the header
     puts the value right after the name: a 二级 printed as a group (患者, 读者)."""
     cols = header.columns
     if j + 2 >= len(cols) or cols[j + 1].role != "name" or cols[j + 2].role != "value" or i + 2 >= len(cells):
         return False
     text = cells[i].text.strip()
-    return 0 < len(text) <= 8 and not is_value_like(text) and not is_value_like(cells[i + 1].text) and is_value_like(cells[i + 2].text)
+    return 0 < len(text) <= longest and not is_value_like(text) and not is_value_like(cells[i + 1].text) and is_value_like(cells[i + 2].text)
+
+
+def _new_block(tier: str | None, carried: str | None) -> bool:
+    """A label naming another tier than the one carried down (成本 under 产出 is its 二级)."""
+    return tier is not None and carried is not None and tier != carried and not (tier == "成本" and carried == "产出")
 
 
 def _width_from(header: Header, j: int) -> int:
     return header.width_from[j] if j < len(header.width_from) else 0
 
 
-def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None, wrapper: bool = False) -> RowRead:
+def read_row(
+    header: Header, cells: list[Cell], *, start_col: int | None = None, wrapper: bool = False, carried: str | None = None
+) -> RowRead:
     """Assign the printed ``cells`` (trailing empty cells already dropped) to header columns.
 
     ``start_col`` continues a row cut short on the previous line: the cells fill the
     columns from there on (a 定性 row whose actual value and score wrapped to the next line).
     ``wrapper``: the 一级 carried down is a wrapper (实施效果指标), so a tier word such as
-    产出指标 in the row is its 二级.
+    产出指标 in the row is its 二级. ``carried``: the canonical 一级 carried down; a label that is
+    both a 一级 and a 二级 (满意度指标) opens a new block when it names another tier.
     """
     cols = header.columns
     out = RowRead()
@@ -132,6 +140,7 @@ def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None,
                 and ambiguous_cost(text)
                 and not (i + 1 < n and sub_label(cells[i + 1].text)[0])
                 and n - i != _width_from(header, j)
+                and not (tierish(text) and _new_block(tier_label(text)[1], carried))
             ):
                 is_tier = False  # 成本指标 is a 二级 unless a 二级 follows it
             if is_tier and wrapper and tier_label(text)[1] is not None:
@@ -139,11 +148,10 @@ def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None,
             if is_tier:
                 out.tier = cells[i]
                 i += 1
-            elif not text.strip() and i + 1 < n and (sub_label(cells[i + 1].text)[0] or tier_label(cells[i + 1].text)[0]):
-                out.tier = cells[i]  # printed but blank
-                i += 1
-            elif not text.strip() and i + 2 < n and not cells[i + 1].text.strip():
-                i += 1  # blank 一级 and 二级 cells of a row whose cells keep their columns (tab rows): merged
+            elif not text.strip() and i + 1 < n and (
+                sub_label(cells[i + 1].text)[0] or tier_label(cells[i + 1].text)[0] or not cells[i + 1].text.strip()
+            ):
+                i += 1  # a blank 一级 cell at its column: merged with the one above (carried down)
             j += 1
             continue
         if role == "sub":
@@ -152,7 +160,7 @@ def read_row(header: Header, cells: list[Cell], *, start_col: int | None = None,
                 sub_label(text)[0]
                 or (wrapper or (printed_tier and is_wrapper(out.tier.text))) and tier_label(text)[1] is not None
                 or (printed_tier and text.strip() and n - i == _width_from(header, j))
-                or _group_cell(header, cells, i, j)
+                or _group_cell(header, cells, i, j, 20 if n - i == _width_from(header, j) else 8)
             ):
                 if cols[j].set == 0:
                     out.sub = cells[i]

@@ -98,6 +98,12 @@ def tier_label(text: str) -> tuple[bool, str | None]:
     return bool(_OTHER_TIERS.match(k)), None
 
 
+#: satisfaction 二级 labels printed without 指标 (other short ``…满意度`` cells are names)
+_SATISFACTION_LABELS = frozenset(
+    {"满意度", "服务对象满意度", "社会公众或服务对象满意度", "服务对象满意"}
+)
+
+
 @lru_cache(maxsize=1 << 16)
 def sub_label(text: str) -> tuple[bool, str | None]:
     """(is this cell a 二级 label, its canonical sub-tier or None)."""
@@ -109,6 +115,8 @@ def sub_label(text: str) -> tuple[bool, str | None]:
     bare = re.sub(r"\(.*?\)", "", k)
     canon = canonical_sub(text) or canonical_sub(k) or canonical_sub(bare)
     if canon is not None and (bare.endswith(("指标", "目标")) or len(bare) <= 8):
+        if canon == "服务对象满意度" and not bare.endswith(("指标", "目标")) and bare not in _SATISFACTION_LABELS:
+            return False, None  # 群众满意度, 学员满意度 …: a name, not the label
         return True, canon
     return bool(_OTHER_SUBS.match(k) or re.match(r"^(?:预算\(或投资规模\)控制|社会、经济、生态效益)", k)), None
 
@@ -124,6 +132,17 @@ def is_wrapper(tier_raw: str) -> bool:
     """A printed 一级 outside the canonical set under which the 二级 names the real tier (实施效果指标)."""
     ok, canon = tier_label(tier_raw)
     return ok and canon is None and "效果" in key(tier_raw)
+
+
+@lru_cache(maxsize=1 << 16)
+def tierish(text: str) -> bool:
+    """A 一级 label in its bare form (满意度指标, 成本指标(10分)), not a 二级 that names the same tier
+    more precisely (服务对象满意度指标)."""
+    ok, canon = tier_label(text)
+    if not ok or canon is None:
+        return False
+    k = _fold_value(_label_key(text))
+    return re.sub(r"(?:指标|目标)$", "", k) == canon
 
 
 def is_label(text: str) -> bool:

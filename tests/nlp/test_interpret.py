@@ -272,3 +272,40 @@ def test_a_tab_table_headed_like_the_bundled_layout_but_without_its_titles_is_st
         ("产出", "数量", "保洁河道长度", "42公里"),
         ("产出", "数量", "清运漂浮物", "≥300吨"),
     ]
+
+
+def test_a_weight_alone_in_the_tier_cell_takes_the_tier_from_the_sub_tier():
+    text = (
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |\n"
+        "(40分) | 数量指标 | 指标1:修缮校舍面积 | 1200平方米 | 1250平方米 |\n"
+        "(20分) | 社会效益指标 | 指标1:学生安全事故 | 0起 | 0起 |\n"
+    )
+    assert [(r[0], r[1], r[2]) for r in rows(text)] == [("产出", "(40分)", "数量"), ("效益", "(20分)", "社会效益")]
+
+
+def test_a_sub_tier_of_another_tier_printed_without_its_tier_ends_the_carried_tier():
+    text = (
+        HEADER + "产出指标 | 数量指标 | 新建步道长度 | 3公里 | ||\n"
+        "社会效益指标 | 群众健身便利程度 | 明显提升 | ||\n"
+        "服务对象满意度指标 | 周边居民满意度 | ≥90% | ||\n"
+    )
+    assert [(r[0], r[1], r[2]) for r in rows(text)] == [
+        ("产出", "产出指标", "数量"), ("效益", "", "社会效益"), ("满意度", "", "服务对象满意度")
+    ]
+
+
+def test_satisfaction_printed_as_a_sub_tier_of_benefit_stays_under_benefit():
+    text = (
+        HEADER + "效益指标 | 社会效益指标 | 政策知晓率 | ≥85% | ||\n"
+        "社会公众或服务对象满意度指标 | 政策满意度 | ≥90% | ||\n"
+    )
+    assert [(r[0], r[2], r[3]) for r in rows(text)] == [("效益", "社会效益", "政策知晓率"), ("效益", "服务对象满意度", "政策满意度")]
+
+
+def test_a_bare_satisfaction_tier_opens_its_block_even_without_a_sub_tier():
+    text = (
+        "一级指标 | 二级指标 | 三级指标 | 指标值 | 实际完成值 |\n"
+        "效益指标 | 社会效益指标 | 培训后就业率 | ≥60% | 64% |\n"
+        "满意度指标 | 参训学员满意度 | ≥90% | 95% |\n"
+    )
+    assert [(r[0], r[3]) for r in rows(text)] == [("效益", "培训后就业率"), ("满意度", "参训学员满意度")]
