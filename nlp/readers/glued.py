@@ -66,8 +66,8 @@ _HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("实际完成值", "actual"),
     ("全年完成值", "actual"),
     ("得分", "score"),
-    ("分值", "score"),
-    ("权重", "score"),
+    ("分值", "weight"),
+    ("权重", "weight"),
     ("未完成原因和改进措施", "note"),
     ("偏差原因分析及改进措施", "note"),
     ("未完成原因及改进措施", "note"),
@@ -321,7 +321,7 @@ def read(lines: list[str], file: str = "") -> Sheet:
     end = closer.start() if closer else len(text)
     roles = header.roles
     after_name = roles[roles.index("name") + 1:] if "name" in roles else roles
-    cols = [r for r in after_name if r in ("value", "actual", "score")]
+    cols = [r for r in after_name if r in ("value", "actual", "weight", "score")]
     rows: list[ReadRow] = []
     pos = header.end
     tier = sub = ""
@@ -448,27 +448,44 @@ def _valued_rows(joined: _Text, pos: int, end: int, cols: list[str], notes):
             pos = scrambled[0] if scrambled else nxt.start()
     if pending:
         items.append((pending, None))
-    _fix_scores(items, cols)
+    _fix_scores(items, cols, notes)
     return items
+
+
+def _halves(token: str) -> tuple[str, str] | None:
+    """A bare number made of two equal halves (``2020`` → 20 / 20), the usual trace of two
+    cells printed alike and glued (value = actual, 分值 = 得分)."""
+    half = len(token) // 2
+    if _BARE.match(token) and len(token) % 2 == 0 and token[:half] == token[half:]:
+        return token[:half], token[half:]
+    return None
 
 
 def _assign(tokens: list[str], cols: list[str]) -> tuple[dict[str, str], int]:
     """Values of the row's columns from its glued tokens, and how many leading tokens belong to the
     name instead (a quantity ending the name: ``提升道路3.6公里2020``)."""
     tokens = list(tokens)
-    last = tokens[-1] if tokens else ""
-    if ("value" in cols and "actual" in cols and "score" not in cols and _BARE.match(last)
-            and len(last) % 2 == 0 and last[: len(last) // 2] == last[len(last) // 2:]):
-        # value and actual fused into one number of equal halves
-        half = len(last) // 2
-        tokens = [*tokens[:-1], last[:half], last[half:]]
+    split = _halves(tokens[-1]) if tokens else None
+    if split and (len(tokens) == len(cols) - 1 or cols[-2:] == ["value", "actual"]):
+        tokens = [*tokens[:-1], *split]
     skip = max(len(tokens) - len(cols), 0)
     return dict(zip(cols, tokens[skip:])), skip
 
 
-def _fix_scores(items, cols: list[str]) -> None:
+def _fix_scores(items, cols: list[str], notes) -> None:
     """Rows whose value, actual and score were fused into one number: detach the score most
-    rows end with, then split value and actual into equal halves."""
+    rows end with, then split value and actual into equal halves. A fused run that splits no
+    way is not guessed: the row keeps no value and is reported."""
+    _fix_fused_scores(items, cols)
+    if "actual" not in cols:
+        return
+    for _, row in items:
+        if row is not None and not row.actual and _BARE.match(row.value) and len(row.value) >= 4:
+            notes.append((row.line, f"numbers of {row.name} fused ({row.value}) and not splittable; value left empty"))
+            row.value = ""
+
+
+def _fix_fused_scores(items, cols: list[str]) -> None:
     if "score" not in cols:
         return
     common = Counter(row.score for _, row in items if row is not None and row.score and _BARE.match(row.score))

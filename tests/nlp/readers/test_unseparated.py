@@ -435,3 +435,21 @@ def test_excel_serial_date_repeated_in_the_unit_cell_is_read_as_a_date() -> None
     assert rows["资金拨付完成时间"].value == "= 45,657 45,657"  # printed as is
     assert (rows["资金拨付完成时间"].parsed.num, rows["资金拨付完成时间"].parsed.text) == (None, "2024-12-31")
     assert rows["带动农户增收"].parsed.num == 500.0  # an ordinary number stays a number
+
+
+def test_glued_weight_and_score_fused_split_alike_and_an_unsplittable_run_is_not_guessed() -> None:
+    text = (
+        "2023年度社区矫正经费项目自评表\n"
+        "项目名称社区矫正经费主管部门县司法局二级指标三级指标指标值实际完成值分值得分"
+        "产出指标数量指标教育帮扶人次100人次120人次55质量指标矫正对象再犯率≤1%0.5%1010"
+        "时效指标帮扶到位天数1520效益指标社会效益指标群众安全感≥90%92%2020总分100\n"
+    )
+    doc = parse_text(text, file="fixture.txt")
+    got = [(i.name, i.value, i.actual) for p in doc.projects for i in p.indicators]
+    assert got == [
+        ("教育帮扶人次", "100人次", "120人次"),
+        ("矫正对象再犯率", "≤1%", "0.5%"),
+        ("帮扶到位天数", "", ""),
+        ("群众安全感", "≥90%", "92%"),
+    ]
+    assert any("帮扶到位天数" in i.message and "fused" in i.message for i in doc.issues)
