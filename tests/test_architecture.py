@@ -86,3 +86,21 @@ def test_the_checker_sees_imports() -> None:
     """Guard against a checker that passes because it reads nothing."""
     assert {"jieba", "rjieba"} <= imported_roots(ROOT / "nlp" / "tokenize.py")
     assert "typer" in imported_roots(ROOT / "cli.py")
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Full dotted names of the modules ``path`` imports (absolute imports only)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "nlp" / "interpret").rglob("*.py")), ids=lambda p: p.name)
+def test_the_interpreter_knows_no_reader(path: Path) -> None:
+    """The interpreter reads any table model; the physical forms live in the readers only."""
+    bad = {m for m in imported_modules(path) if m == "nlp.readers" or m.startswith("nlp.readers.")}
+    assert bad == set(), f"{path.relative_to(ROOT)} imports {sorted(bad)}"

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from nlp.interpret.header import Header, is_complete, is_header_start, make_header
-from nlp.interpret.meta import title_project, budget_wan, clean_department, inline_meta, pairs_from_cells, year_in
+from nlp.interpret.meta import budget_wan, clean_department, inline_meta, pairs_from_cells, title_project, year_in
 from nlp.interpret.rows import RowRead, read_row
 from nlp.interpret.stream import stream_rows
 from nlp.interpret.vocab import FURNITURE, ambiguous_cost, header_role, is_wrapper, key, meta_label, op_cell, sub_label, tier_label
@@ -136,8 +136,8 @@ class _Interpreter:
         self.seen_header = False
         self.pending: list[Row] = []  #: rows before the first header, read once a header is known
         self.dept_hint: str | None = None
-        self.published: int | None = None
-        self.publisher: str | None = None  #: the unit named as the page's publisher (发布机构, 来源)  #: the year of the page's publication date (last resort)
+        self.published: int | None = None  #: the year of the page's publication date (last resort)
+        self.publisher: str | None = None  #: the unit named as the page's publisher (发布机构, 来源)
         self.title_dept: str | None = None  #: a unit leading a title line (``XX局2023年度…自评表``)
         self.meta_label_pending: str | None = None  #: a label printed alone; its value is the next row
         self.furniture: list[str] = []  #: the first paragraphs of the text (titles, site furniture)
@@ -678,7 +678,6 @@ def _backfill_tiers(indicators: list[Indicator]) -> None:
     for i in range(len(indicators) - 1, -1, -1):
         ind = indicators[i]
         if ind.tier is not None:
-            nxt = ind.tier if not ind.tier_raw else None if False else ind.tier
             nxt = ind.tier
         elif not ind.tier_raw and not ind.sub_raw and nxt is not None:
             indicators[i] = replace(ind, tier=nxt)

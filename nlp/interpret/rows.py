@@ -15,7 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nlp.interpret.header import PROJECT_ROLES, Header
-from nlp.interpret.vocab import tierish, is_number, is_value_like, ambiguous_cost, is_wrapper, op_cell, polarity_cell, sub_label, tier_label
+from nlp.interpret.vocab import (
+    ambiguous_cost,
+    is_number,
+    is_value_like,
+    is_wrapper,
+    op_cell,
+    polarity_cell,
+    sub_label,
+    tier_label,
+    tierish,
+)
 from nlp.table import Cell
 
 __all__ = ["RowRead", "read_row"]
@@ -39,13 +49,6 @@ class RowRead:
     def cell(self, col: int) -> str:
         c = self.by_col.get(col)
         return c.text.strip() if c else ""
-
-
-def _first(header: Header, role: str, start: int = 0) -> int | None:
-    for i, c in enumerate(header.columns[start:], start=start):
-        if c.role == role:
-            return i
-    return None
 
 
 def _group_cell(header: Header, cells: list[Cell], i: int, j: int, longest: int = 8) -> bool:
@@ -108,7 +111,6 @@ def read_row(
         out.surplus = tuple(cells[i:])
         return out
 
-    tier_col = header.first_of.get(("tier", -1))
     first_label_col = header.first_label_col
     # project fields left of the 一级 column (one-row-per-indicator exports): right-aligned
     proj_cols = header.project_cols
