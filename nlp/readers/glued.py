@@ -174,6 +174,7 @@ def _labels(text: str, pos: int) -> tuple[list[tuple[int, int]], int]:
 
 _TOKEN = re.compile(VALUE)
 _BARE = re.compile(r"^\d+$")
+_DATE_WORD = re.compile(r"[年月日]")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _UNIT_AFTER = re.compile(rf"\s*(?:{UNIT_PATTERN})")
 
@@ -390,6 +391,12 @@ def _valued_rows(joined: _Text, pos: int, end: int, cols: list[str], notes):
         if run is None:
             break
         a, b, tokens = run
+        while len(tokens) < len(cols) and any(_DATE_WORD.search(t) for t in tokens) and a > pos:
+            # a date inside the name (截至2026年6月底完工率≥100%…): the values come after it
+            nxt = _value_run(text, b, end)
+            if nxt is None or _LABEL_RE.search(text, b, nxt[0]) or not _HAS_WORD.search(text[b:nxt[0]]):
+                break
+            a, b, tokens = nxt
         # the name may not contain a label: the next label starts a new row
         inner = _LABEL_RE.search(text, pos, a)
         if inner and inner.start() > pos:

@@ -453,3 +453,13 @@ def test_glued_weight_and_score_fused_split_alike_and_an_unsplittable_run_is_not
         ("群众安全感", "≥90%", "92%"),
     ]
     assert any("帮扶到位天数" in i.message and "fused" in i.message for i in doc.issues)
+
+
+def test_glued_name_holding_a_date_keeps_it() -> None:
+    text = (
+        "2024年度农村公路建设项目自评表\n项目名称农村公路建设主管部门县交通局"
+        "二级指标三级指标年初目标值(A)实际完成值(B)得分"
+        "产出指标数量指标新建公路里程≥12公里12.5公里20时效指标截至2024年10月底项目完工率≥90%95%20总分40\n"
+    )
+    got = [(i.name, i.value, i.actual) for p in parse_text(text, file="fixture.txt").projects for i in p.indicators]
+    assert got == [("新建公路里程", "≥12公里", "12.5公里"), ("截至2024年10月底项目完工率", "≥90%", "95%")]
