@@ -614,7 +614,7 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
         else:
             parts = [p for p in ((None if qualitative else op), value, None if qualitative else unit) if p]
             value = " ".join(parts)
-    uncertain: list[str] = []
+    uncertain: list[str] = [f for f in rr.uncertain if f in ("value", "actual", "name", "desc", "score")]
     if value and op_cell(value) and not separate:
         value = ""  # only the operator survived (the value was cut)
         uncertain.append("value")
@@ -661,7 +661,7 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
         line=rec.line,
         line_end=rec.line_end,
         parsed=parsed,
-        uncertain=tuple(uncertain),
+        uncertain=tuple(dict.fromkeys(uncertain)),
         actual=actual,
         extra=tuple(extra),
         value_op_raw=op_raw,

@@ -45,6 +45,8 @@ class RowRead:
     stopped_at: int = 0  #: the header column after the last one this row filled
     surplus: tuple[Cell, ...] = ()  #: cells beyond the last header column
     valid: bool = True
+    #: header roles of cells the reader marked uncertain (``Cell.uncertain``)
+    uncertain: tuple[str, ...] = ()
 
     def cell(self, col: int) -> str:
         c = self.by_col.get(col)
@@ -94,6 +96,7 @@ def read_row(
                 elif c.role == "sub" and c.text.strip():
                     out.sub = c
         out.stopped_at = len(cols)
+        out.uncertain = tuple(cols[c.col].role for c in cells if c.uncertain and c.col < len(cols))
         return out
     if start_col is not None:
         j = start_col

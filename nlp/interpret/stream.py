@@ -18,7 +18,19 @@ from functools import lru_cache
 
 from nlp.interpret.header import is_complete
 from nlp.interpret.meta import title_project
-from nlp.interpret.vocab import FURNITURE, ambiguous_cost, header_role, is_wrapper, key, meta_label, sub_label, tier_label
+from nlp.interpret.vocab import (
+    FURNITURE,
+    ambiguous_cost,
+    header_role,
+    is_label,
+    is_value_like,
+    is_wrapper,
+    key,
+    meta_label,
+    sub_label,
+    tier_label,
+    tierish,
+)
 from nlp.table import Cell, Row, Table
 
 __all__ = ["stream_rows"]
@@ -74,6 +86,21 @@ def _ends_table(text: str) -> bool:
     return bool(_CLOSERS.match(k) or FURNITURE.match(k) or title_project(text))
 
 
+def _split_label_rest(cells: list[Cell], i: int, skip: set[int]) -> int | None:
+    """The index of the cell that completes ``cells[i]`` into a 二级 label, within the next
+    three cells, when neither piece is a whole label name (the first reads as no label)."""
+    head = cells[i].text.strip()
+    if len(head) > 10 or head.endswith(("指标", "目标")):
+        return None
+    for k in range(i + 1, min(i + 4, len(cells))):
+        tail = cells[k].text.strip()
+        if k in skip or is_value_like(head):
+            return None
+        if tail.endswith("指标") and not tierish(tail) and not is_label(head + "指标") and sub_label(head + tail)[1] is not None and len(key(head + tail)) >= 8:
+            return k
+    return None
+
+
 def _data(cells: list[Cell], i: int, roles: list[str], strict: bool, out: list[Row]) -> int:
     n = len(cells)
     name_at = roles.index("name") if "name" in roles else 0
@@ -89,9 +116,22 @@ def _data(cells: list[Cell], i: int, roles: list[str], strict: bool, out: list[R
             out.append(Row(tuple(row)))
         row, pos, named = [], 0, False
 
+    skip: set[int] = set()
     while i < n:
+        if i in skip:
+            i += 1
+            continue
         c = cells[i]
         text = c.text
+        joined = False
+        if not named and has_sub and text.strip() and not is_label(text):
+            rest = _split_label_rest(cells, i, skip)
+            if rest is not None:
+                # a 二级 cell printed in two pieces around its own row (社会公众或服务 / … / 对象满意度指标)
+                c = Cell(text.strip() + cells[rest].text.strip(), c.line, cells[rest].last_line)
+                text = c.text
+                skip.add(rest)
+                joined = True
         if text.strip() and (
             _ends_table(text)
             or (header_role(text) is not None and _header_at(cells, i) > i)
@@ -102,8 +142,8 @@ def _data(cells: list[Cell], i: int, roles: list[str], strict: bool, out: list[R
                 return i
         is_tier, canon_tier = tier_label(text)
         is_sub, canon_sub = sub_label(text)
-        if is_tier and ambiguous_cost(text) and has_tier and pos > 0 and not named:
-            is_tier = False  # 成本指标 after a 一级: a 二级
+        if is_tier and ambiguous_cost(text) and has_tier and (pos > 0 or joined) and not named:
+            is_tier = False  # 成本指标 after a 一级, or a 二级 label rejoined: a 二级
         if is_tier and canon_tier is not None and wrapped:
             is_tier, is_sub = False, True  # 产出指标 under 实施效果指标
         elif is_tier:

@@ -309,3 +309,14 @@ def test_a_bare_satisfaction_tier_opens_its_block_even_without_a_sub_tier():
         "满意度指标 | 参训学员满意度 | ≥90% | 95% |\n"
     )
     assert [(r[0], r[3]) for r in rows(text)] == [("效益", "培训后就业率"), ("满意度", "参训学员满意度")]
+
+
+def test_a_sub_tier_cell_printed_in_two_pieces_around_its_row_is_joined():
+    cells = ["一级指标", "二级指标", "三级指标", "指标值",
+             "效益指标", "社会效益指标", "群众出行时间", "缩短",
+             "社会公众或服务", "沿线村民满意度", "≥92%", "对象满意度指标"]
+    doc = parse_text("\n\n".join(cells) + "\n", file="t.txt")
+    assert [(i.tier, i.sub_raw, i.sub, i.name, i.value) for i in doc.projects[0].indicators] == [
+        ("效益", "社会效益指标", "社会效益", "群众出行时间", "缩短"),
+        ("效益", "社会公众或服务对象满意度指标", "服务对象满意度", "沿线村民满意度", "≥92%"),
+    ]
