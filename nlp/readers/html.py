@@ -17,10 +17,12 @@ then the rows after it. Pages that wrap the content in a layout table thus
 yield the real table, and a data table with a small table in one cell keeps
 both.
 
-Encoding: a byte-order mark, else the ``<meta charset>`` / ``http-equiv``
-declaration (GB2312 and GBK read as their superset GB18030), else the same
-detection as text files (UTF-8, then GB18030). A declaration the bytes
-contradict is ignored in favour of detection.
+Encoding: a byte-order mark; else UTF-8 when the bytes are valid UTF-8 with
+non-ASCII characters (GBK text practically never is, and pages converted to
+UTF-8 often keep their old GB2312 declaration); else the ``<meta charset>`` /
+``http-equiv`` declaration (GB2312 and GBK read as their superset GB18030);
+else the same detection as text files. A declaration the bytes contradict is
+ignored in favour of detection.
 
 A MIME page archive (``.mht``, Word's "single file web page") is read
 through its HTML part.
@@ -65,6 +67,12 @@ def decode_html(data: bytes, *, file: str) -> tuple[str, str]:
     """The page's text and encoding (see the module docstring for the order of evidence)."""
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return decode_text(data, file=file)
+    try:  # bytes that are valid UTF-8 beyond ASCII are UTF-8, whatever an old declaration says
+        text = data.decode("utf-8")
+        if not text.isascii():
+            return text.replace("\r\n", "\n").replace("\r", "\n"), "utf-8"
+    except UnicodeDecodeError:
+        pass
     declared = _META_CHARSET.search(data[:8192])
     if declared is not None:
         name = declared.group(1).decode("ascii", "replace").lower()

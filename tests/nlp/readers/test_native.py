@@ -59,9 +59,13 @@ def test_html_spans_nested_tags_and_breaks() -> None:
     assert table.rows[2].cells[2].line == 8  # the source line of the <td>
 
 
-def test_html_encoding_without_declaration_and_with_a_wrong_one() -> None:
+def test_html_encoding_without_declaration_and_with_a_wrong_one_either_way() -> None:
     body = "<table><tr><td>一级指标</td><td>产出指标</td></tr></table>"
-    for data in (body.encode("gbk"), f'<meta charset="utf-8">{body}'.encode("gb18030")):
+    for data in (
+        body.encode("gbk"),
+        f'<meta charset="utf-8">{body}'.encode("gb18030"),
+        f'<meta charset="gb2312">{body}'.encode("utf-8"),
+    ):
         assert grid(read_html(data, file="p.html").tables[0]) == [["一级指标", "产出指标"]]
 
 
