@@ -52,6 +52,8 @@ def _clean(text: str) -> str:
     return clean_cell(text) if _FOLD.search(text) else text.strip()
 
 
+_NUMBER = re.compile(r"[\d,]+(?:\.\d+)?")
+
 #: a numbered list item: ``1.随机抽取…`` / ``2、…``
 _LIST_ITEM = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*\S")
 
@@ -117,7 +119,7 @@ def _texts(cells: tuple[Cell, ...] | list[Cell]) -> list[str]:
 
 def _trim(cells: tuple[Cell, ...]) -> list[Cell]:
     out = list(cells)
-    while out and not out[-1].text.strip():
+    while out and not out[-1].text.strip() and not out[-1].uncertain:  # an uncertain empty cell says why it is empty
         out.pop()
     return out
 
@@ -135,6 +137,7 @@ class _Interpreter:
         self.strong_year = False  #: a 年度 year was seen (plain years in titles no longer count)
         self.seen_header = False
         self.pending: list[Row] = []  #: rows before the first header, read once a header is known
+        self.pending_closed = False  #: a closing row (合计 …) ended those rows
         self.dept_hint: str | None = None
         self.published: int | None = None  #: the year of the page's publication date (last resort)
         self.publisher: str | None = None  #: the unit named as the page's publisher (发布机构, 来源)
@@ -190,6 +193,8 @@ class _Interpreter:
         if (_CLOSERS.match(first) or FURNITURE.match(first)) and not tier_label(texts[0])[0]:
             if self.header is not None and self.cur.rows:
                 self.header = None
+            if self.pending:
+                self.pending_closed = True  # the rows of an excerpt's first table end here
             for t in texts:
                 if len(t) <= 60:
                     self._year(t)
@@ -230,7 +235,7 @@ class _Interpreter:
             self.set_meta("department", texts[0].strip(), line)
             return
         if self.header is None:
-            if not self.seen_header:
+            if not self.seen_header and not self.pending_closed:
                 self.pending.append(Row(tuple(cells)))
             return
         self.data_row(cells, line, line_end)
@@ -417,6 +422,19 @@ class _Interpreter:
     # ------------------------------------------------------------ output
 
     def build(self) -> Interpretation:
+        if not self.seen_header and self.pending:
+            header = _infer_header(self.pending)
+            if header is not None:
+                self.header = header
+                self.issues.append(
+                    ParseIssue(
+                        self.file,
+                        header.line,
+                        "no header printed: columns inferred from the rows (name, operator, value, unit, actual, score)",
+                        Severity.WARNING,
+                    )
+                )
+                self._read_pending(self.pending, header)
         self.flush()
         projects: list[Project] = []
         departments: Counter[str] = Counter()
@@ -529,6 +547,41 @@ def _awaits_value(rec: _RowRec) -> bool:
     return value_col is not None and rec.read.stopped_at <= value_col and any(
         c.role == "opdir" and k in rec.read.by_col for k, c in enumerate(cols)
     )
+
+
+#: the columns right of an operator cell, in the order such tables print them
+_AFTER_OP = (("value", "指标值"), ("unit", "度量单位"), ("actual", "实际值"), ("score", "权重"), ("score", "得分"))
+
+
+def _infer_header(rows: list[Row]) -> Header | None:
+    """A header for rows printed without one (an excerpt that starts inside a table), from the
+    rows anchored at an operator cell followed by a number: labels before the name, then the
+    operator, value, unit (a word after the value) and the numbers after it (actual, scores)."""
+    from nlp.interpret.header import Column
+
+    best: list[str] | None = None
+    for r in rows:
+        texts = [t.strip() for t in _texts(_trim(r.cells))]
+        at = next((k for k in range(1, len(texts) - 1) if op_cell(texts[k]) and _NUMBER.fullmatch(texts[k + 1])), None)
+        if at is None:
+            continue
+        after = texts[at + 2 :]
+        roles = ["value"]
+        if after and not _NUMBER.fullmatch(after[0]):
+            roles.append("unit")
+            after = after[1:]
+        roles += ["actual", "score", "score"][: len(after)]
+        if best is None or len(roles) > len(best):
+            best = roles
+    if best is None:
+        return None
+    names = dict(_AFTER_OP)
+    cols = [Column("tier", "一级指标", 0), Column("sub", "二级指标", 0), Column("name", "三级指标", 0),
+            Column("opdir", "指标性质", 0)]
+    scores = iter(("权重", "得分"))
+    cols += [Column(r, next(scores) if r == "score" else names[r], 0) for r in best]
+    line = rows[0].line
+    return Header(columns=tuple(cols), line=line, line_end=line)
 
 
 def _op_anchored(texts: list[str]) -> bool:

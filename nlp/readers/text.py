@@ -141,4 +141,17 @@ def _read(lines: list[str]) -> Sheet | None:
         from nlp.readers.pipe import read_tabs
 
         return read_tabs(lines)
+    if _headerless_pipe_rows(lines):
+        from nlp.readers.pipe import read_pipe
+
+        return read_pipe(lines)
     return None
+
+
+_OP_THEN_NUMBER = re.compile(r"\|\s*(?:[≥≤=<>≧≦]|>=|<=|大于等于|小于等于|等于)\s*\|\s*[\d,]+(?:\.\d+)?\s*\|")
+
+
+def _headerless_pipe_rows(lines: list[str]) -> bool:
+    """Pipe rows with an operator cell followed by a number (``name | ≥ | 95 | % |``), three or more:
+    a table whose header is not in the text (an excerpt that starts inside it)."""
+    return sum(1 for line in lines if "|" in line and _OP_THEN_NUMBER.search(line)) >= 3

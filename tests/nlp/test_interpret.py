@@ -320,3 +320,26 @@ def test_a_sub_tier_cell_printed_in_two_pieces_around_its_row_is_joined():
         ("效益", "社会效益指标", "社会效益", "群众出行时间", "缩短"),
         ("效益", "社会公众或服务对象满意度指标", "服务对象满意度", "沿线村民满意度", "≥92%"),
     ]
+
+
+def test_an_excerpt_that_starts_inside_a_table_is_read_by_columns_inferred_from_its_rows():
+    text = (
+        "巡查河道长度 | ≥ | 40 | 公里 | 42 | 10 | 10 |\n"
+        "| ||\n"
+        "清理河道垃圾 | ≥ | 300 | 吨 | 320 | 10 | 10 |\n"
+        "质量指标 | 水质达标率 | ≥ | 90 | % | 93 | 10 | 9 |\n"
+        "效益指标 | 生态效益指标 | 河道生态状况 | 定性 | 好坏 |\n"
+        "| 好 | 10 | 10 |\n"
+        "合计 | 100 | 95 |\n"
+        "部门预算项目支出绩效自评表(2024年度)\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    got = [(i.tier, i.sub, i.name, i.value, i.actual, i.value_op_raw) for p in doc.projects for i in p.indicators]
+    assert got == [
+        ("产出", None, "巡查河道长度", "≥ 40 公里", "42", "≥"),
+        ("产出", None, "清理河道垃圾", "≥ 300 吨", "320", "≥"),
+        ("产出", "质量", "水质达标率", "≥ 90 %", "93", "≥"),
+        ("效益", "生态效益", "河道生态状况", "好坏", "好", "定性"),
+    ]
+    assert doc.projects[0].department is None and doc.projects[0].year is None
+    assert any("columns inferred from the rows" in str(i) for i in doc.issues)
