@@ -42,6 +42,9 @@ class Cell:
     #: a spanned copy: the reader repeated a merged cell's text into a grid position it covers
     spanned: bool = False
     role: str | None = None  #: a role the reader had to decide (see the module docstring), else None
+    #: the reader could not read this cell with confidence (cut by a page break, numbers fused
+    #: beyond splitting): its field is reported as uncertain, never guessed
+    uncertain: bool = False
 
     @property
     def last_line(self) -> int:

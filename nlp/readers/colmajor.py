@@ -93,7 +93,8 @@ def read(lines: list[str], file: str = "") -> Sheet:
         notes.append((j + 1, f"{len(names)} indicator names but {len(values)} values; the last names keep no value"))
     rows = []
     for (line, name), value in zip(names, [*values, *[(0, "")] * len(names)]):
-        rows.append(ReadRow(line, name, value=value[1], line_end=value[0] or None))
+        rows.append(ReadRow(line, name, value=value[1], line_end=value[0] or None,
+                            uncertain=set() if value[1] else {"value"}))
     meta = _meta(lines[:i])
     used = set(range(i + 1, k + 1))
     return build_sheet("colmajor", lines, rows, meta=meta, table_lines=used, notes=notes)

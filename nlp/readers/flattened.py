@@ -155,7 +155,8 @@ def read(lines: list[str], file: str = "") -> Sheet:
             group = groups[idx] if idx < len(groups) else []
             vals = dict(zip(order, group))
             rows.append(ReadRow(n, "".join(toks[s:e]), tier=tier, sub=sub, value=vals.get("value", ""),
-                                actual=vals.get("actual", ""), score=vals.get("score", "")))
+                                actual=vals.get("actual", ""), score=vals.get("score", ""),
+                                uncertain=set() if group else {"value", "actual"}))
         notes = []
         if len(groups) < len(names):
             notes.append((n, f"{len(names)} indicator names but {len(groups)} value groups; the last names keep no value"))

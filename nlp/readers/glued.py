@@ -437,6 +437,7 @@ def _valued_rows(joined: _Text, pos: int, end: int, cols: list[str], notes):
                 kept = kept[:-1]  # the token right before the break may be cut
             notes.append((line, f"values of {name} cut by a page break; only what precedes it was read"))
             values = dict(zip(cols, kept))
+            lost = {c for c in cols[len(kept):] if c in ("value", "actual", "score")}
         else:
             values, skip = _assign(tokens, cols)
             if skip:
@@ -444,6 +445,8 @@ def _valued_rows(joined: _Text, pos: int, end: int, cols: list[str], notes):
                 name = joined.cut(pos, name_end)
         row = ReadRow(line, name, value=values.get("value", ""), actual=values.get("actual", ""),
                       score=values.get("score", ""), line_end=joined.lines[max(b - 1, pos)])
+        if broken:
+            row.uncertain = lost
         items.append((pending, row))
         pending = []
         pos = b
@@ -490,6 +493,7 @@ def _fix_scores(items, cols: list[str], notes) -> None:
         if row is not None and not row.actual and _BARE.match(row.value) and len(row.value) >= 4:
             notes.append((row.line, f"numbers of {row.name} fused ({row.value}) and not splittable; value left empty"))
             row.value = ""
+            row.uncertain |= {"value", "actual"}
 
 
 def _fix_fused_scores(items, cols: list[str]) -> None:
@@ -630,6 +634,8 @@ def _recipient_rows(joined: _Text, pos: int, end: int, header: _Header, notes):
         row = ReadRow(line, name, desc=desc, op=m.group(), value=vals[0] if len(vals) == n else "",
                       line_end=joined.lines[max(run_end - 1, pos)])
         row.extra = {r: v for r, v in zip(header.recipients, vals)} if len(vals) == n else {}
+        if len(vals) != n:
+            row.uncertain = {"value"}
         items.append((spans, row))
         pos = run_end
         if nxt is not None and nxt.start() < pos:

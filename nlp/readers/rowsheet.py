@@ -111,6 +111,7 @@ class ReadRow:
     score: str = ""
     line_end: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    uncertain: set[str] = field(default_factory=set)  #: fields the reader could not read with confidence
 
 
 #: (ReadRow field, role, header word) in column order
@@ -152,7 +153,7 @@ def build_sheet(
         cells = []
         for k, (attr, role, _) in enumerate(used):
             # every row carries its tier and sub-tier: the reader decided them, no merged copy to undo
-            cells.append(Cell(getattr(r, attr), r.line, r.line_end, col=k, role=role))
+            cells.append(Cell(getattr(r, attr), r.line, r.line_end, col=k, role=role, uncertain=attr in r.uncertain))
         body.append(Row(tuple(cells)))
     skip = table_lines or set()
     blocks: list = []

@@ -208,6 +208,9 @@ def test_glued_page_marker_cutting_a_value_keeps_the_row_without_guessing() -> N
     got = {i.name: (i.value, i.actual) for p in doc.projects for i in p.indicators}
     assert got == {"巡护里程": ("≥500公里", "520公里"), "火情处置率": ("≥98%", ""), "森林火灾受害率": ("≤0.9‰", "0.5‰")}
     assert any("page break" in issue.message for issue in doc.issues)
+    uncertain = {i.name: i.uncertain for p in doc.projects for i in p.indicators}
+    assert "actual" in uncertain["火情处置率"] and "value" not in uncertain["火情处置率"]
+    assert uncertain["巡护里程"] == ()
 
 
 def test_glued_page_marker_cutting_a_name_leaves_the_row_out() -> None:
@@ -453,6 +456,8 @@ def test_glued_weight_and_score_fused_split_alike_and_an_unsplittable_run_is_not
         ("群众安全感", "≥90%", "92%"),
     ]
     assert any("帮扶到位天数" in i.message and "fused" in i.message for i in doc.issues)
+    flagged = {i.name: i.uncertain for p in doc.projects for i in p.indicators}
+    assert set(flagged["帮扶到位天数"]) == {"value", "actual"} and flagged["群众安全感"] == ()
 
 
 def test_glued_name_holding_a_date_keeps_it() -> None:
