@@ -231,19 +231,35 @@ def test_unruled_pdf_table_reads_as_its_text(tmp_path: Path) -> None:
 
 
 def test_rotated_page_reads_upright(tmp_path: Path) -> None:
-    from reportlab.pdfgen import canvas
+    """A landscape table on a portrait page turned by /Rotate 90: the content is drawn sideways."""
+    from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     path = tmp_path / "rotated.pdf"
-    c = canvas.Canvas(str(path))
+    c = canvas.Canvas(str(path), pagesize=A4)
     c.setPageRotation(90)
+    c.translate(A4[0], 0)
+    c.rotate(90)
     c.setFont("STSong-Light", 12)
-    c.drawString(72, 700, "项目名称:高标准农田建设")
+    c.drawString(60, 540, "项目名称:修建渠道工程")
+    rows = [("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "修建渠道", "5公里")]
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            c.drawString(60 + j * 150, 500 - i * 30, text)
+        c.line(50, 515 - i * 30, 650, 515 - i * 30)
+    c.line(50, 515 - 2 * 30, 650, 515 - 2 * 30)
+    for j in range(5):
+        c.line(50 + j * 150, 515, 50 + j * 150, 455)
     c.showPage()
     c.save()
-    assert [b.text for b in read_pdf(path.read_bytes(), file="rotated.pdf").blocks] == ["项目名称:高标准农田建设"]
+    blocks = read_pdf(path.read_bytes(), file="rotated.pdf").blocks
+    assert [b.text if isinstance(b, Paragraph) else grid(b) for b in blocks] == [
+        "项目名称:修建渠道工程",
+        [list(rows[0]), list(rows[1])],
+    ]
 
 
 def test_pdf_table_continued_on_the_next_page_is_one_table(tmp_path: Path) -> None:
