@@ -83,7 +83,7 @@ class RawDocument:
     text: str  #: decoded text, line endings normalised to ``\n`` (text files only)
     encoding: str  #: ``utf-8``, ``utf-8-sig``, ``utf-16`` or ``gb18030``; ``binary`` for binary formats
     sha256: str  #: hex digest of the bytes on disk
-    format: str = "text"  #: ``text``, ``html``, ``docx``, ``doc``, ``xlsx``, ``xls``, ``csv``, ``pdf``
+    format: str = "text"  #: ``text``, ``html``, ``docx``, ``doc``, ``xlsx``, ``xls``, ``xmlss``, ``csv``, ``pdf``
     data: bytes = b""  #: the file's bytes (formats other than text)
 
 
@@ -115,6 +115,8 @@ def sniff_format(data: bytes, suffix: str) -> str:
     if data.startswith(b"{\\rtf"):
         return "doc"
     start = data[:4096].lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in data[:8192] and b"<workbook" in data[:8192].lower():
+        return "xmlss"  # an Excel 2003 XML workbook (web systems export it as .xls)
     if start.startswith((b"mime-version", b"content-type: multipart")) and b"text/html" in data[:65536].lower():
         return "html"  # a MIME page archive (.mht)
     if start.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in data[:8192].lower():

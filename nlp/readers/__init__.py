@@ -3,7 +3,8 @@
 Text forms (pipe rows, one cell per line, space-separated rows …) are read by
 :func:`nlp.readers.text.read_text`; the native formats by :func:`read_native`:
 HTML (:mod:`.html`), DOCX (:mod:`.docx`; legacy DOC/WPS/RTF through a
-LibreOffice conversion, :mod:`.office`), XLSX / XLS / CSV (:mod:`.sheet`) and
+LibreOffice conversion, :mod:`.office`), XLSX / XLS / Excel 2003 XML / CSV
+(:mod:`.sheet`) and
 PDF (:mod:`.pdf`). :func:`sheet_lines` gives a sheet's printed lines, which
 the interpreter reads for page furniture (department, year) and the text
 readers fall back to.
@@ -16,7 +17,7 @@ from nlp.table import Paragraph, Sheet
 
 __all__ = ["NATIVE_FORMATS", "read_native", "sheet_lines"]
 
-NATIVE_FORMATS = ("html", "docx", "doc", "xlsx", "xls", "csv", "pdf")
+NATIVE_FORMATS = ("html", "docx", "doc", "xlsx", "xls", "xmlss", "csv", "pdf")
 
 
 def read_native(data: bytes, *, fmt: str, file: str, suffix: str = "") -> Sheet:
@@ -55,6 +56,10 @@ def _read(data: bytes, *, fmt: str, file: str, suffix: str) -> Sheet:
         from nlp.readers.sheet import read_xls
 
         return read_xls(data, file=file)
+    if fmt == "xmlss":
+        from nlp.readers.sheet import read_spreadsheetml
+
+        return read_spreadsheetml(data, file=file)
     if fmt == "csv":
         from nlp.readers.sheet import read_csv
 

@@ -12,6 +12,9 @@ paragraphs above the table. Leading empty columns are dropped. Hidden sheets (dr
 and are named in the sheet's notes. Formulas read as the value the
 spreadsheet last saved with them; a formula never calculated reads empty.
 
+Excel 2003 XML workbooks (SpreadsheetML, which web systems export under
+``.xls``) are read with their merges (:func:`read_spreadsheetml`).
+
 CSV files are decoded like text (UTF-8 or GB18030, see :func:`nlp.io.decode_text`);
 the delimiter is the one of ``,`` ``\\t`` ``;`` ``|`` that splits the first lines
 most consistently. A CSV has no merges: a merged cell exported to CSV keeps
@@ -34,7 +37,7 @@ from nlp.readers.grid import GridBuilder, clean_text
 from nlp.readers.numfmt import display
 from nlp.table import Block, Paragraph, Row, Sheet, Table
 
-__all__ = ["read_csv", "read_xls", "read_xlsx"]
+__all__ = ["read_csv", "read_spreadsheetml", "read_xls", "read_xlsx"]
 
 #: (row, col, text, rowspan, colspan) with 0-based row/col, as a worksheet yields them
 _Placed = tuple[int, int, str, int, int]
@@ -168,6 +171,49 @@ def _xls_display(book, cell) -> str:
         except (xlrd.xldate.XLDateError, OverflowError, ValueError):
             return display(cell.value, None)
     return display(cell.value, fmt)
+
+
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+
+
+def read_spreadsheetml(data: bytes, *, file: str) -> Sheet:
+    """An Excel 2003 XML workbook (SpreadsheetML, often exported by web systems under ``.xls``).
+
+    Cells carry their position (``ss:Index``) and merges (``ss:MergeAcross``,
+    ``ss:MergeDown``); values are read as the text the file holds.
+    """
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise InputError(file, f"damaged Excel XML workbook ({exc}); save the workbook again as .xlsx") from None
+    blocks: list[Block] = []
+    notes: list[tuple[int, str]] = []
+    for ws in root.iter(f"{_SS}Worksheet"):
+        name = ws.get(f"{_SS}Name", "")
+        options = ws.find("{urn:schemas-microsoft-com:office:excel}WorksheetOptions")
+        if options is not None and options.find("{urn:schemas-microsoft-com:office:excel}Visible") is not None:
+            notes.append((1, f"hidden sheet {name!r} not read"))
+            continue
+        cells: list[_Placed] = []
+        covered: set[tuple[int, int]] = set()
+        r = -1
+        for row in ws.iter(f"{_SS}Row"):
+            r = int(row.get(f"{_SS}Index", r + 2)) - 1
+            c = -1
+            for cell in row.iter(f"{_SS}Cell"):
+                c = int(cell.get(f"{_SS}Index", 0)) - 1 if cell.get(f"{_SS}Index") else c + 1
+                while (r, c) in covered:
+                    c += 1
+                across, down = int(cell.get(f"{_SS}MergeAcross", 0)), int(cell.get(f"{_SS}MergeDown", 0))
+                value = cell.find(f"{_SS}Data")
+                text = clean_text("".join(value.itertext())) if value is not None else ""
+                cells.append((r, c, text, down + 1, across + 1))
+                covered.update((rr, cc) for rr in range(r, r + down + 1) for cc in range(c, c + across + 1))
+                c += across
+        blocks.extend(_tables(cells, caption=name))
+    return Sheet(blocks=tuple(blocks), reader="xls", notes=tuple(notes))
 
 
 _DELIMITERS = (",", "\t", ";", "|")

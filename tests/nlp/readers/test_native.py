@@ -327,3 +327,29 @@ def test_join_continued_drops_the_repeated_header_and_page_number_only() -> None
         (table(head, ("", "b"), caption="Sheet2"), []),
     ):
         assert len([b for b in join_continued([first, *between, second]) if isinstance(b, Table)]) == 2
+
+
+def test_an_excel_2003_xml_workbook_named_xls(tmp_path: Path) -> None:
+    xml = """<?xml version="1.0" encoding="UTF-8"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <Worksheet ss:Name="绩效目标"><Table>
+  <Row><Cell ss:MergeAcross="2"><Data ss:Type="String">项目名称:乡村道路养护</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="String">一级指标</Data></Cell><Cell><Data ss:Type="String">三级指标</Data></Cell>
+       <Cell><Data ss:Type="String">指标值</Data></Cell></Row>
+  <Row><Cell ss:MergeDown="1"><Data ss:Type="String">产出指标</Data></Cell><Cell><Data ss:Type="String">养护里程</Data></Cell>
+       <Cell><Data ss:Type="Number">120</Data></Cell></Row>
+  <Row><Cell ss:Index="2"><Data ss:Type="String">合格率</Data></Cell><Cell><Data ss:Type="String">95%</Data></Cell></Row>
+ </Table></Worksheet>
+</Workbook>"""
+    path = tmp_path / "export.xls"
+    path.write_text(xml, encoding="utf-8")
+    raw = read_document(path)
+    assert raw.format == "xmlss"
+    from nlp.readers import read_native
+
+    blocks = read_native(raw.data, fmt=raw.format, file="export.xls").blocks
+    assert [b.text if isinstance(b, Paragraph) else grid(b) for b in blocks] == [
+        "项目名称:乡村道路养护",
+        [["一级指标", "三级指标", "指标值"], ["产出指标", "养护里程", "120"], ["~产出指标", "合格率", "95%"]],
+    ]
