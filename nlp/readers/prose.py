@@ -199,9 +199,9 @@ _YEAR_PREFIX = re.compile(r"^.{0,12}?(?:19|20)\d\d\s*年度(?P<rest>.+)$")
 
 def _project_from_title(lines: list[str]) -> tuple[int, str] | None:
     """The project a report or notice names only in its title, e.g. ``X市2023年度Y资金绩效自评报告`` → Y资金."""
-    for n, line in enumerate(lines[:30], start=1):
-        m = _TITLE.search(line)
-        title = m.group("t") if m else line.strip()
+    labelled = [(n, m.group("t")) for n, m in ((n, _TITLE.search(x)) for n, x in enumerate(lines[:30], start=1)) if m]
+    plain = [(n, x.strip()) for n, x in enumerate(lines[:30], start=1) if not re.search(r"[>|》]|首页", x)]
+    for n, title in labelled + plain:
         if not _TITLE_SUFFIX.search(title) or len(title) > 60:
             continue
         name = _TITLE_SUFFIX.sub("", title).strip()
