@@ -275,6 +275,12 @@ class _Interpreter:
                 self.published = int(m.group(1))
 
     def start_header(self, header: Header) -> None:
+        last = self.cur.rows[-1].header if self.cur.rows else None
+        if last is not None and last.roles == header.roles:
+            # the same header again with no metadata or title since: the table goes on after a
+            # page break; merged 一级/二级 cells carry over it
+            self.header = header
+            return
         if self.cur.rows:
             self.flush()
         self.header = header

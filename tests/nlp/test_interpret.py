@@ -343,3 +343,18 @@ def test_an_excerpt_that_starts_inside_a_table_is_read_by_columns_inferred_from_
     ]
     assert doc.projects[0].department is None and doc.projects[0].year is None
     assert any("columns inferred from the rows" in str(i) for i in doc.issues)
+
+
+def test_a_header_repeated_after_a_page_break_continues_the_same_project():
+    text = (
+        "项目名称 | 农村饮水安全维修养护 | ||\n" + HEADER
+        + "产出指标 | 数量指标 | 维修供水工程处数 | 35处 | ||\n"
+        "第1页\n\n共2页\n" + HEADER
+        + "水质检测合格率 | ≥95% | ||\n"
+        "效益指标 | 社会效益指标 | 受益人口 | 2.1万人 | ||\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    assert len(doc.projects) == 1
+    assert [(i.tier, i.sub, i.name) for i in doc.projects[0].indicators] == [
+        ("产出", "数量", "维修供水工程处数"), ("产出", "数量", "水质检测合格率"), ("效益", "社会效益", "受益人口")
+    ]
