@@ -100,9 +100,16 @@ def read(lines: list[str], file: str = "") -> Sheet:
     return build_sheet("colmajor", lines, rows, meta=meta, table_lines=used, notes=notes)
 
 
+_AMOUNT_YEAR = re.compile(r"((?:19|20)\d\d)\s*年\s*(?:金额|预算|资金)")
+
+
 def _meta(head: list[str]) -> list[tuple[int, str, str]]:
+    """Project, department and the year of the annual amounts (``2022年金额``) of the metadata block."""
     out: list[tuple[int, str, str]] = []
     for n, line in enumerate(head, start=1):
+        y = _AMOUNT_YEAR.search(line)
+        if y and not any(label == "年度" for _, label, _ in out):
+            out.append((n, "年度", f"{y.group(1)}年度"))
         text = line.strip()
         if not any(label == "项目名称" for _, label, _ in out) and _PROJECT.match(text):
             out.append((n, "项目名称", text))

@@ -272,6 +272,7 @@ COLUMN_MAJOR = """专项资金绩效目标表
 资金名称 主管部门 实施周期
 职业技能提升补贴资金
 省人力资源和社会保障厅 2023年-2025年
+资金需求(万元) 2024年金额 用途范围
 三级指标 补贴培训人数(人) 取证率(%)
 就业率(%) 学员满意度(%)
 年度目标值
@@ -292,6 +293,7 @@ def test_column_major_names_zip_with_the_years_values_not_the_periods() -> None:
         ("学员满意度(%)", None, None, "90%"),
     ]
     assert doc.projects[0].name == "职业技能提升补贴资金"
+    assert doc.projects[0].year == 2024  # the year of the annual amounts, not the period's start
 
 
 FLATTENED = (
