@@ -29,6 +29,8 @@ from nlp.table import Sheet
 
 __all__ = ["looks_like", "read"]
 
+#: a name run's header in either script (a cheap test before folding every line)
+_QUICK = re.compile(r"^\s*(?:三[级級]指[标標]|指[标標]名[称稱])(?:\([a-zā-ǜ]+\))*\s+\S")
 _NAMES_HEAD = re.compile(r"^\s*(?:三级指标|指标名称)\s+(?P<rest>\S.*)$")
 _VALUE_HEAD = re.compile(r"^\s*(?:年度目标值|年度指标值|年度指标|指标值|目标值)\s*$")
 _OTHER_HEAD = re.compile(r"^\s*(?:实施周期目标值|中期目标值|长期目标值|实施期目标值|中期指标值)\s*$")
@@ -61,6 +63,8 @@ def _layout(lines: list[str]):
 def looks_like(lines: list[str]) -> float:
     """How sure this reader is that the text is column-major (0–1): a name run after 三级指标 and
     a value header followed by a run of values."""
+    if not any(_QUICK.match(line) for line in lines):
+        return 0.0
     found = _layout(lines)
     if found is None:
         return 0.0

@@ -27,6 +27,8 @@ from nlp.table import Sheet
 
 __all__ = ["looks_like", "read"]
 
+#: numbered names in either script (a cheap test before folding the tokens)
+_QUICK = re.compile(r"指[标標]\s*\d{1,2}\s*[:：]")
 _NAME_START = re.compile(r"^指标\s*\d{1,2}\s*[:：]")
 _VALUE_TOKEN = re.compile(rf"^{VALUE}$")
 _HEADER_TOKENS = {
@@ -63,7 +65,7 @@ def looks_like(lines: list[str]) -> float:
     """How sure this reader is that the text is a flattened form (0–1): one long line holding
     the name header, numbered names and scattered values."""
     for line in lines:
-        if len(line) < 200:
+        if len(line) < 200 or len(_QUICK.findall(line)) < 2:
             continue
         toks = _tokens(line)
         region = _region(toks)

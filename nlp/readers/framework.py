@@ -35,6 +35,8 @@ _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _SCORE_HEAD = re.compile(r"^(?:自评分|自评得分|得分|分值|权重|指标权重|权重分值|分数)$")
 _DESC_HEAD = re.compile(r"^(?:指标解释|指标说明|评分标准|评分规则|指标涵义|简要说明|评价要点)$")
 _VALUE_HEAD = re.compile(r"指标值|目标值|年度指标|计划水平|年度数值")
+#: a score column's header alone on its line, in either script (a cheap test before folding)
+_QUICK = re.compile(r"^\s*(?:自[评評]分|自[评評]得分|得分|分值|分值|[权權]重|指[标標][权權]重|[权權]重分值|分[数數])\s*$")
 _NAME_HEAD = re.compile(r"^(?:三级指标|三级|指标名称)$")
 
 
@@ -61,6 +63,8 @@ def _header(paras) -> tuple[int, list[str]] | None:
 def looks_like(lines: list[str]) -> float:
     """How sure this reader is that the text is a scoring framework (0–1): a header with a score
     column and no target column, then weighted names followed by their scores."""
+    if not any(_QUICK.match(line) for line in lines):
+        return 0.0
     paras = _paragraphs(lines)
     h = _header(paras)
     if h is None:
