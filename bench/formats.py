@@ -283,8 +283,13 @@ def write_pdf_libreoffice(doc: Doc, path: Path) -> Path:
     return path
 
 
-def write_pdf_reportlab(doc: Doc, path: Path, *, ruled: bool = True, landscape: bool = False) -> Path:
-    """A PDF drawn by reportlab with the STSong-Light CID font; tables split over pages repeat their header rows."""
+def write_pdf_reportlab(
+    doc: Doc, path: Path, *, ruled: bool = True, landscape: bool = False, running_header: str = ""
+) -> Path:
+    """A PDF drawn by reportlab with the STSong-Light CID font; tables split over pages repeat their header rows.
+
+    ``running_header``: a line printed at the top of every page, with a page number at the bottom.
+    """
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape as turn
     from reportlab.lib.styles import ParagraphStyle
@@ -310,7 +315,15 @@ def write_pdf_reportlab(doc: Doc, path: Path, *, ruled: bool = True, landscape: 
                     style.append(("SPAN", (j, i), (j + c[2] - 1, i + c[1] - 1)))
         story.append(Table(data, repeatRows=block.header_rows, style=TableStyle(style)))
         story.append(Spacer(1, 12))
-    SimpleDocTemplate(str(path), pagesize=turn(A4) if landscape else A4).build(story)
+    size = turn(A4) if landscape else A4
+
+    def furniture(canvas, _doc) -> None:
+        if running_header:
+            canvas.setFont("STSong-Light", 9)
+            canvas.drawString(72, size[1] - 36, running_header)
+            canvas.drawCentredString(size[0] / 2, 24, f"- {canvas.getPageNumber()} -")
+
+    SimpleDocTemplate(str(path), pagesize=size).build(story, onFirstPage=furniture, onLaterPages=furniture)
     return path
 
 

@@ -18,6 +18,11 @@ an empty cell at the top of the new page under a merged cell of the previous
 page (a 一级 or 二级 printed once for rows on both pages) continues that
 merged cell.
 
+A line in the top or bottom 7% of a page (a running header or footer, a
+page number) does not end a table that continues on the next page; it is
+kept after the table. Characters printed twice at the same place (simulated
+bold) are read once.
+
 Text outside ruled tables becomes one :class:`~nlp.table.Paragraph` per
 printed line, in reading order with the tables. Words on a line separated by
 a gap wider than a character are cells: two or more such lines in a row are
@@ -58,6 +63,8 @@ UNMAPPED = (
     "it needs OCR (e.g. ocrmypdf --force-ocr -l chi_sim in.pdf out.pdf), or export the PDF again"
 )
 _TOLERANCE = 2.0  #: points: column boundaries closer than this are the same boundary
+#: share of the page height at its top and bottom where running headers and footers print
+_MARGIN = 0.07
 
 
 def _is_cjk(ch: str) -> bool:
@@ -140,6 +147,7 @@ class _Reading:
         self._rows = 0
         self._first_rows: list[tuple[str, ...]] = []
         self._open_page_top = True  # nothing but page numbers read on this page yet
+        self._furniture: list[Paragraph] = []  # running header/footer lines met while a table is open
 
     # -- tables ---------------------------------------------------------------------------------
     def _close(self) -> None:
@@ -147,7 +155,8 @@ class _Reading:
             table = self._grid.build()
             if table is not None:
                 self.blocks.append(table)
-        self._grid, self._last, self._rows, self._first_rows = None, None, 0, []
+        self.blocks.extend(self._furniture)
+        self._grid, self._last, self._rows, self._first_rows, self._furniture = None, None, 0, [], []
 
     def _continues(self, table: _PageTable) -> bool:
         last = self._last
@@ -197,21 +206,28 @@ class _Reading:
     # -- pages ----------------------------------------------------------------------------------
     def page(self, page) -> None:
         self._open_page_top = True
+        page = page.dedupe_chars()  # characters printed twice (simulated bold) read once
+        top_margin, bottom_margin = page.bbox[1] + _MARGIN * page.height, page.bbox[3] - _MARGIN * page.height
         tables = [_page_table(t) for t in page.find_tables()]
         tables = [t for t in tables if t is not None]
         rest = page
         for t in tables:
             rest = rest.outside_bbox((rest.bbox[0], t.top, rest.bbox[2], t.bottom), strict=False)
         items: list[tuple[float, object]] = [(t.top, t) for t in tables]
-        items += [(line_top, text) for line_top, text in _lines(rest)]
+        items += [(line_top, (text, line_top < top_margin or bottom > bottom_margin))
+                  for line_top, bottom, text in _lines(rest)]
         items.sort(key=lambda item: item[0])
         for _, item in items:
             if isinstance(item, _PageTable):
                 self._add_table(item)
                 self._open_page_top = False
                 continue
-            text = str(item)
+            text, in_margin = item
             if PAGE_NUMBER.match(text):
+                continue
+            if in_margin and self._grid is not None:
+                self.line += 1  # a running header or footer: it does not end the table it interrupts
+                self._furniture.append(Paragraph(text, line=self.line))
                 continue
             self._close()
             self._open_page_top = False
@@ -322,8 +338,8 @@ def _merge_close(xs: list[float]) -> list[float]:
     return out
 
 
-def _lines(page) -> list[tuple[float, str]]:
-    """The page's printed lines as (top, text); words far apart on a line are joined with a tab."""
+def _lines(page) -> list[tuple[float, float, str]]:
+    """The page's printed lines as (top, bottom, text); words far apart on a line are joined with a tab."""
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5, y_tolerance=2.5)
     if not words:
         return []
@@ -334,7 +350,7 @@ def _lines(page) -> list[tuple[float, str]]:
             lines[-1].append(w)
         else:
             lines.append([w])
-    out: list[tuple[float, str]] = []
+    out: list[tuple[float, float, str]] = []
     for line in lines:
         line.sort(key=lambda w: w["x0"])
         text = line[0]["text"]
@@ -344,5 +360,5 @@ def _lines(page) -> list[tuple[float, str]]:
             text += ("\t" if gap > size * 1.2 else ("" if _is_cjk(prev["text"][-1]) or _is_cjk(w["text"][0]) else " ")) + w["text"]
         text = clean_text(text)
         if text:
-            out.append((line[0]["top"], text))
+            out.append((min(w["top"] for w in line), max(w["bottom"] for w in line), text))
     return out

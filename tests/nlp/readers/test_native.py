@@ -262,13 +262,17 @@ def test_rotated_page_reads_upright(tmp_path: Path) -> None:
     ]
 
 
-def test_pdf_table_continued_on_the_next_page_is_one_table(tmp_path: Path) -> None:
+@pytest.mark.parametrize("running_header", ["", "松川市水务局2024年部门预算公开"])
+def test_pdf_table_continued_on_the_next_page_is_one_table(tmp_path: Path, running_header: str) -> None:
     rows = [("一级指标", "二级指标", "三级指标", "指标值")]
     rows += [("产出指标" if k % 25 == 0 else U, "数量指标" if k % 25 == 0 else U, f"指标{k:02d}", f"{k}次") for k in range(70)]
     doc = Doc(blocks=(Para("项目名称:跨页表格"), Grid(rows=tuple(rows), header_rows=1)))
-    pdf = formats.write_pdf_reportlab(doc, tmp_path / "long.pdf")
+    pdf = formats.write_pdf_reportlab(doc, tmp_path / "long.pdf", running_header=running_header)
     sheet = read_pdf(pdf.read_bytes(), file="long.pdf")
     (table,) = sheet.tables
+    if running_header:  # the header of every page is kept, after the table it interrupted
+        texts = [b.text for b in sheet.blocks if isinstance(b, Paragraph)]
+        assert texts == [running_header, "项目名称:跨页表格", running_header, running_header]
     assert [r.cells[2].text for r in table.rows] == ["三级指标"] + [f"指标{k:02d}" for k in range(70)]
     assert all(r.cells[0].text == "产出指标" for r in table.rows[1:])  # the merged 一级 carried over the breaks
 
