@@ -53,6 +53,8 @@ def _clean(text: str) -> str:
 
 
 _NUMBER = re.compile(r"[\d,]+(?:\.\d+)?")
+#: a name cell that is only a number, a percentage or an ellipsis (placeholder rows, shifted cells)
+_NOT_A_NAME = re.compile(r"[\d.,%\s]+|[…\.。]+")
 
 #: a numbered list item: ``1.随机抽取…`` / ``2、…``
 _LIST_ITEM = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*\S")
@@ -403,7 +405,7 @@ class _Interpreter:
         name = rr.cell(name_col) if name_col is not None else ""
         if not name or tier_label(name)[0] and not rr.by_col.get((name_col or 0) + 1):
             return
-        if re.fullmatch(r"[\d.,%\s]+|[…\.。]+", name) or len(key(name)) <= 2 or name.rstrip().endswith((":", "：")):
+        if _NOT_A_NAME.fullmatch(name) or len(key(name)) <= 2 or name.rstrip().endswith((":", "：")):
             return
         if not header.has("value") and not header.has("value_long") and rr.tier is None and rr.sub is None:
             # a checklist without targets: a row that opens no block needs a sentence to explain it
@@ -759,7 +761,8 @@ def interpret(sheet: Sheet, *, file: str) -> Interpretation:
                 k += 1
                 continue
             line, line_end = _span(cells)
-            if is_header_start(cells):
+            lead = next((c.text for c in cells if c.text.strip()), "")
+            if header_role(lead) is not None and is_header_start(cells):  # a header starts with a header word
                 merged, j = list(cells), k + 1
                 while j < len(rows):
                     nxt = _trim(rows[j].cells)
