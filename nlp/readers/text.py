@@ -116,8 +116,29 @@ def _header_cell_run(lines: list[str]) -> bool:
     return False
 
 
+#: other characters used as the cell separator of text tables: full-width ｜ and box-drawing bars
+_BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|", "║": "|"})
+#: a rule line of a text table (markdown ``|---|---|``, ASCII ``+----+``, box drawing ``├──┼──┤``)
+_RULE = re.compile(r"^[\s|:+\-=─━┼├┤┌┐└┘┬┴╋]+$")
+
+
+def _unify_separators(lines: list[str]) -> list[str]:
+    """Bars of other scripts as ``|``; rule lines emptied (line numbers kept)."""
+    if not any(ch in line for line in lines for ch in "｜│┃║─━-+"):
+        return lines
+    out = []
+    for line in lines:
+        line = line.translate(_BARS)
+        if ("-" in line or "─" in line or "━" in line or "=" in line) and _RULE.match(line):
+            line = ""
+        out.append(line)
+    return out
+
+
 def _read(lines: list[str]) -> Sheet | None:
     from nlp.readers.unseparated import best_form, read_form
+
+    lines = _unify_separators(lines)
 
     form = separated_form(lines)
     if form is None:

@@ -358,3 +358,18 @@ def test_a_header_repeated_after_a_page_break_continues_the_same_project():
     assert [(i.tier, i.sub, i.name) for i in doc.projects[0].indicators] == [
         ("产出", "数量", "维修供水工程处数"), ("产出", "数量", "水质检测合格率"), ("效益", "社会效益", "受益人口")
     ]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n|---|---|---|---|\n| 产出指标 | 数量指标 | 培训人次 | 600人次 |\n| | | 结业率 | ≥95% |\n",
+        "+------+------+\n｜一级指标｜二级指标｜三级指标｜指标值｜\n+------+------+\n｜产出指标｜数量指标｜培训人次｜600人次｜\n｜结业率｜≥95%｜\n",
+        "│一级指标│二级指标│三级指标│指标值│\n├──┼──┼──┼──┤\n│产出指标│数量指标│培训人次│600人次│\n│结业率│≥95%│\n",
+    ],
+    ids=["markdown", "full-width bars", "box drawing"],
+)
+def test_text_tables_with_rule_lines_and_other_bars(table):
+    assert [(r[0], r[2], r[3], r[4]) for r in rows(table)] == [
+        ("产出", "数量", "培训人次", "600人次"), ("产出", "数量", "结业率", "≥95%")
+    ]
