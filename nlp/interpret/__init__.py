@@ -622,7 +622,7 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
         text = _clean(cell.text) if cell else ""
         role = col.role
         in_set = col.set == rec.set or role not in ("sub", "name", "value", "value_long", "desc")
-        if role in ("tier", "group") or role in ("project", "unit_name", "budget", "goal", "kind"):
+        if role in ("tier", "group", "index") or role in ("project", "unit_name", "budget", "goal", "kind"):
             continue
         if role == "sub":
             if not in_set and text:

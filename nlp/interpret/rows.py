@@ -131,6 +131,10 @@ def read_row(
             for k, text in pairs:
                 out.project[cols[k].role] = text
             i = lab
+    # a row number column (序号) left of the labels: its cell, when printed, is consumed
+    if i == 0 and header.first_of.get(("index", -1), first_label_col) < first_label_col:
+        if n > 1 and (is_number(cells[0].text) or not cells[0].text.strip()):
+            i = 1
     j = first_label_col
     while j < len(cols) and i < n:
         role = cols[j].role

@@ -373,3 +373,15 @@ def test_text_tables_with_rule_lines_and_other_bars(table):
     assert [(r[0], r[2], r[3], r[4]) for r in rows(table)] == [
         ("产出", "数量", "培训人次", "600人次"), ("产出", "数量", "结业率", "≥95%")
     ]
+
+
+def test_a_row_number_column_left_of_the_labels_is_not_a_name():
+    text = (
+        "序号 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n"
+        "1 | 产出指标 | 数量指标 | 新建候车亭 | 24座 |\n"
+        "2 | 候车亭验收合格率 | 100% |\n"
+        "3 | 效益指标 | 社会效益指标 | 群众候车条件 | 明显改善 |\n"
+    )
+    assert [(r[0], r[2], r[3], r[4]) for r in rows(text)] == [
+        ("产出", "数量", "新建候车亭", "24座"), ("产出", "数量", "候车亭验收合格率", "100%"), ("效益", "社会效益", "群众候车条件", "明显改善")
+    ]
