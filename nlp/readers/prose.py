@@ -106,11 +106,11 @@ _ACTUAL = (
     rf"(?:(?P<actual>{VALUE})|(?P<actual_text>[^\d,，;；。]+)(?=[,，;；。]|$)))?"
 )
 _CONNECTIVE = re.compile(
-    r"(?P<name>.+?)(?:(?:年初|年度|全年)?任务数为?|年初指标值为?|年初目标值为?|年度指标值为|年度目标值为|指标值为|目标值为|"
-    r"指标为|目标为|计划完成|计划数为?|计划为)\s*"
+    r"(?P<name>.+?)(?:(?:年初|年度|全年)?任务数为?|(?:年初|年度|全年)?(?:指标|目标)值为?|"
+    r"指标为|目标为|计划(?:完成|数为?|为)?)\s*"
     rf"(?P<value>{VALUE}){_ACTUAL}"
 )
-_ABOVE_TARGET = re.compile(rf"(?P<name>.+?)(?:高于|大于|低于|小于|不低于|达到)?年度(?:指标|目标)值\s*(?P<value>{VALUE})")
+_ABOVE_TARGET = re.compile(rf"(?P<name>.+?)(?:高于|大于|低于|小于|不低于|达到)年度(?:指标|目标)值\s*(?P<value>{VALUE})")
 _RATE = re.compile(rf"(?P<name>.+?)(?P<actual>{VALUE})[,，]\s*指标完成率\s*{VALUE}")
 _OP_VALUE = re.compile(rf"(?P<name>[^≥≤≧≦<>=]+?)(?P<value>{OP}\s*{VALUE}){_ACTUAL}")
 _QUALITATIVE = re.compile(
@@ -147,7 +147,7 @@ def _sentence_rows(folded: str, printed: str, offsets: list[int], start: int, en
             return _trim(printed[offsets[pos + a]:offsets[pos + b]])
 
         m = None
-        for rx in (_CONNECTIVE, _RATE, _ABOVE_TARGET, _OP_VALUE):
+        for rx in (_ABOVE_TARGET, _CONNECTIVE, _RATE, _OP_VALUE):
             m = rx.match(seg)
             if m:
                 break

@@ -470,3 +470,19 @@ def test_glued_name_holding_a_date_keeps_it() -> None:
     )
     got = [(i.name, i.value, i.actual) for p in parse_text(text, file="fixture.txt").projects for i in p.indicators]
     assert got == [("新建公路里程", "≥12公里", "12.5公里"), ("截至2024年10月底项目完工率", "≥90%", "95%")]
+
+
+def test_prose_target_value_connectives_in_their_common_spellings() -> None:
+    text = """2023年度水土保持补助资金绩效自评报告
+(一)产出指标
+1.数量指标:治理水土流失面积目标值12平方公里,实际值12.4平方公里;栽植水保林计划300亩,实际完成320亩。
+2.质量指标:苗木成活率年度指标值为85%,实际完成值为88%。
+(二)满意度指标
+项目区群众满意度高于年度指标值≥90%。
+"""
+    assert _rows(text) == [
+        ("治理水土流失面积", "产出", "数量", "12平方公里", "12.4平方公里"),
+        ("栽植水保林", "产出", "数量", "300亩", "320亩"),
+        ("苗木成活率", "产出", "质量", "85%", "88%"),
+        ("项目区群众满意度", "满意度", None, "≥90%", ""),
+    ]
