@@ -448,11 +448,11 @@ class _Interpreter:
         departments: Counter[str] = Counter()
         years: Counter[int] = Counter()
         for p in self.projects:
-            dept = p.meta.get("department") or p.meta.get("unit")
+            if not p.rows:
+                continue
+            dept = _own_department(p)
             if dept:
-                dept = clean_department(dept)
-                if dept:
-                    departments[dept] += 1
+                departments[dept] += 1
             if p.year:
                 years[p.year] += 1
         doc_dept = departments.most_common(1)[0][0] if departments else (
@@ -467,11 +467,7 @@ class _Interpreter:
         for ordinal, p in enumerate(self.projects, start=1):
             indicators = _indicators(p.rows, self.file, self.issues)
             _backfill_tiers(indicators)
-            if not p.meta.get("name") and p.meta.get("unit"):
-                dept = p.meta["unit"]  # a 部门整体 table: the unit filling it in is the department
-            else:
-                dept = p.meta.get("department") or p.meta.get("unit") or p.meta.get("owner")
-            dept = clean_department(dept) if dept else None
+            dept = _own_department(p)
             if dept is None and not p.headless:
                 dept = self.dept_hint or doc_dept
             year = p.year if p.year else (None if p.headless else doc_year)
@@ -503,6 +499,15 @@ class _Interpreter:
             department=doc_dept,
             year=doc_year,
         )
+
+
+def _own_department(p: _Proj) -> str | None:
+    """The department a project's own metadata names (code prefix removed), or None."""
+    if not p.meta.get("name") and p.meta.get("unit"):
+        dept = p.meta["unit"]  # a 部门整体 table: the unit filling it in is the department
+    else:
+        dept = p.meta.get("department") or p.meta.get("unit") or p.meta.get("owner")
+    return clean_department(dept) if dept else None
 
 
 def _leaves_block(tier_raw: str, sub_text: str) -> bool:
