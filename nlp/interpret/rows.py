@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from nlp.interpret.header import PROJECT_ROLES, Header
 from nlp.interpret.vocab import (
+    header_role,
     ambiguous_cost,
     is_number,
     is_value_like,
@@ -131,6 +132,9 @@ def read_row(
             for k, text in pairs:
                 out.project[cols[k].role] = text
             i = lab
+    # a side label (绩效指标, 年度绩效目标) printed on the first row of the block it spans
+    while i < n - 1 and header_role(cells[i].text) == "group":
+        i += 1
     # a row number column (序号) left of the labels: its cell, when printed, is consumed
     if i == 0 and header.first_of.get(("index", -1), first_label_col) < first_label_col:
         if n > 1 and (is_number(cells[0].text) or not cells[0].text.strip()):

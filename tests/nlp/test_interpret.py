@@ -385,3 +385,12 @@ def test_a_row_number_column_left_of_the_labels_is_not_a_name():
     assert [(r[0], r[2], r[3], r[4]) for r in rows(text)] == [
         ("产出", "数量", "新建候车亭", "24座"), ("产出", "数量", "候车亭验收合格率", "100%"), ("效益", "社会效益", "群众候车条件", "明显改善")
     ]
+
+
+def test_a_side_label_printed_on_the_first_row_of_its_block_is_not_a_name():
+    text = (
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n"
+        "绩效指标 | 产出指标 | 数量指标 | 发放救助金户数 | 860户 |\n"
+        "救助金发放准确率 | 100% |\n"
+    )
+    assert [(r[0], r[2], r[3]) for r in rows(text)] == [("产出", "数量", "发放救助金户数"), ("产出", "数量", "救助金发放准确率")]
