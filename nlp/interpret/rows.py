@@ -193,6 +193,19 @@ def read_row(
         if role == "unit" and is_number(text) and n - i < _width_from(header, j):
             j += 1  # a number where the unit belongs, in a row short of cells: the unit cell is empty
             continue
+        if role == "name" and n - i - 1 > _width_from(header, j + 1) and text.strip():
+            # more cells than columns: the name held a separator (a space in a space-separated row);
+            # the surplus cells right after it are its pieces when they are short words
+            k = i + 1 + (n - i - 1 - _width_from(header, j + 1))
+            pieces = cells[i + 1 : k]
+            if pieces and all(
+                len(c.text.strip()) <= 10 and not op_cell(c.text) and not tier_label(c.text)[0] and not sub_label(c.text)[0]
+                for c in pieces
+            ):
+                joined = " ".join(c.text.strip() for c in cells[i:k])
+                out.by_col[j] = Cell(joined, cells[i].line, cells[k - 1].last_line if cells[k - 1].last_line != cells[i].line else None)
+                i, j = k, j + 1
+                continue
         out.by_col[j] = cells[i]
         i += 1
         j += 1

@@ -394,3 +394,14 @@ def test_a_side_label_printed_on_the_first_row_of_its_block_is_not_a_name():
         "救助金发放准确率 | 100% |\n"
     )
     assert [(r[0], r[2], r[3]) for r in rows(text)] == [("产出", "数量", "发放救助金户数"), ("产出", "数量", "救助金发放准确率")]
+
+
+def test_a_name_holding_spaces_in_a_space_separated_row_is_kept_whole():
+    text = (
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n"
+        "产出指标 数量指标 资助 3-6 岁 困难幼儿人数 ≥1450人 1462人 10 10\n"
+        "质量指标 资助对象认定准确率 ≥98% 99% 10 10\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    got = [(i.sub, i.name, i.value, i.actual) for i in doc.projects[0].indicators]
+    assert got == [("数量", "资助 3-6 岁 困难幼儿人数", "≥1450人", "1462人"), ("质量", "资助对象认定准确率", "≥98%", "99%")]
