@@ -120,6 +120,7 @@ def _header_cell_run(lines: list[str]) -> bool:
 _BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|", "║": "|"})
 #: a rule line of a text table (markdown ``|---|---|``, ASCII ``+----+``, box drawing ``├──┼──┤``)
 _RULE = re.compile(r"^[\s|:+\-=─━┼├┤┌┐└┘┬┴╋]+$")
+_RULE_RUN = re.compile(r"[-=]{3,}|[─━]{2,}")
 
 
 def _unify_separators(lines: list[str]) -> list[str]:
@@ -129,7 +130,7 @@ def _unify_separators(lines: list[str]) -> list[str]:
     out = []
     for line in lines:
         line = line.translate(_BARS)
-        if ("-" in line or "─" in line or "━" in line or "=" in line) and _RULE.match(line):
+        if _RULE_RUN.search(line) and _RULE.match(line):
             line = ""
         out.append(line)
     return out
