@@ -18,7 +18,6 @@ from nlp.table import Block, Cell, Paragraph, Row, Sheet, Table
 
 __all__ = ["read_pipe", "read_tabs", "is_pipe_line"]
 
-_TRAILING = re.compile(r"(?:\s*\|)+\s*$")
 #: a page marker or page header line that can fall inside a table: ``第2页``, ``- 3 -``, ``2/5``, ``…_第1页``
 PAGE_MARKER = re.compile(r"^\s*(?:.{0,40}_)?(?:第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|-\s*\d+\s*-|\d+\s*/\s*\d+|\d+、?)\s*$")
 
@@ -28,13 +27,18 @@ def is_pipe_line(line: str) -> bool:
 
 
 def _cells(line: str, lineno: int, strip_lead: bool) -> tuple[Cell, ...]:
-    text = line.rstrip()
-    if strip_lead and text.lstrip().startswith("|"):
-        text = text.lstrip()[1:]
-    text = _TRAILING.sub("", text)
+    text = line.strip()
+    if strip_lead and text.startswith("|"):
+        text = text[1:]
+    text = text.rstrip("| \t")  # the trailing run of pipes is padding
     if not text.strip():
         return ()
     return tuple(Cell(part.strip(), lineno) for part in text.split("|"))
+
+
+def _page_marker(line: str) -> bool:
+    s = line.strip()
+    return len(s) <= 60 and ("页" in s or s[:1] in "-0123456789") and bool(PAGE_MARKER.match(line))
 
 
 def _leading_pipes(lines: list[str]) -> bool:
@@ -48,7 +52,7 @@ def _table(lines: list[str], start: int, end: int, strip_lead: bool) -> Table:
     out: list[Row] = []
     prev_open = False  # the previous table line ended without a pipe: its row continues
     for i in range(start, end):
-        if not lines[i].strip() or PAGE_MARKER.match(lines[i]):
+        if not lines[i].strip() or _page_marker(lines[i]):
             continue
         cells = _cells(lines[i], i + 1, strip_lead)
         if prev_open and cells and not cells[0].text and lines[i].lstrip().startswith("|"):
@@ -69,10 +73,10 @@ def read_pipe(lines: list[str]) -> Sheet:
         # blank lines and page markers between two pipe lines stay inside the table
         if is_pipe_line(lines[j]):
             return True
-        if lines[j].strip() and not PAGE_MARKER.match(lines[j]):
+        if lines[j].strip() and not _page_marker(lines[j]):
             return False
         k = j + 1
-        while k < n and (not lines[k].strip() or PAGE_MARKER.match(lines[k])):
+        while k < n and (not lines[k].strip() or _page_marker(lines[k])):
             k += 1
         return k < n and is_pipe_line(lines[k])
 
