@@ -622,9 +622,10 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
     op = unit = None
     value_cell_seen = False
     extra: list[tuple[str, str]] = []
-    for i, col in enumerate(h.columns):
-        cell = rr.by_col.get(i)
-        text = _clean(cell.text) if cell else ""
+    columns = h.columns
+    for i in sorted(rr.by_col):  # the columns this row printed, left to right
+        col = columns[i]
+        text = _clean(rr.by_col[i].text)
         role = col.role
         in_set = col.set == rec.set or role not in ("sub", "name", "value", "value_long", "desc")
         if role in ("tier", "group", "index") or role in ("project", "unit_name", "budget", "goal", "kind"):
