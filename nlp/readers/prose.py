@@ -104,6 +104,7 @@ def _heading(folded: str, printed: str, offsets: list[int]) -> _Heading | None:
 _ACTUAL = (
     r"(?:[,，]?\s*(?:全年)?(?:实际完成值|实际完成|完成值|实际[^\d,，;；。]{0,12}?)(?:为|是|达到)?\s*"
     rf"(?:(?P<actual>{VALUE})|(?P<actual_text>[^\d,，;；。]+)(?=[,，;；。]|$)))?"
+    rf"(?:[,，]?\s*(?:指标)?完成(?:率|比例)(?:为|达)?\s*{VALUE})?"  # a completion rate after the actual
 )
 _CONNECTIVE = re.compile(
     r"(?P<name>.+?)(?:(?:年初|年度|全年)?任务数为?|(?:年初|年度|全年)?(?:指标|目标)值为?|"
