@@ -38,11 +38,7 @@ def best_form(lines: list[str]) -> tuple[str, float] | None:
     """The form whose reader is surest the text is its own, with its score (None below the threshold)."""
     best: tuple[str, float] | None = None
     for name in FORMS:
-        try:
-            mod = _module(name)
-        except ModuleNotFoundError:
-            continue
-        score = mod.looks_like(lines)
+        score = _module(name).looks_like(lines)
         if score >= THRESHOLD and (best is None or score > best[1]):
             best = (name, score)
     return best
