@@ -238,7 +238,8 @@ def write_xls(doc: Doc, path: Path) -> Path:
                     continue
                 text, rs, cs = cell
                 value = _typed(text)
-                style = percent[min(len(text.split(".")[1]) - 1, 3) if "." in text else 0] if isinstance(value, float) else None
+                decimals = min(len(text.split(".")[1]) - 1, 3) if "." in text else 0
+                style = percent[decimals] if isinstance(value, float) else None
                 args = (value, style) if style is not None else (value,)
                 if rs > 1 or cs > 1:
                     ws.write_merge(r + i, r + i + rs - 1, j, j + cs - 1, *args)

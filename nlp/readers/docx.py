@@ -38,6 +38,7 @@ _TR, _TC, _TC_PR, _TR_PR = qn("w:tr"), qn("w:tc"), qn("w:tcPr"), qn("w:trPr")
 _GRID_SPAN, _V_MERGE, _GRID_BEFORE, _VAL = qn("w:gridSpan"), qn("w:vMerge"), qn("w:gridBefore"), qn("w:val")
 _T, _BR, _CR, _TAB, _DEL = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab"), qn("w:del")
 _CUSTOM_XML = qn("w:customXml")
+_DAMAGED_ZIP = "damaged or truncated DOCX (not a readable zip package); save the document again as .docx"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
@@ -56,7 +57,7 @@ def _open_body(data: bytes, *, file: str):
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, EOFError):
-        raise InputError(file, "damaged or truncated DOCX (not a readable zip package); save the document again as .docx") from None
+        raise InputError(file, _DAMAGED_ZIP) from None
     except KeyError as exc:
         raise InputError(file, f"damaged DOCX (part {exc} missing); save the document again as .docx") from None
     except Exception:  # the XML or zip layers' own errors (lxml, zlib): a damaged file, not a bug here

@@ -158,7 +158,9 @@ class GridBuilder:
 
 
 #: a paragraph that is only a page number: ``3``, ``- 3 -``, ``第3页``, ``第 3 页 共 9 页``, ``3/9``
-PAGE_NUMBER = re.compile(r"^[\s\-—–·]*(?:第?\s*\d+\s*页?(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)[\s\-—–·]*$")
+PAGE_NUMBER = re.compile(
+    r"^[\s\-—–·]*(?:第?\s*\d+\s*页?(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)[\s\-—–·]*$"
+)
 #: how far into a table its header may sit (title and metadata rows above it)
 _HEADER_DEPTH = 6
 

@@ -230,9 +230,8 @@ def _read_table(table: lxml.html.HtmlElement, flow: _Flow) -> None:
         col = 0
         for c in cells:
             line = c.sourceline or tr.sourceline or 0
-            col = grid.place(
-                r, col, clean_text(_cell_text(c)), line=line, rowspan=_span(c.get("rowspan")), colspan=_span(c.get("colspan"))
-            )
+            text = clean_text(_cell_text(c))
+            col = grid.place(r, col, text, line=line, rowspan=_span(c.get("rowspan")), colspan=_span(c.get("colspan")))
         if not cells:
             continue
         grid.set_row_line(r, tr.sourceline or 0)

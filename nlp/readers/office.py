@@ -54,11 +54,13 @@ def convert_to_docx(data: bytes, *, file: str, suffix: str = ".doc") -> bytes:
         try:
             subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
         except subprocess.TimeoutExpired:
-            raise InputError(file, f"LibreOffice did not finish converting it in {TIMEOUT} s; save it as .docx") from None
+            reason = f"LibreOffice did not finish converting it in {TIMEOUT} s; save it as .docx"
+            raise InputError(file, reason) from None
         out = folder / "out" / "in.docx"
         if not out.exists() or out.stat().st_size == 0:
             raise InputError(
                 file,
-                "LibreOffice could not convert it (damaged or password-protected?); open it in Word/WPS and save it as .docx",
+                "LibreOffice could not convert it (damaged or password-protected?); "
+                "open it in Word/WPS and save it as .docx",
             )
         return out.read_bytes()

@@ -58,6 +58,7 @@ NEEDS_OCR = (
     "PDF has no text layer (a scanned image); it needs OCR first "
     "(e.g. ocrmypdf -l chi_sim in.pdf out.pdf), then ingest the OCR output"
 )
+_LOCKED = "password-protected PDF; open it with the password and save an unprotected copy"
 UNMAPPED = (
     "PDF text layer cannot be read (its fonts map no characters to Unicode); "
     "it needs OCR (e.g. ocrmypdf --force-ocr -l chi_sim in.pdf out.pdf), or export the PDF again"
@@ -104,10 +105,10 @@ def _open(data: bytes, *, file: str):
         pdf = pdfplumber.open(io.BytesIO(data))
         pages = pdf.pages  # parses the page tree: damage shows here
     except PDFPasswordIncorrect:
-        raise InputError(file, "password-protected PDF; open it with the password and save an unprotected copy") from None
+        raise InputError(file, _LOCKED) from None
     except Exception as exc:  # pdfminer's parse errors (PSEOF, PDFSyntaxError …) wrapped by pdfplumber
         if "password" in repr(exc).lower() or "PDFPasswordIncorrect" in repr(exc):
-            raise InputError(file, "password-protected PDF; open it with the password and save an unprotected copy") from None
+            raise InputError(file, _LOCKED) from None
         raise InputError(file, "damaged or truncated PDF; download or export the PDF again") from None
     return pdf, pages
 
@@ -163,7 +164,7 @@ class _Reading:
         if last is None or not self._open_page_top or len(last.columns) != len(table.columns):
             return False
         width = last.columns[-1] - last.columns[0]
-        outer = abs(last.columns[0] - table.columns[0]) <= _TOLERANCE and abs(last.columns[-1] - table.columns[-1]) <= _TOLERANCE
+        outer = all(abs(last.columns[i] - table.columns[i]) <= _TOLERANCE for i in (0, -1))
         # some producers size the columns of each page's part of a table anew: inner rules may move a little
         return outer and all(abs(a - b) <= 0.03 * width for a, b in zip(last.columns, table.columns))
 
@@ -196,7 +197,7 @@ class _Reading:
                     continue
                 text, rowspan, colspan = cell
                 above = grid.origin(r - 1, c) if (continuing and k == 0 and r > 0) else None
-                if not text and above is not None and _merged_down(grid, above):
+                if not text and above is not None and grid.spans_past(*above):  # a merged cell cut by the page
                     grid.extend(*above, rows=rowspan)
                     continue
                 grid.place(r, c, text, line=self.line, rowspan=rowspan, colspan=colspan)
@@ -294,14 +295,6 @@ def _texts(row: list[tuple[str, int, int] | None]) -> tuple[str, ...]:
     return tuple(c[0] if c else "" for c in row)
 
 
-def _merged_down(grid: GridBuilder, origin: tuple[int, int]) -> bool:
-    """The printed cell at ``origin`` already spans rows (a merged cell the page break cut)."""
-    for r in range(origin[0] + 1, origin[0] + 2):
-        if grid.origin(r, origin[1]) == origin:
-            return True
-    return False
-
-
 def _page_table(table) -> _PageTable | None:
     """The table's cells placed on the bands between its distinct horizontal and vertical rules."""
     texts = table.extract()
@@ -357,7 +350,11 @@ def _lines(page) -> list[tuple[float, float, str]]:
         for prev, w in zip(line, line[1:]):
             size = max(prev["bottom"] - prev["top"], 1.0)
             gap = w["x0"] - prev["x1"]
-            text += ("\t" if gap > size * 1.2 else ("" if _is_cjk(prev["text"][-1]) or _is_cjk(w["text"][0]) else " ")) + w["text"]
+            if gap > size * 1.2:
+                sep = "\t"  # a gap wider than a character: another cell
+            else:
+                sep = "" if _is_cjk(prev["text"][-1]) or _is_cjk(w["text"][0]) else " "
+            text += sep + w["text"]
         text = clean_text(text)
         if text:
             out.append((min(w["top"] for w in line), max(w["bottom"] for w in line), text))

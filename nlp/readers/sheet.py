@@ -39,6 +39,7 @@ from nlp.table import Block, Paragraph, Row, Sheet, Table
 
 __all__ = ["read_csv", "read_spreadsheetml", "read_xls", "read_xlsx"]
 
+_DAMAGED_XLSX = "damaged or truncated XLSX (not a readable zip package); save the workbook again as .xlsx"
 #: (row, col, text, rowspan, colspan) with 0-based row/col, as a worksheet yields them
 _Placed = tuple[int, int, str, int, int]
 
@@ -96,7 +97,7 @@ def read_xlsx(data: bytes, *, file: str) -> Sheet:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
     except (zipfile.BadZipFile, EOFError):
-        raise InputError(file, "damaged or truncated XLSX (not a readable zip package); save the workbook again as .xlsx") from None
+        raise InputError(file, _DAMAGED_XLSX) from None
     except KeyError as exc:
         raise InputError(file, f"damaged XLSX (part {exc} missing); save the workbook again as .xlsx") from None
     except Exception:  # the XML or zip layers' own errors (lxml, zlib): a damaged file, not a bug here
@@ -107,7 +108,10 @@ def read_xlsx(data: bytes, *, file: str) -> Sheet:
         if ws.sheet_state != "visible":
             notes.append((1, f"hidden sheet {ws.title!r} not read"))
             continue
-        spans = {(r.min_row, r.min_col): (r.max_row - r.min_row + 1, r.max_col - r.min_col + 1) for r in ws.merged_cells.ranges}
+        spans = {
+            (m.min_row, m.min_col): (m.max_row - m.min_row + 1, m.max_col - m.min_col + 1)
+            for m in ws.merged_cells.ranges
+        }
         cells: list[_Placed] = []
         # the cells the file stores, not the whole used range: a sheet formatted far beyond its data stays fast
         for cell in list(ws._cells.values()):
@@ -130,7 +134,8 @@ def read_xls(data: bytes, *, file: str) -> Sheet:
     except xlrd.XLRDError as exc:
         reason = str(exc)
         if "encrypt" in reason.lower():
-            raise InputError(file, "password-protected XLS; remove the password (open it in Excel/WPS and save without one)") from None
+            reason = "password-protected XLS; remove the password (open it in Excel/WPS and save without one)"
+            raise InputError(file, reason) from None
         raise InputError(file, f"damaged XLS ({reason}); save the workbook again as .xlsx") from None
     except Exception:  # xlrd's own reading errors on a truncated file (struct, index, assertion)
         raise InputError(file, "damaged or truncated XLS; save the workbook again as .xlsx") from None
