@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from nlp.interpret.header import Header, is_complete, is_header_start, make_header
 from nlp.interpret.meta import budget_wan, clean_department, inline_meta, pairs_from_cells, title_project, year_in
@@ -49,6 +50,8 @@ _FOLD = re.compile(r"\s\s|[\t\n\r\u00a0\u3000]")
 
 
 def _clean(text: str) -> str:
+    if " " not in text and "\n" not in text and "\t" not in text and "\u00a0" not in text and "\u3000" not in text:
+        return text
     return clean_cell(text) if _FOLD.search(text) else text.strip()
 
 
@@ -526,7 +529,7 @@ def _span(cells: list[Cell]) -> tuple[int, int]:
     first, last = cells[0], cells[-1]
     if len(cells) == 1 or (first.line == last.line and last.line_end is None):
         return first.line, last.last_line
-    return min(c.line for c in cells), max(c.last_line for c in cells)
+    return first.line, max(c.last_line for c in cells)  # cells come in reading order
 
 
 def _roles(cells: list[Cell]) -> list[str]:
@@ -663,9 +666,7 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
     for c in rr.surplus:
         if c.text.strip():
             extra.append(("", _clean(c.text)))
-    separate = h.has("unit") or any(
-        col.role == "opdir" and rr.by_col.get(i) is not None and op_cell(rr.by_col[i].text) for i, col in enumerate(h.columns)
-    )
+    separate = h.has("unit") or any(i in rr.by_col and op_cell(rr.by_col[i].text) for i in h.cols_of("opdir"))
     op_raw = num_raw = unit_raw = None
     if separate:
         op_raw, unit_raw = op, unit
@@ -697,20 +698,7 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
             parsed = parse_value(f"{op_raw}{num_raw or ''}{unit_raw or ''}")
     sub_raw = _as_printed(rec.sub_raw)
     tier_raw = _as_printed(rec.tier_raw)
-    is_sub, sub = sub_label(sub_raw) if sub_raw else (False, None)
-    tier = tier_label(tier_raw)[1] if tier_raw else None
-    if tier is None:
-        tier = canonical_tier(sub_raw) if sub_raw and not sub else None
-        if tier is None and sub_raw:
-            t2 = tier_label(sub_raw)
-            tier = t2[1] if t2[0] and not sub else tier
-        if tier is None and sub is not None and (not tier_raw or is_score_only(tier_raw)):
-            # no 一级 printed, or only its weight (the label text was lost): the 二级 implies it
-            tier = SUB_PARENT.get(sub)
-    if tier_raw and is_wrapper(tier_raw) and sub_raw and tier_label(sub_raw)[1]:
-        tier, sub = tier_label(sub_raw)[1], None
-    if tier == "满意度" and sub is None and sub_raw and not is_sub:
-        sub = "服务对象满意度"  # a recipient group printed as the 二级 of a satisfaction row
+    tier, sub = _tier_sub(tier_raw, sub_raw)
     if rr.surplus and any(c.text.strip() for c in rr.surplus):
         uncertain.append("value")
         issues.append(
@@ -735,6 +723,26 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
         value_num_raw=num_raw,
         value_unit_raw=unit_raw,
     )
+
+
+@lru_cache(maxsize=1 << 14)
+def _tier_sub(tier_raw: str, sub_raw: str) -> tuple[str | None, str | None]:
+    """Canonical 一级 and 二级 of a row from the labels printed (or carried) for it."""
+    is_sub, sub = sub_label(sub_raw) if sub_raw else (False, None)
+    tier = tier_label(tier_raw)[1] if tier_raw else None
+    if tier is None:
+        tier = canonical_tier(sub_raw) if sub_raw and not sub else None
+        if tier is None and sub_raw:
+            t2 = tier_label(sub_raw)
+            tier = t2[1] if t2[0] and not sub else tier
+        if tier is None and sub is not None and (not tier_raw or is_score_only(tier_raw)):
+            # no 一级 printed, or only its weight (the label text was lost): the 二级 implies it
+            tier = SUB_PARENT.get(sub)
+    if tier_raw and is_wrapper(tier_raw) and sub_raw and tier_label(sub_raw)[1]:
+        tier, sub = tier_label(sub_raw)[1], None
+    if tier == "满意度" and sub is None and sub_raw and not is_sub:
+        sub = "服务对象满意度"  # a recipient group printed as the 二级 of a satisfaction row
+    return tier, sub
 
 
 def _backfill_tiers(indicators: list[Indicator]) -> None:

@@ -63,6 +63,17 @@ class Header:
         """Columns of project fields left of the first label column (one-row-per-indicator exports)."""
         return [k for k in range(self.first_label_col) if self.columns[k].role in PROJECT_ROLES | {"other"}]
 
+    def cols_of(self, role: str) -> tuple[int, ...]:
+        """The columns of one role."""
+        return self._cols_by_role.get(role, ())
+
+    @cached_property
+    def _cols_by_role(self) -> dict[str, tuple[int, ...]]:
+        out: dict[str, list[int]] = {}
+        for i, c in enumerate(self.columns):
+            out.setdefault(c.role, []).append(i)
+        return {r: tuple(v) for r, v in out.items()}
+
     @cached_property
     def first_of(self) -> dict[tuple[str, int], int]:
         """(role, set) → the first column of that role in that set; (role, -1) → the first in any set."""

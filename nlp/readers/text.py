@@ -120,19 +120,21 @@ def _header_cell_run(lines: list[str]) -> bool:
 _BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|", "║": "|"})
 #: a rule line of a text table (markdown ``|---|---|``, ASCII ``+----+``, box drawing ``├──┼──┤``)
 _RULE = re.compile(r"^[\s|:+\-=─━┼├┤┌┐└┘┬┴╋]+$")
-_RULE_RUN = re.compile(r"[-=]{3,}|[─━]{2,}")
 
 
 def _unify_separators(lines: list[str]) -> list[str]:
     """Bars of other scripts as ``|``; rule lines emptied (line numbers kept)."""
-    if not any(ch in line for line in lines for ch in "｜│┃║─━-+"):
-        return lines
-    out = []
-    for line in lines:
-        line = line.translate(_BARS)
-        if _RULE_RUN.search(line) and _RULE.match(line):
-            line = ""
-        out.append(line)
+    out = lines
+    for i, line in enumerate(lines):
+        fixed = line
+        if "｜" in line or "│" in line or "┃" in line or "║" in line:
+            fixed = line.translate(_BARS)
+        if ("---" in fixed or "===" in fixed or "──" in fixed or "━━" in fixed) and _RULE.match(fixed):
+            fixed = ""
+        if fixed is not line:
+            if out is lines:
+                out = list(lines)
+            out[i] = fixed
     return out
 
 
