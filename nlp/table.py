@@ -84,8 +84,8 @@ class Table:
     grid: bool = False
     caption: str = ""  #: a title the input attaches to the table (HTML <caption>, sheet name)
     #: the input does not mark where rows end (one cell per line or paragraph with no row
-    #: delimiter): each row holds one cell, in reading order, and the interpreter groups them
-    #: into rows against the header
+    #: delimiter): the cells of all rows, taken in reading order, are one stream (how the reader
+    #: split them into rows means nothing) and the interpreter groups them against the header
     stream: bool = False
 
     @property

@@ -45,13 +45,19 @@ def _terminated(lines: list[str]) -> bool:
 def _terminated_form(lines: list[str]) -> Sheet:
     # the closing runs are not reliable row ends (a lone ``|`` both opens rows and stands for an
     # empty cell), so the cells go to the interpreter as a stream, empty cells kept
-    rows: list[Row] = []
+    cells: list[Cell] = []
     for i, line in enumerate(lines, start=1):
         s = line.strip()
-        if not s or (s[0] == "|" and _is_close(s)):
+        if not s:
             continue
-        rows.append(Row((Cell("" if s == "|" else _cell_of(s), i),)))
-    return Sheet(blocks=(Table(rows=tuple(rows), stream=True),), reader="celllines")
+        if s[0] == "|":
+            if s == "|":
+                cells.append(Cell("", i))
+                continue
+            if _is_close(s):
+                continue
+        cells.append(Cell(s[:-1].rstrip() if s[-1] == "|" else s, i))
+    return Sheet(blocks=(Table(rows=(Row(tuple(cells)),), stream=True),), reader="celllines")
 
 
 def _stream_form(lines: list[str]) -> Sheet:
@@ -88,7 +94,7 @@ def _stream_form(lines: list[str]) -> Sheet:
             cells.append(Cell(line.strip(), i))
             joined = True
         reader = "paragraphs"
-    return Sheet(blocks=(Table(rows=tuple(Row((c,)) for c in cells), stream=True),), reader=reader)
+    return Sheet(blocks=(Table(rows=(Row(tuple(cells)),), stream=True),), reader=reader)
 
 
 def read_celllines(lines: list[str]) -> Sheet:
