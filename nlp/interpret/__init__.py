@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from nlp.interpret.header import Header, is_complete, is_header_start, make_header
+from nlp.interpret.header import PROJECT_ROLES, Header, is_complete, is_header_start, make_header
 from nlp.interpret.meta import budget_wan, clean_department, inline_meta, pairs_from_cells, title_project, year_in
 from nlp.interpret.rows import RowRead, read_row
 from nlp.interpret.stream import stream_rows
@@ -236,6 +236,9 @@ class _Interpreter:
             for f, v in pairs:
                 self.set_meta(f, v, line)
             return
+        if self.header is not None and len(nonempty) >= 3 and header_role(nonempty[0]) in PROJECT_ROLES:
+            self.header = None  # the header of another kind of table (项目名称 | 预算资金 | 合计 …)
+            return
         if _CODED_UNIT.match(first) and len([t for t in texts if t.strip()]) <= 3:
             self.set_meta("department", texts[0].strip(), line)
             return
@@ -416,6 +419,8 @@ class _Interpreter:
             desc = rr.cell(desc_col) if desc_col is not None else ""
             if len(re.findall(r"[\u4e00-\u9fff]", desc)) < 8 or re.search(r"[::]\W*$", desc):
                 return  # no explanation, or a record label (年度预算资金总额:) of a fund breakdown
+        if len(nonempty) == 1 and (name.endswith(("。", "；", ";")) or len(name) > 40):
+            return  # a sentence on a line of its own (notes, prose between tables), not a name-only row
         if key(name).startswith("其中") or (_LIST_ITEM.match(name) and len(nonempty) == 1 and len(name) > 20):
             return  # a breakdown line (其中:…) or a numbered list item of a record block
         self.cur.rows.append(
@@ -631,7 +636,7 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
         text = _clean(rr.by_col[i].text)
         role = col.role
         in_set = col.set == rec.set or role not in ("sub", "name", "value", "value_long", "desc")
-        if role in ("tier", "group", "index") or role in ("project", "unit_name", "budget", "goal", "kind"):
+        if role in ("tier", "group", "index", "blank") or role in ("project", "unit_name", "budget", "goal", "kind"):
             continue
         if role == "sub":
             if not in_set and text:

@@ -121,13 +121,19 @@ def make_header(cells: list[Cell], line: int, line_end: int) -> Header:
     """Column roles of a header row (cells already merged across broken lines).
 
     A second occurrence of the 二级 / 三级 / 指标值 columns starts a second column set
-    (中期 and 年度 targets side by side, 长期 and 年度).
+    (中期 and 年度 targets side by side, 长期 and 年度). An empty header cell between named
+    ones is a ``blank`` column: it takes an empty cell of a row and is skipped otherwise.
     """
     cols: list[Column] = []
     seen: set[str] = set()
     cur_set = 0
-    for c in cells:
+    printed = [k for k, c in enumerate(cells) if c.text.strip()]
+    first, last = (printed[0], printed[-1]) if printed else (0, -1)
+    for k, c in enumerate(cells):
         if not c.text.strip():
+            if first < k < last:
+                # an empty header cell between named ones keeps its column (tab rows print its cells)
+                cols.append(Column(role="blank", text="", set=cur_set))
             continue
         role = header_role(c.text) or "other"
         if role in ("sub", "name") and role in seen and cur_set == 0:

@@ -146,6 +146,11 @@ def read_row(
         if role == "group" or role in PROJECT_ROLES:
             j += 1
             continue
+        if role == "blank":
+            if not text.strip():
+                i += 1  # its empty cell
+            j += 1
+            continue
         if role == "tier":
             is_tier = tier_label(text)[0]
             if (

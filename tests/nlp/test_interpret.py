@@ -405,3 +405,27 @@ def test_a_name_holding_spaces_in_a_space_separated_row_is_kept_whole():
     doc = parse_text(text, file="t.txt")
     got = [(i.sub, i.name, i.value, i.actual) for i in doc.projects[0].indicators]
     assert got == [("数量", "资助 3-6 岁 困难幼儿人数", "≥1450人", "1462人"), ("质量", "资助对象认定准确率", "≥98%", "99%")]
+
+
+def test_an_empty_header_cell_between_named_ones_keeps_its_column():
+    text = (
+        "项目名称\t社区矫正经费\n"
+        "一级指标\t二级指标\t三级指标\t绩效指标描述\t\t指标值\t指标值确定依据\n"
+        "产出指标\t数量指标\t矫正对象走访次数\t每月走访\t\t≥12次\t工作方案\n"
+        "\t\t教育帮扶人次\t集中教育\t\t≥240人次\t年度计划\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    got = [(i.name, i.desc, i.value, i.basis, i.extra) for i in doc.projects[0].indicators]
+    assert got == [
+        ("矫正对象走访次数", "每月走访", "≥12次", "工作方案", ()),
+        ("教育帮扶人次", "集中教育", "≥240人次", "年度计划", ()),
+    ]
+
+
+def test_the_header_of_another_kind_of_table_ends_the_indicator_table():
+    text = (
+        HEADER + "产出指标 | 数量指标 | 发放补贴人数 | 1200人 | ||\n"
+        "项目名称 | 预算资金 | 合计 | 一般公共预算拨款 |\n"
+        "政府采购项目 | 20.5 | 20.5 | 20.5 |\n"
+    )
+    assert [r[3] for r in rows(text)] == ["发放补贴人数"]
