@@ -551,6 +551,19 @@ def _layer(cells: list[Cell]) -> bool:
     return is_complete(roles) or (len(roles) >= 2 and len(set(roles)) == 1)
 
 
+def _grid_header(rows: tuple[Row, ...]) -> list[Cell] | None:
+    """A header printed over several grid rows, column by column: the deepest text of each
+    column (``指标值`` spanning ``年度目标值 | 实际值`` gives the two)."""
+    by_col: dict[int, Cell] = {}
+    for r in rows:
+        for c in r.cells:
+            if c.col is None:
+                return None
+            if c.text.strip():
+                by_col[c.col] = c
+    return [by_col[k] for k in sorted(by_col)]
+
+
 def _printed(row: Row) -> Row:
     """A grid row as the cells printed on it: copies of cells merged from rows above are dropped
     left of the row's first own cell (merged 一级/二级, side labels) and blank right of it (a
@@ -799,6 +812,8 @@ def interpret(sheet: Sheet, *, file: str) -> Interpretation:
                         merged.extend(c for c in nxt if c.text.strip())
                     line_end = max(line_end, _span(nxt)[1])
                     j += 1
+                if block.grid and j > k + 1:
+                    merged = _grid_header(block.rows[k:j]) or merged
                 roles = [header_role(c.text) or "other" for c in merged if c.text.strip()]
                 if is_complete(roles):
                     it.start_header(make_header(merged, line, line_end))

@@ -429,3 +429,22 @@ def test_the_header_of_another_kind_of_table_ends_the_indicator_table():
         "政府采购项目 | 20.5 | 20.5 | 20.5 |\n"
     )
     assert [r[3] for r in rows(text)] == ["发放补贴人数"]
+
+
+def test_a_grid_header_over_two_rows_is_read_column_by_column():
+    from nlp.interpret import interpret
+    from nlp.table import Cell, Row, Sheet, Table
+
+    def row(line, *cells):
+        return Row(tuple(Cell(t, line, col=k, spanned=s) for k, (t, s) in enumerate(cells)))
+
+    table = Table(
+        rows=(
+            row(1, ("一级指标", False), ("二级指标", False), ("三级指标", False), ("指标值", False), ("指标值", True)),
+            row(2, ("一级指标", True), ("二级指标", True), ("三级指标", True), ("年度目标值", False), ("实际完成值", False)),
+            row(3, ("产出指标", False), ("数量指标", False), ("巡查次数", False), ("≥12次", False), ("14次", False)),
+        ),
+        grid=True,
+    )
+    (project,) = interpret(Sheet(blocks=(table,), reader="html"), file="t.html").projects
+    assert [(i.name, i.value, i.actual, i.extra) for i in project.indicators] == [("巡查次数", "≥12次", "14次", ())]
