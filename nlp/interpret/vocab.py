@@ -2,8 +2,10 @@
 
 Everything here looks at one cell's text; nothing knows where the cell came from.
 Labels are compared on a *key*: white space removed (letter-spaced labels such as
-``产 出 指 标``), pinyin glosses of mirror sites dropped (``指標(biāo)``), traditional
-characters of the vocabulary folded to simplified ones, full-width forms folded.
+``产 出 指 标``) after :func:`nlp.normalize.fold_script` (pinyin glosses of mirror sites
+dropped, ``指標(biāo)`` → ``指标``, traditional script simplified, full-width forms folded).
+Tier and sub-tier labels are classified by :mod:`nlp.normalize`; this module decides
+whether a cell *is* a label in its place (a name ending in 满意度 is not).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 from functools import lru_cache
 
 from nlp import normalize
-from nlp.normalize import canonical_sub, canonical_tier, to_halfwidth
+from nlp.normalize import canonical_sub, canonical_tier, fold_script
 
 __all__ = [
     "HEADER_ROLES",
@@ -29,31 +31,21 @@ __all__ = [
 ]
 
 _WS = re.compile(r"\s+")
-_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
-#: traditional forms of the characters of the table vocabulary (labels and header words)
-_TRAD = str.maketrans(
-    "標級實際績數質時滿經濟會續響對務產說項稱單門態環預價構編報資屬總類質備註計劃幣額達術務閱設劃點績評價",
-    "标级实际绩数质时满经济会续响对务产说项称单门态环预价构编报资属总类质备注计划币额达术务阅设划点绩评价",
-)
 _SCORE = re.compile(r"[((]\s*\d+(?:\.\d+)?\s*分\s*[))]")
 _NUMBERING = re.compile(r"^(?:[((]?[一二三四五六七八九十\d]+[))、.．]|[①-⑩])")
 
 
 _PARENS = str.maketrans({"\uff08": "(", "\uff09": ")", "\uff1a": ":"})
-_WIDE = re.compile(r"[\uff01-\uff5e\u3000]")
 
 
 @lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
-    """The comparison key of a label: no white space, no pinyin glosses, simplified, half-width.
+    """The comparison key of a label: :func:`nlp.normalize.fold_script` (half-width, no pinyin
+    glosses, simplified script), no white space, full-width brackets and colon as ASCII.
 
     Cached (bounded): cells repeat across a table (labels, header words, common values).
     """
-    if "(" in text:
-        text = _PINYIN.sub("", text)
-    if _WIDE.search(text):
-        text = to_halfwidth(text)
-    return _WS.sub("", text).translate(_TRAD).translate(_PARENS)
+    return _WS.sub("", fold_script(text)).translate(_PARENS)
 
 
 def _label_key(text: str) -> str:
