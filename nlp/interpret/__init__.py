@@ -315,7 +315,7 @@ class _Interpreter:
             if cells:
                 self.data_row(cells, r.line, r.line_end)
         if self.cur.rows:
-            self.projects.append(self.cur)
+            self.projects.insert(0, self.cur)  # these rows come before every table with a header
         self.cur = saved
         self.tier_raw = ""
         self.sub_raw = ["", ""]
