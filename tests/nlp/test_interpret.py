@@ -448,3 +448,16 @@ def test_a_grid_header_over_two_rows_is_read_column_by_column():
     )
     (project,) = interpret(Sheet(blocks=(table,), reader="html"), file="t.html").projects
     assert [(i.name, i.value, i.actual, i.extra) for i in project.indicators] == [("巡查次数", "≥12次", "14次", ())]
+
+
+def test_space_padded_columns_keep_single_spaces_inside_cells():
+    text = (
+        "一级指标    二级指标    三级指标              指标值      实际完成值\n"
+        "产出指标    数量指标    资助 3-6 岁幼儿人数    ≥1450 人    1462 人\n"
+        "            质量指标    认定准确率            ≥98%        99%\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    assert doc.document.reader == "spaced"
+    assert [(i.sub, i.name, i.value, i.actual) for i in doc.projects[0].indicators] == [
+        ("数量", "资助 3-6 岁幼儿人数", "≥1450 人", "1462 人"), ("质量", "认定准确率", "≥98%", "99%")
+    ]
