@@ -74,6 +74,9 @@ _PUBLISHER = re.compile(
 #: a publication date of the page furniture: ``发布时间:2025-02-19``
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|发文日期)\s*[::]?\s*((?:19|20)\d\d)[-年./]")
 
+#: a project description that starts with the unit doing the work: ``****民政局委托…``
+_PROSE_UNIT = re.compile(r"^([\u4e00-\u9fff*]{2,24}?(?:局|委员会|办公室|中心|院|站|所))(?:委托|负责|组织|牵头|联合|会同)")
+
 #: first cells that close an indicator table (totals, conclusions, notes, signatures)
 _CLOSERS = re.compile(
     r"^(?:合计|总分|总计|小计|说明|备注|注[::]|注\d|评价结论|存在问题|改进措施|项目负责人|财务负责人|"
@@ -146,6 +149,7 @@ class _Interpreter:
         self.dept_hint: str | None = None
         self.published: int | None = None  #: the year of the page's publication date (last resort)
         self.publisher: str | None = None  #: the unit named as the page's publisher (发布机构, 来源)
+        self.prose_unit: str | None = None  #: a unit opening the prose of the project after this one
         self.title_dept: str | None = None  #: a unit leading a title line (``XX局2023年度…自评表``)
         self.meta_label_pending: str | None = None  #: a label printed alone; its value is the next row
         self.furniture: list[str] = []  #: the first paragraphs of the text (titles, site furniture)
@@ -157,6 +161,8 @@ class _Interpreter:
             self.projects.append(self.cur)
             carry = {k: v for k, v in self.cur.meta.items() if k in ("department", "unit")}
             self.cur = _Proj(meta=carry if "from_row" in self.cur.meta else {})
+            if self.prose_unit:
+                self.cur.meta["prose_unit"], self.prose_unit = self.prose_unit, None
             if "from_row" in self.cur.meta:
                 self.cur.meta.pop("from_row", None)
         self.tier_raw = ""
@@ -189,6 +195,13 @@ class _Interpreter:
         pair = inline_meta(text)
         if pair and len(text) <= 100:
             self.set_meta(pair[0], pair[1], p.line)
+        else:
+            m = _PROSE_UNIT.match(text)
+            if m:  # 项目概述: ``XX局委托…``, for the project whose table comes next
+                if self.cur.rows:
+                    self.prose_unit = m.group(1)
+                else:
+                    self.cur.meta.setdefault("prose_unit", m.group(1))
         if self.header is not None and self.cur.rows and _CLOSERS.match(key(text)):
             self.header = None
 
@@ -510,12 +523,16 @@ class _Interpreter:
 
 
 def _own_department(p: _Proj) -> str | None:
-    """The department a project's own metadata names (code prefix removed), or None."""
+    """The department a project's own metadata names (code prefix removed; a fully masked name
+    such as ``****`` names none), or None."""
+    order = ("department", "unit", "owner", "prose_unit")
     if not p.meta.get("name") and p.meta.get("unit"):
-        dept = p.meta["unit"]  # a 部门整体 table: the unit filling it in is the department
-    else:
-        dept = p.meta.get("department") or p.meta.get("unit") or p.meta.get("owner")
-    return clean_department(dept) if dept else None
+        order = ("unit", "department", "owner", "prose_unit")  # a 部门整体 table: the unit filling it in
+    for f in order:
+        dept = clean_department(p.meta[f]) if p.meta.get(f) else None
+        if dept:
+            return dept
+    return None
 
 
 def _leaves_block(tier_raw: str, sub_text: str) -> bool:

@@ -461,3 +461,16 @@ def test_space_padded_columns_keep_single_spaces_inside_cells():
     assert [(i.sub, i.name, i.value, i.actual) for i in doc.projects[0].indicators] == [
         ("数量", "资助 3-6 岁幼儿人数", "≥1450 人", "1462 人"), ("质量", "认定准确率", "≥98%", "99%")
     ]
+
+
+def test_a_masked_department_falls_back_to_the_unit_opening_the_project_prose():
+    text = (
+        "1.“河**堤防巡查经费”项目。\n(1)项目概述:\n****水利局委托专业队伍对辖区堤防开展汛期巡查\n"
+        "项目名称 | 堤防巡查经费 | |\n主管部门及代码 | [052]**** | |\n" + HEADER
+        + "产出指标 | 数量指标 | 巡查堤防长度 | ≥36公里 | ||\n"
+        "2.“河**水毁修复”项目。\n(1)项目概述:\n****水利局组织修复汛期水毁护岸\n"
+        "项目名称 | 水毁护岸修复 | |\n主管部门及代码 | [052]**** | |\n" + HEADER
+        + "产出指标 | 数量指标 | 修复护岸长度 | ≥800米 | ||\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    assert [(p.name, p.department) for p in doc.projects] == [("堤防巡查经费", "****水利局"), ("水毁护岸修复", "****水利局")]
