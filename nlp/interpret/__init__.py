@@ -802,6 +802,8 @@ def interpret(sheet: Sheet, *, file: str) -> Interpretation:
         if isinstance(block, Paragraph):
             it.paragraph(block)
             continue
+        if block.caption:
+            it.paragraph(Paragraph(block.caption, block.line))  # a title the input attaches to the table
         rows = stream_rows(block) if block.stream else [_printed(r) for r in block.rows] if block.grid else list(block.rows)
         k = 0
         while k < len(rows):
