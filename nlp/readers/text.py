@@ -1,10 +1,13 @@
 """Form detection for plain text: which text reader reads a page saved or copied as text.
 
-Published pages reach us as text in a handful of physical forms (the catalogue in
-``docs`` lists them): pipe rows, one cell per line (ending in `` |``, separated by
-lone ``|`` lines, by blank lines, or indented), rows whose cells are separated by
-runs of spaces, glued text, column-major runs and prose. The form is decided by how
-the lines that hold the table's header words are shaped, never by the file name.
+Published pages reach us as text in a handful of physical forms: pipe rows, tab rows,
+one cell per line (ending in `` |``, separated by lone ``|`` lines, by blank lines, or
+indented), rows whose cells are separated by runs of spaces, glued text, column-major
+runs and prose. The form is decided by how the lines that hold the table's header words
+are shaped, never by the file name: a header printed as separate cells picks a reader of
+separated cells at once; otherwise the readers of unseparated text are asked
+(:mod:`nlp.readers.unseparated`), then the shape of the header lines decides. Pipe rows
+anchored at an operator cell and a number are read even with no header in the text.
 """
 
 from __future__ import annotations
