@@ -718,6 +718,10 @@ def _indicator(rec: _RowRec, file: str, issues: list[ParseIssue]) -> Indicator:
             parts = [p for p in ((None if qualitative else op), value, None if qualitative else unit) if p]
             value = " ".join(parts)
     uncertain: list[str] = [f for f in rr.uncertain if f in ("value", "actual", "name", "desc", "score")]
+    for f in rr.guessed:
+        uncertain.append(f)
+        what = "二级 placed by the row's cell count (not a label)" if f == "sub" else "name joined from several cells"
+        issues.append(ParseIssue(file, rec.line, what, Severity.WARNING, f))
     if value and op_cell(value) and not separate:
         value = ""  # only the operator survived (the value was cut)
         uncertain.append("value")

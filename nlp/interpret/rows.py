@@ -48,6 +48,9 @@ class RowRead:
     valid: bool = True
     #: header roles of cells the reader marked uncertain (``Cell.uncertain``)
     uncertain: tuple[str, ...] = ()
+    #: fields placed by the row's shape rather than read from their content (a 二级 that is no
+    #: label but fills its column by count, a name rejoined from pieces)
+    guessed: list[str] = field(default_factory=list)
 
     def cell(self, col: int) -> str:
         c = self.by_col.get(col)
@@ -180,6 +183,8 @@ def read_row(
                 or (printed_tier and text.strip() and n - i == _width_from(header, j))
                 or _group_cell(header, cells, i, j, 20 if n - i == _width_from(header, j) else 8)
             ):
+                if not sub_label(text)[0] and not tier_label(text)[1]:
+                    out.guessed.append("sub")
                 if cols[j].set == 0:
                     out.sub = cells[i]
                 out.by_col[j] = cells[i]
@@ -208,6 +213,7 @@ def read_row(
                 for c in pieces
             ):
                 joined = " ".join(c.text.strip() for c in cells[i:k])
+                out.guessed.append("name")
                 out.by_col[j] = Cell(joined, cells[i].line, cells[k - 1].last_line if cells[k - 1].last_line != cells[i].line else None)
                 i, j = k, j + 1
                 continue

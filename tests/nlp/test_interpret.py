@@ -474,3 +474,14 @@ def test_a_masked_department_falls_back_to_the_unit_opening_the_project_prose():
     )
     doc = parse_text(text, file="t.txt")
     assert [(p.name, p.department) for p in doc.projects] == [("堤防巡查经费", "****水利局"), ("水毁护岸修复", "****水利局")]
+
+
+def test_fields_placed_by_the_row_shape_are_marked_uncertain_and_reported():
+    text = (
+        "一级指标 | 二级指标 | 三级指标 | 指标值 | 实际完成值 |\n"
+        "满意度指标(10分) | 患者 | 就诊患者满意度 | ≥90% | 95% |\n"
+    )
+    doc = parse_text(text, file="t.txt")
+    ind = doc.projects[0].indicators[0]
+    assert (ind.sub_raw, ind.sub, ind.uncertain) == ("患者", "服务对象满意度", ("sub",))
+    assert "t.txt:2: warning [sub]: 二级 placed by the row's cell count (not a label)" in [str(i) for i in doc.issues]
