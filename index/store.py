@@ -75,6 +75,18 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "extra",
 )
 
+#: (table, column, declaration) of the columns added to schema 1 after it was first released
+_ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("documents", "reader", "TEXT NOT NULL DEFAULT ''"),
+    ("projects", "department", "TEXT"),
+    ("projects", "year", "INTEGER"),
+    ("indicators", "actual", "TEXT NOT NULL DEFAULT ''"),
+    ("indicators", "extra", "TEXT NOT NULL DEFAULT '[]'"),
+    ("indicators", "value_op_raw", "TEXT"),
+    ("indicators", "value_num_raw", "TEXT"),
+    ("indicators", "value_unit_raw", "TEXT"),
+)
+
 _SCHEMA = """
 CREATE TABLE documents (
     doc TEXT PRIMARY KEY,
@@ -263,6 +275,28 @@ class Store:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+        else:
+            self._add_columns()
+
+    def _add_columns(self) -> None:
+        """Columns added to schema 1 since stores were first written (the reader, self-evaluation
+        and kept cells): added with their defaults to a store that lacks them, in one transaction."""
+        conn = self._conn
+        missing = [
+            (table, column, decl)
+            for table, column, decl in _ADDED_COLUMNS
+            if column not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        ]
+        if not missing:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for table, column, decl in missing:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self._conn.close()
