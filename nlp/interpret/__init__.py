@@ -61,6 +61,24 @@ _NOT_A_NAME = re.compile(r"[\d.,%\s]+|[…\.。]+")
 
 #: a numbered list item: ``1.随机抽取…`` / ``2、…``
 _LIST_ITEM = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*\S")
+#: a record label of a checklist (年末保障人数(人), 测算方法(文字说明)): a field name ending in the
+#: hint of what the answer is; the answer is the cell after it
+_RECORD_LABEL = re.compile(r"[((]([^()()]{1,12})[))]\s*[::]?$")
+#: a hint that is a blank template to be filled (-年-月-日): only an answer of that shape fills it
+_DATE_HINT = re.compile(r"-\s*年\s*-\s*月(?:\s*-\s*日)?")
+_DATE_ANSWER = re.compile(r"(?:19|20)\d\d\s*[-年./]\s*\d{1,2}")
+
+
+def _record_answer(label: str, after: str) -> str:
+    """The answer to a checklist record label: the cell printed after it, unless the label is
+    an unfilled template (a date placeholder answered by anything but a date)."""
+    after = after.strip()
+    if not after:
+        return ""
+    hints = [m.group(1) for m in re.finditer(r"[((]([^()()]{1,12})[))]", label)]
+    if any(_DATE_HINT.search(h) for h in hints) and not _DATE_ANSWER.search(after):
+        return ""
+    return after
 
 #: a numbered table title: ``3、农机购置补贴绩效目标表``
 _NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[、.．]\s*(\S.*)$")
@@ -432,6 +450,29 @@ class _Interpreter:
             desc = rr.cell(desc_col) if desc_col is not None else ""
             if len(re.findall(r"[\u4e00-\u9fff]", desc)) < 8 or re.search(r"[::]\W*$", desc):
                 return  # no explanation, or a record label (年度预算资金总额:) of a fund breakdown
+        if not header.has("value") and not header.has("value_long") and _RECORD_LABEL.search(name):
+            # a checklist row prints its record label after the explanation; a line that starts
+            # with one (and holds no other) is a further record of the row above
+            later = [c for k, c in rr.by_col.items() if k != name_col] + list(rr.surplus)
+            if not any(_RECORD_LABEL.search(c.text.strip()) for c in later):
+                return
+        actual_col = _col(header, "actual", chosen)
+        if (
+            not header.has("value")
+            and not header.has("value_long")
+            and actual_col is not None
+            and _RECORD_LABEL.search(rr.cell(actual_col))
+        ):
+            # the record column holds a label and its answer: the answer is the completion value
+            label = rr.by_col[actual_col]
+            nxt = rr.by_col.get(actual_col + 1) or (rr.surplus[0] if rr.surplus else None)
+            answer = _record_answer(label.text, nxt.text if nxt is not None else "")
+            if answer:
+                rr.by_col[actual_col] = Cell(answer, nxt.line)
+                if rr.surplus and nxt is rr.surplus[0]:
+                    rr.surplus = rr.surplus[1:]
+            else:
+                del rr.by_col[actual_col]
         if len(nonempty) == 1 and (name.endswith(("。", "；", ";")) or len(name) > 40):
             return  # a sentence on a line of its own (notes, prose between tables), not a name-only row
         if key(name).startswith("其中") or (_LIST_ITEM.match(name) and len(nonempty) == 1 and len(name) > 20):

@@ -62,7 +62,9 @@ _TITLE_KIND = re.compile(
     r"(?:部门|單位|单位|部門)?(?:预算|預算)?(?:项目|項目)?(?:整体|整體)?(?:支出)?(?:绩效|績效)"
     r"(?:目标|目標|自评|自評|评价|評價|评价指标完成情况|指标完成情况)[^,。;:]{0,8}?(?:表|完成情况)$"
 )
-_UNIT_YEAR = re.compile(r"^[\u4e00-\u9fff]{2,24}?(?:局|委员会|办公室|中心|所|站|院)((?:19|20)\d\d年度?)")
+_UNIT_YEAR = re.compile(r"^[\u4e00-\u9fff]{2,24}?(?:局|委员会|办公室|中心|所|站|院|省|市|区|县|州|旗|乡|镇)((?:19|20)\d\d年度?)")
+#: the funding channel a transfer-payment title puts before the fund's name
+_CHANNEL = re.compile(r"^(?:中央(?:财政)?对地方|中央|省级?|市级?)(?:财政)?转移支付(?:资金)?(?=[\u4e00-\u9fff]{4})")
 
 
 def title_project(text: str) -> str | None:
@@ -79,6 +81,7 @@ def title_project(text: str) -> str | None:
     u = _UNIT_YEAR.match(name)
     if u:
         name = name[u.end():]
+    name = _CHANNEL.sub("", name)
     name = name.strip(" :()()")
     if len(name) < 4 or re.fullmatch(r"(?:19|20)\d\d年度?", name):
         return None

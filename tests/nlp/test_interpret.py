@@ -485,3 +485,41 @@ def test_fields_placed_by_the_row_shape_are_marked_uncertain_and_reported():
     ind = doc.projects[0].indicators[0]
     assert (ind.sub_raw, ind.sub, ind.uncertain) == ("患者", "服务对象满意度", ("sub",))
     assert "t.txt:2: warning [sub]: 二级 placed by the row's cell count (not a label)" in [str(i) for i in doc.issues]
+
+
+CHECKLIST = """\
+鹤岭市2023年度中央对地方转移支付林业草原生态保护恢复资金绩效自评表
+指标名称 指标解释 记录 未完成原因及改进措施 需提供的支撑材料
+一级指标 二级指标 三级指标 自评内容 完成情况
+名称 名称 名称
+过程管理指标 资金管理指标 资金拨付进度 林草资金应按项目实施进度拨付至实施单位,无滞留挪用 资金拨付率(%) 96.5
+1.资金拨付凭证及拨付文件。
+2.项目实施进度台账。
+拨付资金说明(文字说明) 按合同进度分三次拨付
+资金分配合理性 按各区县造林任务量和管护面积因素法分配资金。
+林草资金合计(万元) 年度预算资金总额): 860.00
+其中:中央补助 700.00
+地方配套 160.00
+其中:
+监督检查指标 下达时效 省级资金到达后于规定期限内下达到县级财政部门并抄送林业部门 下达文件日期(-年-月-日) 2023年4月18日
+项目管理指标 完工验收时间 造林和管护任务于年底前完工并组织县级验收,验收资料齐全 验收日期(-年-月-日) 待省级复核
+效益指标 生态效益指标 新增森林覆盖面积 当年完成人工造林和封山育林后新增的有林地面积 新增面积(亩) 1240
+社会效益指标 带动护林员就业人数 当年聘用的生态护林员人数,反映带动就业情况 护林员人数(人)
+"""
+
+
+def test_a_checklist_reads_record_answers_and_keeps_record_lines_with_their_row():
+    doc = parse_text(CHECKLIST, file="t.txt")
+    [p] = doc.projects
+    assert p.name == "林业草原生态保护恢复资金"
+    assert p.year == 2023
+    got = [(i.tier, i.tier_raw, i.sub, i.sub_raw, i.name, i.value or None, i.actual or None) for i in p.indicators]
+    assert got == [
+        (None, "过程管理指标", None, "资金管理指标", "资金拨付进度", None, "96.5"),
+        (None, "过程管理指标", None, "资金管理指标", "资金分配合理性", None, None),
+        (None, "过程管理指标", None, "监督检查指标", "下达时效", None, "2023年4月18日"),
+        (None, "过程管理指标", None, "项目管理指标", "完工验收时间", None, None),  # a date template answered by a note
+        ("效益", "效益指标", "生态效益", "生态效益指标", "新增森林覆盖面积", None, "1240"),
+        ("效益", "效益指标", "社会效益", "社会效益指标", "带动护林员就业人数", None, None),
+    ]
+    assert p.indicators[1].desc == "按各区县造林任务量和管护面积因素法分配资金。"
