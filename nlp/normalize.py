@@ -96,10 +96,20 @@ _TIER_SYNONYMS: dict[str, str] = {
 
 #: printed 一级 labels outside the canonical set (old 投入/过程 frameworks, management
 #: blocks of 部门整体 tables, the NDRC 过程管理 block): labels, but with no canonical tier
-_OTHER_TIERS = frozenset({"投入", "过程", "管理", "过程管理", "决策", "业务", "项目管理", "项目预算管理"})
+#: (label keys, see :func:`label_key`)
+OTHER_TIERS = frozenset(
+    {"投入", "过程", "管理", "过程管理", "决策", "业务", "项目预算管理", "预算执行", "履职效能", "职责履行", "履职效益"}
+)
+
+#: printed 二级 labels outside the canonical set: management items (资金下达, 项目管理指标) and the
+#: combined 社会、经济、生态效益 (label keys)
+OTHER_SUBS = frozenset(
+    {"计划管理", "资金管理", "项目管理", "监督检查", "资金投入", "资金下达", "资金使用", "资金执行", "预算编审管理",
+     "社会、经济、生态效益", "社会经济生态效益", "社会、经济生态效益", "社会经济、生态效益"}
+)
 
 #: one-level wrappers whose real tier is printed in the 二级 column
-_WRAPPER_TIERS = frozenset({"实施效果"})
+WRAPPER_TIERS = frozenset({"实施效果"})
 
 _SUB_SYNONYMS: dict[str, str] = {
     "数量": "数量",
@@ -256,6 +266,40 @@ def is_score_only(text: str) -> bool:
     return bool(_SCORE_ONLY.match(_WS.sub("", to_halfwidth(text))))
 
 
+_SCORE_NOTE = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
+
+
+def label_core(raw: str, *, edges: bool = True) -> str:
+    """A printed label folded (script, white space) without its numbering and weight
+    (``(一)產(chǎn)出指標(biāo)(50分)`` → ``产出指标``); other bracketed notes are kept, and the
+    punctuation at its edges unless ``edges`` is false."""
+    key = _SCORE_NOTE.sub("", _WS.sub("", fold_script(raw)))
+    for _ in range(2):
+        m = _NUMBERING.match(key)
+        if not m or m.end() == len(key):
+            break
+        key = key[m.end():]
+    return key.strip(_EDGE_PUNCT) if edges else key
+
+
+def label_word(raw: str) -> str:
+    """:func:`label_core` without one trailing 指标 / 目标 / 值: the word a label is printed
+    with (``产出指标(50分)`` → ``产出``, ``1.产出指标完成情况`` → ``产出指标完成情况``). Unlike
+    :func:`label_key` it keeps prefixes, notes and 完成情况, so it says whether a cell is
+    nothing but the label."""
+    core = label_core(raw)
+    for suffix in ("指标", "目标", "值"):
+        if core.endswith(suffix) and len(core) > len(suffix):
+            return core[: -len(suffix)]
+    return core
+
+
+def label_text(raw: str) -> str:
+    """A printed label folded, without numbering, weight and bracketed notes
+    (``数量指标(或建筑规模指标)`` → ``数量指标``); the suffix 指标 is kept (see :func:`label_key`)."""
+    return _strip_decorations(raw)
+
+
 def _strip_decorations(raw: str) -> str:
     """Script folded, white space, numbering, scores and parentheticals removed; edges trimmed."""
     key = _WS.sub("", fold_script(raw))
@@ -366,6 +410,12 @@ def canonical_sub(raw: str) -> str | None:
     return None
 
 
+def is_tier_word(raw: str) -> bool:
+    """A printed label that is nothing but one of the tier words (产出指标, 效果, 满意度指标), as
+    printed in the 二级 column under a wrapper or as a satisfaction 二级."""
+    return label_word(raw) in _TIER_SYNONYMS
+
+
 @dataclass(frozen=True)
 class Label:
     """What a cell is as a tier/sub-tier label (see :func:`read_label`).
@@ -407,10 +457,12 @@ def read_label(text: str) -> Label | None:
     key = label_key(text)
     if not key or _HEADER_KEYS.search(key):
         return None
-    if key in _WRAPPER_TIERS:
+    if key in WRAPPER_TIERS:
         return Label(is_tier=True, is_sub=False, wrapper=True)
-    if key in _OTHER_TIERS:
+    if key in OTHER_TIERS:
         return Label(is_tier=True, is_sub=False)
+    if key in OTHER_SUBS:
+        return Label(is_tier=False, is_sub=True)
     fused = _fused(key)
     if fused is not None:
         return Label(is_tier=True, is_sub=True, tier=fused[0], sub=fused[1])

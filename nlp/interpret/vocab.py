@@ -31,8 +31,6 @@ __all__ = [
 ]
 
 _WS = re.compile(r"\s+")
-_SCORE = re.compile(r"[((]\s*\d+(?:\.\d+)?\s*分\s*[))]")
-_NUMBERING = re.compile(r"^(?:[((]?[一二三四五六七八九十\d]+[))、.．]|[①-⑩])")
 
 
 _PARENS = str.maketrans({"\uff08": "(", "\uff09": ")", "\uff1a": ":"})
@@ -48,46 +46,26 @@ def key(text: str) -> str:
     return _WS.sub("", fold_script(text)).translate(_PARENS)
 
 
-def _label_key(text: str) -> str:
-    k = _SCORE.sub("", key(text))
-    k = _NUMBERING.sub("", k)
-    return k.strip(":。.、,")
-
-
-def _fold_value(k: str) -> str:
-    # 产出值 / 数量值 (labels ending in 值 instead of 指标)
-    return k[:-1] + "指标" if k.endswith("值") and len(k) <= 6 else k
-
-
 # ------------------------------------------------------------------ tier and sub-tier labels
-
-#: printed 一级 labels outside the canonical set that still open a tier block (tier unknown)
-_OTHER_TIERS = re.compile(
-    r"^(?:投入|过程|管理|产出|效果|实施效果|过程管理|业务|项目预算管理|预算执行|履职效能|职责履行|履职效益)"
-    r"(?:指标|目标)?$"
-)
-#: 二级 labels outside the canonical set (management items, combined labels)
-_OTHER_SUBS = re.compile(
-    r"^(?:社会、?经济、?生态效益|计划管理|资金管理|项目管理|监督检查|资金投入|资金下达|资金使用|资金执行|预算编审管理|"
-    r"产出|效益|满意度|社会公众或服务对象满意度|服务对象满意度|效果)(?:指标|目标)?$"
-)
 
 
 @lru_cache(maxsize=1 << 16)
 def tier_label(text: str) -> tuple[bool, str | None]:
-    """(is this cell a 一级 label, its canonical tier or None)."""
+    """(is this cell a 一级 label, its canonical tier or None).
+
+    The vocabulary is :mod:`nlp.normalize`'s: canonical tiers, the printed 一级 outside the
+    canonical set (:data:`nlp.normalize.OTHER_TIERS`, the wrapper 实施效果) and a weight alone
+    (``(50分)``: the label text was lost).
+    """
     if not text.strip():
         return False, None
     canon = canonical_tier(text)
     if canon is not None:
         return True, canon
-    k = _fold_value(_label_key(text))
-    if not k:
-        return bool(_SCORE.fullmatch(key(text))), None  # ``(50分)`` alone: the label text was lost
-    canon = canonical_tier(k)
-    if canon is not None:
-        return True, canon
-    return bool(_OTHER_TIERS.match(k)), None
+    if not normalize.label_core(text):
+        return normalize.is_score_only(text), None  # ``(50分)`` alone: the label text was lost
+    word = normalize.label_word(text)
+    return word in normalize.OTHER_TIERS or word in normalize.WRAPPER_TIERS, None
 
 
 #: satisfaction 二级 labels printed without 指标 (other short ``…满意度`` cells are names)
@@ -101,16 +79,17 @@ def sub_label(text: str) -> tuple[bool, str | None]:
     """(is this cell a 二级 label, its canonical sub-tier or None)."""
     if not text.strip():
         return False, None
-    k = _fold_value(_label_key(text))
-    if len(k) > 24 or re.search(r"\d", k):
+    core = normalize.label_core(text)
+    if len(core) > 24 or re.search(r"\d", core):
         return False, None
-    bare = re.sub(r"\(.*?\)", "", k)
-    canon = canonical_sub(text) or canonical_sub(k) or canonical_sub(bare)
-    if canon is not None and (bare.endswith(("指标", "目标")) or len(bare) <= 8):
-        if canon == "服务对象满意度" and not bare.endswith(("指标", "目标")) and bare not in _SATISFACTION_LABELS:
+    bare = normalize.label_text(text)
+    canon = canonical_sub(text)
+    labelled = bare.endswith(("指标", "目标", "值"))
+    if canon is not None and (labelled or len(bare) <= 8):
+        if canon == "服务对象满意度" and not labelled and bare not in _SATISFACTION_LABELS:
             return False, None  # 群众满意度, 学员满意度 …: a name, not the label
         return True, canon
-    return bool(_OTHER_SUBS.match(k) or re.match(r"^(?:预算\(或投资规模\)控制|社会、经济、生态效益)", k)), None
+    return normalize.label_word(text) in normalize.OTHER_SUBS or normalize.is_tier_word(text), None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -133,8 +112,7 @@ def tierish(text: str) -> bool:
     ok, canon = tier_label(text)
     if not ok or canon is None:
         return False
-    k = _fold_value(_label_key(text))
-    return re.sub(r"(?:指标|目标)$", "", k) == canon
+    return normalize.label_word(text) == canon
 
 
 def is_label(text: str) -> bool:
@@ -213,7 +191,7 @@ FURNITURE = re.compile(
 
 @lru_cache(maxsize=1 << 16)
 def meta_label(text: str) -> str | None:
-    k = _NUMBERING.sub("", key(text))
+    k = key(normalize.label_core(text, edges=False))
     if len(k) > 24:
         return None
     for pattern, field in META_LABELS:

@@ -285,3 +285,13 @@ def test_every_spelling_of_at_least_reads_as_ge(num: int, op: str) -> None:
 def test_ocr_two_before_a_percentage_reads_as_ge(num: int) -> None:
     assert parse_value(f"2{num}%") == Value("≥", float(num), "%", None)
     assert parse_value(f"2{num % 10}%").op is None  # 20%..29% are ordinary percentages
+
+
+def test_label_word_keeps_everything_but_numbering_weight_and_one_label_suffix():
+    from nlp.normalize import OTHER_SUBS, OTHER_TIERS, label_word
+
+    assert label_word("(一)產(chǎn)出指標(biāo)(50分)") == "产出"
+    assert label_word("1.产出指标完成情况") == "产出指标完成情况"
+    assert label_word("预期产出指标") == "预期产出"
+    assert label_word("过程管理指标") in OTHER_TIERS and label_word("项目管理指标") in OTHER_SUBS
+    assert read_label("项目管理指标").is_sub and not read_label("项目管理指标").is_tier
