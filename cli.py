@@ -266,7 +266,7 @@ def _print_outcomes(outcomes: list[IngestOutcome], *, show_warnings: bool) -> No
             continue
         where = " ".join(x for x in (o.department or "(department unknown)", str(o.year or "(year unknown)")))
         typer.echo(
-            f"{o.doc}  {o.layout.value}  {where}  {o.n_projects} projects  {o.n_indicators} indicators"
+            f"{o.doc}  {o.reader or o.layout.value}  {where}  {o.n_projects} projects  {o.n_indicators} indicators"
             f"  {o.n_warnings} warnings{_change(o)}"
         )
         if show_warnings:
@@ -302,7 +302,7 @@ def _sync_note(run_: IngestRun) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Text files, or folders whose *.txt files (sub-folders too) are read.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files (.txt .html .docx .doc .xlsx .xls .csv .pdf), or folders whose files of those formats (sub-folders too) are read.")],
     as_name: Annotated[Optional[str], typer.Option("--as", help="Store a single file under this document name.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace a stored document even by a version with under half its projects or indicators.")] = False,
     show_warnings: Annotated[bool, typer.Option("--show-warnings", help="List each parse warning with file:line.")] = False,
@@ -394,7 +394,7 @@ def show(
     typer.echo(f"{pid}  {proj.title}")
     typer.echo(f"项目名称: {proj.name}    项目编码: {proj.code or '—'}    预算: {budget}")
     typer.echo(
-        f"部门: {document.department or '—'}    年度: {document.year or '—'}    "
+        f"部门: {proj.department or document.department or '—'}    年度: {proj.year or document.year or '—'}    "
         f"来源: {document.file}:{proj.line}-{proj.line_end}    {proj.section}"
     )
     if proj.funds_use:
@@ -404,12 +404,20 @@ def show(
     if proj.targets:
         typer.echo(f"绩效目标: {proj.targets}")
     table = Table()
-    for column in ("一级", "二级", "三级指标", "指标描述", "指标值", "确定依据", "行"):
+    with_actual = any(i.actual for i in proj.indicators)
+    with_extra = any(i.extra for i in proj.indicators)
+    columns = ["一级", "二级", "三级指标", "指标描述", "指标值", "确定依据"]
+    columns += ["实际完成值"] if with_actual else []
+    columns += ["其他列"] if with_extra else []
+    for column in columns + ["行"]:
         table.add_column(column, overflow="fold")
     for i in proj.indicators:
         flag = f" ?{','.join(i.uncertain)}" if i.uncertain else ""
         lines = str(i.line) if i.line == i.line_end else f"{i.line}-{i.line_end}"
-        table.add_row(i.tier_raw, i.sub_raw, i.name, i.desc, i.value, i.basis, lines + flag)
+        cells = [i.tier_raw, i.sub_raw, i.name, i.desc, i.value, i.basis]
+        cells += [i.actual] if with_actual else []
+        cells += ["; ".join(f"{k}: {v}" if k else v for k, v in i.extra)] if with_extra else []
+        table.add_row(*cells, lines + flag)
     console = Console()
     Console(width=None if console.is_terminal else 160).print(table)
     if any(i.uncertain for i in proj.indicators):

@@ -163,9 +163,15 @@ class Style(str, Enum):
     CELLS_BOOKMARK = "cells-bookmark"  #: one cell per line, [bookmark: …] titles [002]
     CELLS_TC = "cells-tc"  #: one cell per line, Word TC field-code titles [003]
     CELLS_TWO_SERIES = "cells-two-series"  #: TC titles, 专项资金 + 预算项目 series restarting at 1 [004]
+    #: pipe rows with merged 一级/二级 cells dropped and a padding run of pipes (catalogue L01/L02)
+    PIPE = "pipe"
+    #: one cell per line ending in `` |``, a lone ``|`` for an empty cell, rows closed by ``||`` (L10/L11)
+    CELL_LINES = "cell-lines"
 
     @property
     def layout(self) -> Layout:
+        if self in (Style.PIPE, Style.CELL_LINES):
+            return Layout.TABLE
         return Layout.TABBED if self is Style.TABBED else Layout.CELLS
 
 
@@ -491,11 +497,55 @@ def _render_cells(doc: SynthDoc, rng: random.Random) -> Iterator[str]:
         yield ""
 
 
+def _table_rows(doc: SynthDoc, p: SynthProject) -> Iterator[list[str]]:
+    """The rows of one project's metadata block and indicator table, merged 一级/二级 cells left out."""
+    yield ["项目名称", p.name, "项目编码", p.code]
+    yield ["主管部门", doc.department, "预算数(万元)", f"{p.budget_wan:.2f}"]
+    yield ["年度目标", p.targets]
+    yield ["一级指标", "二级指标", "三级指标", "指标解释", "指标值", "指标值确定依据"]
+    tier = sub = None
+    for r in p.rows:
+        cells = [r.name, r.desc, r.value, r.basis]
+        if (r.tier_raw, r.sub_raw) != (tier, sub):
+            cells.insert(0, r.sub_raw)
+            if r.tier_raw != tier:
+                cells.insert(0, r.tier_raw)
+        tier, sub = r.tier_raw, r.sub_raw
+        yield cells
+
+
+def _render_pipe(doc: SynthDoc, rng: random.Random) -> Iterator[str]:
+    yield "当前位置:首页 > 信息公开 > 预算绩效"
+    yield f"{doc.year}年度项目支出绩效目标表"
+    yield ""
+    for p in doc.projects:
+        yield f"{p.seq}、{p.name}绩效目标表"
+        for cells in _table_rows(doc, p):
+            yield " | ".join(cells) + " |" + "|" * rng.randint(1, 4)
+        yield ""
+
+
+def _render_cell_lines(doc: SynthDoc, rng: random.Random) -> Iterator[str]:
+    yield "当前位置:首页 > 信息公开 > 预算绩效"
+    yield f"{doc.year}年度项目支出绩效目标表"
+    for p in doc.projects:
+        yield f"{p.seq}、{p.name}绩效目标表 |"
+        yield "|" * rng.randint(2, 6)
+        for cells in _table_rows(doc, p):
+            for cell in cells:
+                yield f"{cell} |" if cell else "|"
+            yield "|" * rng.randint(2, 6)
+
+
 def render_document(doc: SynthDoc) -> Iterator[str]:
     """The lines of a document (without line ends), in its style; deterministic per document."""
     rng = random.Random(f"jixiao-render:{doc.file}")
     if doc.style is Style.TABBED:
         return _render_tabbed(doc, rng)
+    if doc.style is Style.PIPE:
+        return _render_pipe(doc, rng)
+    if doc.style is Style.CELL_LINES:
+        return _render_cell_lines(doc, rng)
     return _render_cells(doc, rng)
 
 
@@ -540,6 +590,7 @@ def write_corpus(
                                   doc.year, len(doc.projects), doc.n_indicators, size))
     manifest = {
         "seed": seed,
+        "styles": [s.value for s in (styles or tuple(Style))],
         "pool_rows": pool.n_rows,
         "pool_projects": len(pool.projects),
         "documents": len(entries),

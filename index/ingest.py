@@ -29,13 +29,15 @@ so ingesting a flat folder gives the ids the file names always gave.
 from __future__ import annotations
 
 from collections import defaultdict
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Protocol
 
 from index.store import DocumentInfo, Store
 from nlp.errors import JixiaoError
-from nlp.io import RawDocument, read_document
+from nlp.io import SUPPORTED_SUFFIXES, RawDocument, read_document
+from nlp.load import parse_document
 from nlp.parse import parse_text
 from nlp.records import Layout, ParsedDocument, ParseIssue, Severity, document_stem
 
@@ -77,6 +79,7 @@ class IngestOutcome:
     ok: bool
     reason: str | None = None  #: one-line reason when not ok (``<path>: <why>``)
     layout: Layout | None = None
+    reader: str | None = None  #: the reader that found the tables (``pipe``, ``celllines``, ``tabbed`` …)
     department: str | None = None
     year: int | None = None
     encoding: str | None = None
@@ -109,6 +112,9 @@ class IngestSummary:
 #: called after each path with (outcome, number done, total)
 ProgressFn = Callable[[IngestOutcome, int, int], None]
 
+#: the reason given for a folder without any file to ingest
+NO_FILES = "folder has no files to ingest (.txt .html .docx .doc .xlsx .xls .csv .pdf); nothing to ingest"
+
 
 @dataclass(frozen=True)
 class Source:
@@ -124,7 +130,8 @@ def _skip(path: Path, root: Path) -> bool:
 
 
 def expand_sources(paths: Iterable[Path]) -> list[Source]:
-    """Files to ingest and their keys: a folder gives its ``*.txt`` files, also in sub-folders, sorted,
+    """Files to ingest and their keys: a folder gives its files of a supported format (``nlp.io.SUPPORTED_SUFFIXES``),
+    also in sub-folders, sorted,
     keyed by their path relative to it; a file is keyed by its name. The same file twice is kept once.
 
     Paths that do not exist are kept, so that reading them reports the error.
@@ -133,8 +140,8 @@ def expand_sources(paths: Iterable[Path]) -> list[Source]:
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found = [(p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*.txt"))
-                     if p.is_file() and not _skip(p, path)]
+            found = [(p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*"))
+                     if p.suffix.lower() in SUPPORTED_SUFFIXES and p.is_file() and not _skip(p, path)]
         else:
             found = [(path, path.name)]
         for p, key in found:
@@ -170,6 +177,9 @@ def load_document(path: Path, *, parse: Parser = parse_text, key: str | None = N
 
 
 def _parse(raw: RawDocument, key: str, parse: Parser) -> ParsedDocument:
+    """Text through ``parse``; the other formats through their reader and the table interpreter."""
+    if raw.format != "text":
+        return parse_document(dataclasses.replace(raw, file=key))
     return parse(raw.text, file=key, sha256=raw.sha256, encoding=raw.encoding)
 
 
@@ -263,7 +273,7 @@ def ingest_paths(
 ) -> list[IngestOutcome]:
     """Read, parse and store every file under ``paths``; one outcome per file, in order.
 
-    A folder with no ``.txt`` file gives one failed outcome. Each document is
+    A folder with no supported file gives one failed outcome. Each document is
     written in its own transaction, so a failure leaves earlier documents stored
     and the failed one as it was before.
 
@@ -278,7 +288,7 @@ def ingest_paths(
         sources = [Source(sources[0].path, check_key(as_name))]
     empty_dirs = [p for p in paths if p.is_dir() and not expand_sources([p])]
     outcomes = [
-        IngestOutcome(path=d, doc=d.name, ok=False, reason=f"{d}: folder has no .txt files; nothing to ingest")
+        IngestOutcome(path=d, doc=d.name, ok=False, reason=f"{d}: {NO_FILES}")
         for d in empty_dirs
     ]
     keys = _Keys(store, sources)
@@ -331,7 +341,7 @@ def _ingest_one(source: Source, store: Store, *, parse: Parser, keys: _Keys, exp
     previous = Counts(before.n_projects, before.n_indicators) if before is not None else None
     new = Counts(len(parsed.projects), parsed.n_indicators)
     d = parsed.document
-    common = dict(path=path, doc=key, layout=Layout(d.layout), department=d.department, year=d.year,
+    common = dict(path=path, doc=key, layout=Layout(d.layout), reader=d.reader or None, department=d.department, year=d.year,
                   encoding=d.encoding, n_projects=new.projects, n_indicators=new.indicators, issues=parsed.issues,
                   previous=previous, renamed_from=source.key if qualified else None)
     if previous is not None and not replace and _shrinks(new, previous):

@@ -58,8 +58,8 @@ __all__ = [
 
 DB_NAME = "jixiao.db"
 #: the version :data:`MIGRATIONS` brings a store to; a store written by a newer version is refused
-#: (2: document sources and store generations)
-SCHEMA_VERSION = 2
+#: (2: document sources and store generations; 3: readers, self-evaluation and kept cells)
+SCHEMA_VERSION = 3
 
 #: the fields of one exported indicator record, in order (documented in README.md)
 EXPORT_FIELDS: tuple[str, ...] = (
@@ -87,6 +87,22 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "uncertain",
     "project_id",
     "value_text",
+    "actual",
+    "extra",
+)
+
+#: (table, column, declaration) of the columns schema 3 adds: the reader that found a document's tables,
+#: a project's own department and year, an indicator's self-evaluation (实际完成值), the cells kept beside
+#: the known columns, and the value as printed before normalisation
+_ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("documents", "reader", "TEXT NOT NULL DEFAULT ''"),
+    ("projects", "department", "TEXT"),
+    ("projects", "year", "INTEGER"),
+    ("indicators", "actual", "TEXT NOT NULL DEFAULT ''"),
+    ("indicators", "extra", "TEXT NOT NULL DEFAULT '[]'"),
+    ("indicators", "value_op_raw", "TEXT"),
+    ("indicators", "value_num_raw", "TEXT"),
+    ("indicators", "value_unit_raw", "TEXT"),
 )
 
 #: version 1 of the schema; later versions are reached through :data:`MIGRATIONS`
@@ -178,9 +194,16 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO store_meta VALUES ('generation', 1)")
 
 
+def _to_v3(conn: sqlite3.Connection) -> None:
+    """The columns of :data:`_ADDED_COLUMNS`, with their defaults (an older store's rows read as before)."""
+    for table, column, decl in _ADDED_COLUMNS:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+
+
 #: schema version N → the step that brings a store from N to N + 1 (run inside one transaction)
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _to_v2,
+    2: _to_v3,
 }
 
 
@@ -420,7 +443,7 @@ class Store:
         d = parsed.document
         self._conn.execute(
             "INSERT INTO documents (doc, sha256, department, year, layout, encoding, n_projects, n_indicators,"
-            " n_issues, ingested_at, source, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " n_issues, ingested_at, source, generation, reader) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 d.file,
                 d.sha256,
@@ -434,13 +457,14 @@ class Store:
                 datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 source,
                 generation,
+                d.reader,
             ),
         )
 
     def _insert_projects(self, parsed: ParsedDocument) -> None:
         doc = parsed.document.file
         self._conn.executemany(
-            "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     project_id(doc, p.ordinal),
@@ -459,6 +483,8 @@ class Store:
                     p.line,
                     p.line_end,
                     len(p.indicators),
+                    p.department,
+                    p.year,
                 )
                 for p in parsed.projects
             ),
@@ -467,7 +493,7 @@ class Store:
     def _insert_indicators(self, parsed: ParsedDocument) -> None:
         doc = parsed.document.file
         self._conn.executemany(
-            "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     project_id(doc, p.ordinal),
@@ -488,6 +514,11 @@ class Store:
                     i.line,
                     i.line_end,
                     json.dumps(list(i.uncertain), ensure_ascii=False),
+                    i.actual,
+                    json.dumps([list(pair) for pair in i.extra], ensure_ascii=False),
+                    i.value_op_raw,
+                    i.value_num_raw,
+                    i.value_unit_raw,
                 )
                 for p in parsed.projects
                 for pos, i in enumerate(p.indicators)
@@ -598,12 +629,18 @@ class Store:
 
     def _document(self, doc: str) -> Document | None:
         row = self._conn.execute(
-            "SELECT doc, sha256, department, year, layout, encoding FROM documents WHERE doc = ?", (doc,)
+            "SELECT doc, sha256, department, year, layout, encoding, reader FROM documents WHERE doc = ?", (doc,)
         ).fetchone()
         if row is None:
             return None
         return Document(
-            file=row[0], sha256=row[1], department=row[2], year=row[3], layout=Layout(row[4]), encoding=row[5]
+            file=row[0],
+            sha256=row[1],
+            department=row[2],
+            year=row[3],
+            layout=Layout(row[4]),
+            encoding=row[5],
+            reader=row[6],
         )
 
     def projects(self, *, department: str | None = None, year: int | None = None) -> list[ProjectRow]:
@@ -653,13 +690,14 @@ class Store:
         cursor = self._conn.execute(
             "SELECT i.doc, d.department, d.year, p.section, p.seq, p.name, p.code, p.budget_wan,"
             " i.tier, i.tier_raw, i.sub, i.sub_raw, i.name, i.desc, i.value, i.value_op, i.value_num,"
-            " i.value_unit, i.basis, i.line, i.line_end, i.uncertain, i.project_id, i.value_text"
+            " i.value_unit, i.basis, i.line, i.line_end, i.uncertain, i.project_id, i.value_text, i.actual, i.extra"
             " FROM indicators i JOIN projects p ON p.project_id = i.project_id"
             " JOIN documents d ON d.doc = i.doc ORDER BY i.doc, p.ordinal, i.pos"
         )
         for row in cursor:
             record = dict(zip(EXPORT_FIELDS, row))
             record["uncertain"] = json.loads(record["uncertain"])
+            record["extra"] = {k or f"col{n}": v for n, (k, v) in enumerate(json.loads(record["extra"]))}
             yield record
 
     def counts(self) -> dict[str, int]:
@@ -672,11 +710,11 @@ class Store:
 
 _PROJECT_COLUMNS = (
     "project_id, ordinal, seq, section, title, name, code, budget_wan, budget_source, funds_use,"
-    " spending_plan, targets, line, line_end"
+    " spending_plan, targets, line, line_end, department, year"
 )
 _INDICATOR_COLUMNS = (
     "tier, tier_raw, sub, sub_raw, name, desc, value, value_op, value_num, value_unit, value_text,"
-    " basis, line, line_end, uncertain"
+    " basis, line, line_end, uncertain, actual, extra, value_op_raw, value_num_raw, value_unit_raw"
 )
 
 
@@ -705,6 +743,8 @@ def _project(row: Sequence[Any], indicators: tuple[Indicator, ...]) -> Project:
         line=row[12],
         line_end=row[13],
         indicators=indicators,
+        department=row[14],
+        year=row[15],
     )
 
 
@@ -722,4 +762,9 @@ def _indicator(row: Sequence[Any]) -> Indicator:
         line=row[12],
         line_end=row[13],
         uncertain=tuple(json.loads(row[14])),
+        actual=row[15],
+        extra=tuple((a, b) for a, b in json.loads(row[16])),
+        value_op_raw=row[17],
+        value_num_raw=row[18],
+        value_unit_raw=row[19],
     )

@@ -18,6 +18,7 @@ class Layout(str, Enum):
     TABBED = "tabbed"  #: one table row per line, cells separated by tabs
     CELLS = "cells"  #: one cell per line (each prefixed by a tab), rows separated by blank lines
     GARBLED = "garbled"  #: PDF extraction with wrapped cells, glued columns and column blocks
+    TABLE = "table"  #: read by a reader of the table model and the interpreter (see ``Document.reader``)
 
 
 class Severity(str, Enum):
@@ -74,8 +75,16 @@ class Indicator:
     line: int
     line_end: int
     parsed: Value = field(default_factory=Value)
-    #: names of fields that could not be assigned with confidence (garbled layout)
+    #: names of fields that could not be assigned with confidence
     uncertain: tuple[str, ...] = ()
+    actual: str = ""  #: 实际完成值 as printed (self-evaluations), "" if the table has none
+    #: cells kept but not mapped to a field, as (header as printed, cell): score, weight, deviation
+    #: reason, polarity, the other column set (中期/长期) …
+    extra: tuple[tuple[str, str], ...] = ()
+    #: operator, number and unit as printed where the table prints them in separate cells (else None)
+    value_op_raw: str | None = None
+    value_num_raw: str | None = None
+    value_unit_raw: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,9 @@ class Project:
     line: int
     line_end: int
     indicators: tuple[Indicator, ...] = ()
+    #: the unit the table belongs to when the table names it (主管部门, 部门名称, 单位名称 …), else None
+    department: str | None = None
+    year: int | None = None  #: the budget year the table states, else None (the document's year applies)
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,9 @@ class Document:
     year: int | None
     layout: Layout
     encoding: str = "utf-8"
+    #: the reader that found the tables: ``tabbed`` / ``cells`` / ``garbled`` for the layouts of
+    #: :mod:`nlp.parse`, else the :class:`nlp.table.Sheet` reader (``pipe``, ``celllines`` …)
+    reader: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ the page text of a PDF) so that every reported problem can name a place.
 XLSX after spans are restored) and ``None`` where it does not (text rows whose
 merged cells are simply missing). ``role`` is set only by readers that had to
 decide what a cell is in order to find it at all (glued text split on
-vocabulary, prose split on connectives); the interpreter takes it as given.
+vocabulary, prose split on connectives); the interpreter takes it as given. A
+reader that sees a row carried over from the previous line (a pipe row cut where a
+cell had no closing pipe) marks the first cell of the carried part ``continues``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ class Cell:
     #: a spanned copy: the reader repeated a merged cell's text into a grid position it covers
     spanned: bool = False
     role: str | None = None  #: a role the reader had to decide (see the module docstring), else None
+    #: the reader could not read this cell with confidence (cut by a page break, numbers fused
+    #: beyond splitting): its field is reported as uncertain, never guessed
+    uncertain: bool = False
 
     @property
     def last_line(self) -> int:
@@ -78,6 +83,10 @@ class Table:
     rows: tuple[Row, ...]
     grid: bool = False
     caption: str = ""  #: a title the input attaches to the table (HTML <caption>, sheet name)
+    #: the input does not mark where rows end (one cell per line or paragraph with no row
+    #: delimiter): the cells of all rows, taken in reading order, are one stream (how the reader
+    #: split them into rows means nothing) and the interpreter groups them against the header
+    stream: bool = False
 
     @property
     def line(self) -> int:

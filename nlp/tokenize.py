@@ -6,7 +6,7 @@ receives :func:`tokenize_zh` or :func:`token_spans` as a plain function.
 Pipeline for one text:
 
 1. *fold* every character on its own (full-width → half-width, ``≧`` → ``≥``, white space
-   → space), which keeps offsets: position *i* of the folded text is position *i* of
+   → space, traditional → simplified), which keeps offsets: position *i* of the folded text is position *i* of
    the original;
 2. split the folded text into runs: numbers (``1,000``, ``24.4`` are one token each),
    operators (``≥ ≤ > < =``, also written ``>=``), Latin words, Han runs, and any other
@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Callable
 
 from nlp.errors import JixiaoError
-from nlp.normalize import to_halfwidth
+from nlp.normalize import to_halfwidth, to_simplified
 
 __all__ = [
     "Backend",
@@ -109,8 +109,23 @@ def _fold_table() -> dict[int, str]:
     return {c: r for c, r in table.items() if r != chr(c)}
 
 
-#: full-width ASCII → half-width (as :func:`nlp.normalize.to_halfwidth`), ≧≦ → ≥≤, spaces → " "
-_FOLD = _fold_table()
+class _FoldTable(dict):
+    """The folding table, extended on first sight of each Han character by its simplified form
+    (traditional script is searched and classified as simplified; OpenCC's character mapping)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        out = ch
+        if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
+            simple = to_simplified(ch)
+            out = simple if len(simple) == 1 else ch
+        self[code] = out
+        return out
+
+
+#: full-width ASCII → half-width (as :func:`nlp.normalize.to_halfwidth`), ≧≦ → ≥≤, spaces → " ",
+#: traditional characters → simplified
+_FOLD = _FoldTable(_fold_table())
 
 
 def _fold(text: str) -> str:

@@ -29,15 +29,15 @@ SEVERITIES = ("info", "warning", "error")
 
 def audit_inputs(data_dir: Path, *, path: Path | None = None, doc: str | None = None) -> list[ParsedDocument]:
     """Documents to audit: parsed from ``path`` (a file or folder, not stored), one stored ``doc``, or the store."""
-    from index.ingest import load_document
+    from index.ingest import expand_sources, load_document
 
     if path is not None:
         if path.exists() and not path.is_dir() and not path.is_file():
             raise JixiaoError(f"{path}: not a regular file; give a disclosure file or a folder of them")
-        files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
-        if not files:
-            raise JixiaoError(f"{path}: no .txt files in this folder; give a disclosure file or a folder of them")
-        return [load_document(f) for f in files]
+        sources = expand_sources([path])
+        if not sources:
+            raise JixiaoError(f"{path}: no files to read in this folder; give a disclosure file or a folder of them")
+        return [load_document(src.path, key=src.key) for src in sources]
     with Store.open(data_dir, write=False) as store:
         if doc is not None:
             one = store.get_document(doc)

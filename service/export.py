@@ -22,7 +22,8 @@ def write_export(records: Iterator[dict[str, Any]], stream: IO[str], *, fmt: str
         writer = csv.DictWriter(stream, fieldnames=list(EXPORT_FIELDS), lineterminator="\n")
         writer.writeheader()
         for record in records:
-            writer.writerow({**record, "uncertain": ";".join(record["uncertain"])})
+            writer.writerow({**record, "uncertain": ";".join(record["uncertain"]),
+                             "extra": json.dumps(record["extra"], ensure_ascii=False) if record["extra"] else ""})
             n += 1
     else:
         for record in records:

@@ -146,6 +146,7 @@ def outcome_record(o: IngestOutcome) -> dict[str, Any]:
         "ok": o.ok,
         "reason": o.reason,
         "layout": o.layout.value if o.layout else None,
+        "reader": o.reader,
         "department": o.department,
         "year": o.year,
         "encoding": o.encoding,

@@ -19,13 +19,14 @@ from typing import Iterable
 
 from index.ingest import load_document
 from nlp.errors import JixiaoError
+from nlp.io import SUPPORTED_SUFFIXES
 from service.errors import Refused, TooLarge, Unreadable, Unsupported
 from service.ingest import IngestRun, ingest_and_index
 
 __all__ = ["UPLOAD_SUFFIXES", "DEFAULT_MAX_UPLOAD_BYTES", "UPLOADS_DIR", "display_name", "document_name", "ingest_upload"]
 
-#: file types ingest reads (the suffixes of :func:`index.ingest.expand_paths`)
-UPLOAD_SUFFIXES: tuple[str, ...] = (".txt",)
+#: file types ingest reads (:data:`nlp.io.SUPPORTED_SUFFIXES`, what :func:`index.ingest.expand_sources` finds)
+UPLOAD_SUFFIXES: tuple[str, ...] = tuple(sorted(SUPPORTED_SUFFIXES))
 DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 UPLOADS_DIR = "uploads"
 _INCOMING = ".incoming"
@@ -49,7 +50,7 @@ def _check_type(name: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         raise Unsupported(f"{name}: file type {suffix or '(none)'} is not read by ingest; upload one of "
-                          f"{', '.join(UPLOAD_SUFFIXES)} (a disclosure exported as text)")
+                          f"{', '.join(UPLOAD_SUFFIXES)}")
     return suffix
 
 

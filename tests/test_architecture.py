@@ -54,6 +54,12 @@ ENGINES = {
     "uvicorn": "web",
     "multipart": "web",
     "jinja2": {"models/report/render.py", "web/pages.py"},
+    # document formats: each parser library only in its reader
+    "lxml": {"nlp/readers/html.py"},
+    "docx": {"nlp/readers/docx.py"},
+    "xlrd": {"nlp/readers/sheet.py"},
+    "pdfplumber": {"nlp/readers/pdf.py"},
+    "pdfminer": {"nlp/readers/pdf.py"},
 }
 
 #: for each layer, the project layers it must not import
@@ -100,3 +106,21 @@ def test_every_layer_is_checked() -> None:
     """A new top-level package must be placed in the layers before its code can pass unchecked."""
     packages = {p.parent.name for p in ROOT.glob("*/__init__.py")}
     assert packages <= set(PACKAGES) | {"bench", "tests", "docs"}, packages - set(PACKAGES)
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Full dotted names of the modules ``path`` imports (absolute imports only)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "nlp" / "interpret").rglob("*.py")), ids=lambda p: p.name)
+def test_the_interpreter_knows_no_reader(path: Path) -> None:
+    """The interpreter reads any table model; the physical forms live in the readers only."""
+    bad = {m for m in imported_modules(path) if m == "nlp.readers" or m.startswith("nlp.readers.")}
+    assert bad == set(), f"{path.relative_to(ROOT)} imports {sorted(bad)}"

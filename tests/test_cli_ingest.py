@@ -65,7 +65,7 @@ def test_folder_without_txt_files(data_dir: Path, tmp_path: Path) -> None:
     empty = tmp_path / "nothing"
     empty.mkdir()
     result = jx(data_dir, "ingest", str(empty))
-    assert (result.exit_code, result.stderr) == (1, f"Error: {empty}: folder has no .txt files; nothing to ingest\n")
+    assert (result.exit_code, result.stderr) == (1, f"Error: {empty}: folder has no files to ingest (.txt .html .docx .doc .xlsx .xls .csv .pdf); nothing to ingest\n")
 
 
 def test_newer_store_is_refused_with_one_line(data_dir: Path, small: Path) -> None:

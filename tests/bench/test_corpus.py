@@ -25,8 +25,8 @@ def _load_corpus_module():
 
 corpus = _load_corpus_module()
 
-#: a small corpus: 40 projects in documents of 8–12 projects, every style in turn
-SMALL = dict(seed=7, n_projects=40, min_projects=8, max_projects=12, styles=tuple(corpus.Style))
+#: a small corpus: 66 projects in documents of 8–11 projects (at least one per style), every style in turn
+SMALL = dict(seed=7, n_projects=66, min_projects=8, max_projects=11, styles=tuple(corpus.Style))
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +51,8 @@ def test_pool_takes_rows_from_every_sub_tier_of_the_samples(pool):
 
 def test_small_corpus_has_the_requested_projects_in_every_style(small_corpus):
     _, manifest = small_corpus
-    assert manifest["projects"] == 40
-    assert sum(e["projects"] for e in manifest["files"]) == 40
+    assert manifest["projects"] == SMALL["n_projects"]
+    assert sum(e["projects"] for e in manifest["files"]) == SMALL["n_projects"]
     assert {e["style"] for e in manifest["files"]} == {s.value for s in corpus.Style}
 
 

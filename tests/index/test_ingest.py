@@ -122,7 +122,7 @@ def test_empty_folder_is_a_failed_outcome(tmp_path: Path, store: Store) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     [outcome] = ingest_paths([empty], store, parse=toy_parse)
-    assert (outcome.ok, outcome.reason) == (False, f"{empty}: folder has no .txt files; nothing to ingest")
+    assert (outcome.ok, outcome.reason) == (False, f"{empty}: folder has no files to ingest (.txt .html .docx .doc .xlsx .xls .csv .pdf); nothing to ingest")
 
 
 def test_progress_is_reported_after_each_file(folder: Path, store: Store) -> None:

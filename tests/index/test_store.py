@@ -274,6 +274,8 @@ def test_export_rows_have_the_documented_fields_in_order(store: Store) -> None:
         "uncertain": ["desc", "value"],
         "project_id": "001_a:1",
         "value_text": "有效保障",
+        "actual": "",
+        "extra": {},
     }
     assert (rows[0]["value_op"], rows[0]["value_num"], rows[0]["value_unit"]) == ("≥", 95.0, "%")
 
@@ -292,3 +294,19 @@ def test_real_samples_round_trip_losslessly(store: Store, samples_dir: Path) -> 
     for p in parsed:
         store.replace_document(p)
     assert list(store.iter_documents()) == parsed
+
+
+def test_a_store_written_before_the_reader_and_self_evaluation_columns_gains_them(tmp_path) -> None:
+    from index.store import _ADDED_COLUMNS
+
+    with Store.open(tmp_path):
+        pass
+    conn = sqlite3.connect(tmp_path / DB_NAME)
+    for table, column, _ in _ADDED_COLUMNS:
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    conn.commit()
+    conn.close()
+    with Store.open(tmp_path) as store:
+        store.replace_document(make_doc())
+        assert store.counts()["indicators"] == 4
+        assert store.get_project("001_a:2")[1] == make_doc().projects[1]

@@ -92,10 +92,17 @@ def test_empty_file(tmp_path: Path, data: bytes) -> None:
 
 
 def test_binary_file_with_nul_bytes(tmp_path: Path) -> None:
-    path = write(tmp_path, b"%PDF-1.7\n\x00\x01\x02\xff\xfe" * 10, "x.pdf")
+    # no known signature (a PDF, an Office file) and an extension that is not a format: read as text
+    path = write(tmp_path, b"\x7fELF\x02\x01\x00\x01\x02\xff\xfe" * 10, "x.txt")
     with pytest.raises(InputError) as err:
         read_document(path)
     assert str(err.value) == f"{path}: binary file (NUL bytes), not text; export the document as UTF-8 text"
+
+
+def test_a_pdf_is_handed_to_its_reader_not_decoded(tmp_path: Path) -> None:
+    data = b"%PDF-1.7\n\x00\x01\x02\xff\xfe" * 10
+    raw = read_document(write(tmp_path, data, "x.pdf"))
+    assert (raw.format, raw.data, raw.text) == ("pdf", data, "")
 
 
 def test_control_characters_mean_binary_and_name_the_line(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from nlp.normalize import (
@@ -85,7 +85,7 @@ def test_every_canonical_sub_tier_has_a_parent_and_maps_to_itself() -> None:
         ("10个工作日以内", Value("≤", 10.0, "个工作日", None)),
         ("≥95优", Value("≥", 95.0, None, "优")),
         ("<70差", Value("<", 70.0, None, "差")),
-        ("≤11月底", Value("≤", 11.0, "月底", None)),
+        ("≤11月底", Value("≤", None, None, "11月底")),
         ("≥10000 次", Value("≥", 10000.0, "次", None)),
         ("1,200人", Value(None, 1200.0, "人", None)),
         ("有效保障", Value(None, None, None, "有效保障")),
@@ -131,6 +131,10 @@ def test_parse_value_never_raises_and_number_is_non_negative(text: str) -> None:
     st.sampled_from(["%", "人", "次", "万元", "天", ""]),
 )
 def test_parse_value_reads_back_any_well_formed_value(op: str, num: int, unit: str) -> None:
+    digits = str(num)
+    # 2 in front of a percentage of at most 100 is the OCR reading of ≥ (295% = ≥95%)
+    assume(not (not op and unit == "%" and num > 100 and digits[0] == "2" and digits[1] not in "0"
+                and int(digits[1:]) <= 100))
     v = parse_value(f"{op}{num}{unit}")
     assert v == Value(op or None, float(num), unit or None, None)
 

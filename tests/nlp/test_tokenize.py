@@ -275,3 +275,13 @@ def test_loading_jieba_is_quiet(tmp_path: Path, capfd: pytest.CaptureFixture[str
 def test_default_dictionary_ships_inside_the_package() -> None:
     assert DEFAULT_USERDICT.parent == ROOT / "nlp" / "data"
     assert TokenSpan("满意度", 0, 3) == TokenSpan("满意度", 0, 3, position=7)
+
+
+def test_traditional_script_is_searched_as_simplified_with_offsets_kept() -> None:
+    from nlp.tokenize import normalize_text, token_spans
+
+    text = "經費使用率達到95%"
+    assert normalize_text(text) == "经费使用率达到95%"
+    for span in token_spans(text):
+        assert normalize_text(text[span.start:span.end]) == span.text
+    assert [s.text for s in token_spans(text)][:2] == [s.text for s in token_spans("经费使用率达到95%")][:2]

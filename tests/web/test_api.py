@@ -184,7 +184,8 @@ def test_upload_ingests_audits_and_indexes(client: TestClient, service_dir: Path
     ("scan.txt", b"%PDF-1.4\x00\x00binary", 422, "scan.txt: binary file (NUL bytes), not text; export the document as UTF-8 text"),
     ("empty.txt", b"", 422, "empty.txt: file is empty; nothing to ingest"),
     ("notes.txt", "会议纪要\n今天天气很好。\n".encode(), 422, "notes.txt: no performance-target tables found"),
-    ("table.pdf", b"%PDF-1.4", 415, "table.pdf: file type .pdf is not read by ingest"),
+    ("table.exe", b"MZ\x90\x00", 415, "table.exe: file type .exe is not read by ingest"),
+    ("table.pdf", b"%PDF-1.4", 422, "table.pdf: "),
     ("noext", b"abc", 415, "noext: file type (none) is not read by ingest"),
 ])
 def test_malformed_upload_is_refused_and_changes_nothing(client: TestClient, service_dir: Path, store_snapshot,
