@@ -548,7 +548,7 @@ class ShippedLabel:
 
 
 def shipped_labels(records: Sequence[IndicatorRecord]) -> list[ShippedLabel]:
-    """The bundled adjudication (``samples/labels/sample_corrections.csv``) as labels of the stored rows
+    """The bundled adjudication (``labels/sample_corrections.csv``) as labels of the stored rows
     it is about: a verdict applies to the row of the same document file name and line whose name and
     filed sub-tier are the ones judged. Empty when the store does not hold the bundled samples.
     Training puts these before the reviewer's own labels, which therefore win."""

@@ -56,7 +56,7 @@ __all__ = [
 BUNDLED_TRAINING = "sample_indicators.csv"
 
 #: file name of the reviewer-adjudicated labels of the bundled training rows (a copy of
-#: samples/labels/sample_corrections.csv made by models/data/regenerate.py)
+#: labels/sample_corrections.csv made by models/data/regenerate.py)
 BUNDLED_CORRECTIONS = "sample_corrections.csv"
 
 #: file name of the multi-sector corpus of real indicators (filed labels, noise included) in models/data/,
@@ -448,7 +448,7 @@ def apply_corrections(
 
 
 def load_bundled_corrections() -> list[Correction]:
-    """The reviewer verdicts on the bundled training rows (see samples/labels/sample_corrections.csv)."""
+    """The reviewer verdicts on the bundled training rows (see labels/sample_corrections.csv)."""
     ref = resources.files("models") / "data" / BUNDLED_CORRECTIONS
     with resources.as_file(ref) as path:
         return read_corrections(Path(path))

@@ -364,8 +364,11 @@ def test_a_store_of_schema_1_is_upgraded_in_place(tmp_path: Path) -> None:
     assert [r["project_id"] for r in rows] == ["002_small:1", "002_small:2", "002_small:3"]
     conn = sqlite3.connect(data_dir / DB_NAME)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert conn.execute("SELECT * FROM indicators ORDER BY project_id, pos").fetchall() == before
-    assert conn.execute("SELECT source, generation FROM documents").fetchall() == [(None, 1)]
+    after = conn.execute("SELECT * FROM indicators ORDER BY project_id, pos").fetchall()
+    width = len(before[0])
+    assert [r[:width] for r in after] == before  # every stored value kept; the later columns at their defaults:
+    assert {r[width:] for r in after} == {("", "[]", None, None, None)}  # actual, extra, value_*_raw (schema 3)
+    assert conn.execute("SELECT source, generation, reader FROM documents").fetchall() == [(None, 1, "")]
     conn.close()
     # an index without the store's generations is rebuilt by the next writer; the old key is kept
     text = SAMPLE_FILES["002"].read_text(encoding="utf-8")

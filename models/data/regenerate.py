@@ -2,7 +2,7 @@
 
 * ``sample_indicators.csv`` from samples/*.txt with the real parser (tier and sub-tier AS FILED,
   see models.labels.labels_from_documents);
-* ``sample_corrections.csv``: a copy of the reviewers' verdicts samples/labels/sample_corrections.csv,
+* ``sample_corrections.csv``: a copy of the reviewers' verdicts labels/sample_corrections.csv,
   checked against the regenerated rows (stale ones are an error);
 * ``corpus_indicators.csv`` from a corpus of real indicators of many sectors and provinces
   (JSON lines with ``source, sector, tier, sub, name, value``; ``tier``/``sub`` the canonical form of
@@ -96,7 +96,7 @@ def main() -> None:
     with out.open("w", encoding="utf-8") as f:
         write_labels_csv(rows, f)
     print(f"{len(rows)} labelled indicators from {len(docs)} documents -> {out}")
-    source = ROOT / "samples" / "labels" / BUNDLED_CORRECTIONS
+    source = ROOT / "labels" / BUNDLED_CORRECTIONS
     corrections = read_corrections(source)
     apply_corrections(rows, corrections, source=str(source))  # raises if any verdict no longer matches its row
     shutil.copyfile(source, out.with_name(BUNDLED_CORRECTIONS))

@@ -296,7 +296,7 @@ def test_real_samples_round_trip_losslessly(store: Store, samples_dir: Path) -> 
     assert list(store.iter_documents()) == parsed
 
 
-def test_a_store_written_before_the_reader_and_self_evaluation_columns_gains_them(tmp_path) -> None:
+def test_a_schema_2_store_gains_the_reader_and_self_evaluation_columns(tmp_path) -> None:
     from index.store import _ADDED_COLUMNS
 
     with Store.open(tmp_path):
@@ -304,9 +304,11 @@ def test_a_store_written_before_the_reader_and_self_evaluation_columns_gains_the
     conn = sqlite3.connect(tmp_path / DB_NAME)
     for table, column, _ in _ADDED_COLUMNS:
         conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    conn.execute("PRAGMA user_version = 2")  # as a store written before migration step 2 -> 3
     conn.commit()
     conn.close()
     with Store.open(tmp_path) as store:
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         store.replace_document(make_doc())
         assert store.counts()["indicators"] == 4
         assert store.get_project("001_a:2")[1] == make_doc().projects[1]

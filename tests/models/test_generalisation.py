@@ -76,13 +76,13 @@ def test_a_cost_tier_table_is_classified_under_the_cost_tier(default_model: Tier
 
 def test_hand_written_other_sector_rows_stay_well_classified(default_model: TierModel) -> None:
     # a unit-level guard, not the headline figure (README "Model quality" reports leave-one-source-out on real rows):
-    # samples/labels/other_sectors.csv holds 164 rows written for education/health/agriculture/transport/
+    # labels/other_sectors.csv holds 164 rows written for education/health/agriculture/transport/
     # environment/culture, never trained on; the default model scored 0.894 / 0.775 on them when this was written
     from pathlib import Path
 
     from models.evaluate import evaluate_model
     from models.labels import read_labels
 
-    rows = read_labels(Path(__file__).resolve().parents[2] / "samples" / "labels" / "other_sectors.csv")
+    rows = read_labels(Path(__file__).resolve().parents[2] / "labels" / "other_sectors.csv")
     r = evaluate_model(default_model, rows)
     assert r.tier.macro_f1 >= 0.85 and r.sub.macro_f1 >= 0.72

@@ -60,7 +60,7 @@ def test_unknown_file_type_names_the_remedy(tmp_path: Path) -> None:
 
 
 def test_other_sector_set_is_valid_and_covers_all_sub_tiers() -> None:
-    rows = read_labels(Path(__file__).resolve().parents[2] / "samples" / "labels" / "other_sectors.csv")
+    rows = read_labels(Path(__file__).resolve().parents[2] / "labels" / "other_sectors.csv")
     assert 150 <= len(rows) <= 300
     assert len({r.sub for r in rows}) == 9
     assert {"教育", "卫生", "农业", "交通", "环保", "文化"} <= {r.group for r in rows}
@@ -135,7 +135,7 @@ def test_stale_corrections_are_refused_not_moved_onto_other_rows(tmp_path: Path)
 
 
 def test_bundled_corrections_are_the_reviewers_file_and_match_the_bundled_rows() -> None:
-    reviewers = ROOT / "samples" / "labels" / BUNDLED_CORRECTIONS
+    reviewers = ROOT / "labels" / BUNDLED_CORRECTIONS
     bundled = ROOT / "models" / "data" / BUNDLED_CORRECTIONS
     assert reviewers.read_bytes() == bundled.read_bytes(), "run models/data/regenerate.py"
     corrections = load_bundled_corrections()

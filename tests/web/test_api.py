@@ -167,7 +167,7 @@ def test_upload_ingests_audits_and_indexes(client: TestClient, service_dir: Path
     [doc] = body["documents"]
     assert body["summary"]["n_files"] == 1 and body["summary"]["n_failed"] == 0
     assert doc["ok"] and doc["department"] == "巨鹿县人力资源和社会保障局" and doc["projects"] == 21
-    assert set(doc) == {"doc", "path", "ok", "reason", "layout", "department", "year", "encoding", "projects",
+    assert set(doc) == {"doc", "path", "ok", "reason", "layout", "reader", "department", "year", "encoding", "projects",
                         "indicators", "warnings", "replaced", "previous", "unchanged", "refused", "renamed_from",
                         "issues"}
     assert doc["doc"] == "巨鹿 2021.txt"  # the document is named after the uploaded file
@@ -181,7 +181,8 @@ def test_upload_ingests_audits_and_indexes(client: TestClient, service_dir: Path
 
 
 @pytest.mark.parametrize(("name", "data", "status", "message"), [
-    ("scan.txt", b"%PDF-1.4\x00\x00binary", 422, "scan.txt: binary file (NUL bytes), not text; export the document as UTF-8 text"),
+    ("scan.txt", b"\x89\x00\x00binary", 422, "scan.txt: binary file (NUL bytes), not text; export the document as UTF-8 text"),
+    ("scan2.txt", b"%PDF-1.4\x00\x00binary", 422, "scan2.txt: damaged or truncated PDF"),  # the content decides the format
     ("empty.txt", b"", 422, "empty.txt: file is empty; nothing to ingest"),
     ("notes.txt", "会议纪要\n今天天气很好。\n".encode(), 422, "notes.txt: no performance-target tables found"),
     ("table.exe", b"MZ\x90\x00", 415, "table.exe: file type .exe is not read by ingest"),
