@@ -211,6 +211,10 @@ class StoreError(JixiaoError):
     """The store cannot be opened or written (not a database, newer schema, locked)."""
 
 
+class _NotCreatedYet(Exception):
+    """The database file exists but holds nothing yet (read as an empty store)."""
+
+
 class StoreDamagedError(StoreError):
     """The database file is corrupt: SQLite cannot read it."""
 
@@ -315,6 +319,12 @@ class Store:
         store.readonly = readonly
         try:
             store._prepare(create=target == ":memory:" or write)
+        except _NotCreatedYet:
+            conn.close()
+            empty = cls(sqlite3.connect(":memory:", isolation_level=None), path)
+            empty.readonly = True
+            empty._prepare(create=True)
+            return empty
         except sqlite3.DatabaseError as exc:
             conn.close()
             if "not a database" in str(exc) and path.exists() and path.stat().st_size and not _sqlite_header(path):
@@ -347,7 +357,12 @@ class Store:
                 f"{SCHEMA_VERSION} on opening, which needs write access; make the data directory writable once"
             )
         if version == 0 and not create:
-            raise StoreError(f"{self.path}: not a jixiao store (no schema); move it away or choose another data directory")
+            if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                raise _NotCreatedYet  # an empty file: a first writer is creating the store right now
+            raise StoreError(
+                f"{self.path}: an SQLite database that is not a jixiao store; move it away or choose another"
+                " data directory"
+            )
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal" and not self.readonly:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("BEGIN IMMEDIATE")

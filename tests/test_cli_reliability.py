@@ -508,3 +508,10 @@ def test_search_while_another_writer_holds_the_lock_warns_and_leaves_the_repair_
         assert r.stderr.startswith("warning: the search index is behind the store: 1 stored documents")
         assert not in_step(data_dir)
     assert jx(data_dir, "search", "就业").exit_code == 0 and in_step(data_dir)
+
+
+def test_a_store_file_being_created_reads_as_empty_not_as_foreign(data_dir: Path) -> None:
+    sqlite3.connect(data_dir / DB_NAME).close()  # what a first writer has made before its schema commits
+    r = jx(data_dir, "projects")
+    assert (r.exit_code, r.stdout, r.stderr) == (0, "0 projects\n", "")
+    assert jx(data_dir, "ingest", str(SAMPLE_FILES["000"])).exit_code == 0
