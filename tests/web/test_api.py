@@ -386,3 +386,16 @@ def test_cli_remove_and_delete_endpoint_share_the_workflow(client: TestClient, s
     assert client.get("/api/search", params={"q": "department:巨鹿"}).json()["total"] == 0
     r = client.delete("/api/documents/巨鹿.txt")
     assert r.status_code == 404 and "no stored document '巨鹿.txt'" in detail(r)
+
+
+def test_upload_of_a_workbook_is_read_as_ingest_reads_it(client: TestClient, service_dir: Path, tmp_path: Path):
+    from tests.nlp.readers.samples import SELF_EVAL, formats
+
+    data = formats.write_xlsx(SELF_EVAL, tmp_path / "自评表.xlsx").read_bytes()
+    r = client.post("/api/documents", files={"file": ("自评表.xlsx", data, "application/octet-stream")})
+    assert r.status_code == 200, r.text
+    [doc] = r.json()["documents"]
+    assert (doc["doc"], doc["reader"], doc["encoding"], doc["projects"], doc["indicators"]) == (
+        "自评表.xlsx", "xlsx", "binary", 1, 6)
+    assert [p.suffix for p in (service_dir / "uploads").iterdir() if p.is_file()] == [".xlsx"]
+    assert client.get("/api/documents/自评表.xlsx/audit").status_code == 200
