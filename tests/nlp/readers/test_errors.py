@@ -126,7 +126,7 @@ def test_folder_ingest_reads_every_format_and_goes_on_past_a_bad_file(tmp_path: 
     (folder / "notes.md").write_text("not a format jixiao reads", encoding="utf-8")
     with Store.open(tmp_path / "data") as store:
         outcomes = ingest_paths([folder], store)
-    assert [(o.doc, o.ok, o.n_indicators) for o in outcomes] == [
+    assert [(o.path.name, o.ok, o.n_indicators) for o in outcomes] == [
         ("a_cut.pdf", False, 0),
         ("t.docx", True, 9),
         ("t.html", True, 9),
@@ -134,4 +134,9 @@ def test_folder_ingest_reads_every_format_and_goes_on_past_a_bad_file(tmp_path: 
         ("t.xls", True, 9),
         ("t.xlsx", True, 9),
     ]
+    # files of one name in several formats are documents of their own: the first keeps its name, the
+    # others get their folders in the key (index.ingest), so no two share project ids
+    keys = [o.doc for o in outcomes[1:]]
+    assert keys[0] == "t.docx" and [k.rsplit("/", 1)[-1] for k in keys] == ["t.docx", "t.html", "t.pdf", "t.xls", "t.xlsx"]
+    assert len({k.rsplit(".", 1)[0] for k in keys}) == len(keys)
     assert outcomes[0].reason == f"{folder / 'a_cut.pdf'}: damaged or truncated PDF; download or export the PDF again"
