@@ -154,18 +154,14 @@ _WS = re.compile(r"\s+")
 _CJK_PUNCT = frozenset("，；：！？（）")
 
 
+#: full-width ASCII variants → half-width, ideographic space → space; Chinese punctuation kept
+_HALFWIDTH = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F) if chr(code) not in _CJK_PUNCT}
+_HALFWIDTH[0x3000] = " "
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII variants (Ｂ, ＞, ％, １) to their half-width forms; Chinese punctuation (，：（）…) kept."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E and ch not in _CJK_PUNCT:
-            out.append(chr(code - 0xFEE0))
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_HALFWIDTH)
 
 
 def clean_cell(text: str) -> str:
