@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -177,12 +178,21 @@ def test_export_jsonl_and_csv_agree(data_dir: Path, small: Path, tmp_path: Path)
 
 
 def test_export_of_empty_store_and_bad_format(data_dir: Path) -> None:
+    from index.store import Store
+
+    missing = jx(data_dir, "export")
+    assert (missing.exit_code, missing.stderr) == (
+        1, f"Error: no jixiao data in {data_dir} (run jixiao ingest PATH to add documents, or give the right --data-dir)\n"
+    )
+    assert not data_dir.exists()
+    Store.open(data_dir).close()
     empty = jx(data_dir, "export")
     assert (empty.exit_code, empty.stderr) == (
         1, f"Error: the store in {data_dir} holds no indicators; run 'jixiao ingest PATH' first\n"
     )
     bad = jx(data_dir, "export", "--format", "xml")
-    assert (bad.exit_code, bad.stderr) == (1, "Error: --format must be jsonl or csv (got 'xml')\n")
+    assert bad.exit_code == 2 and ("Invalid value for '--format': Value error, 'xml' is not one of 'jsonl', 'csv'."
+                                   in " ".join(re.sub("[│╭╮╰╯─]", " ", bad.stderr).split()))
 
 
 def test_text_without_tables(data_dir: Path, tmp_path: Path) -> None:
