@@ -211,8 +211,7 @@ def dupes(
     elif fmt == "csv":
         text = _dupes_csv(records)
     else:
-        _print_dupes_table(records, len(rows), limit)
-        return
+        text = _dupes_table(records, len(rows), limit)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
         typer.echo(f"wrote {len(records)} clusters to {output}", err=True)
@@ -237,7 +236,10 @@ def _dupes_csv(records: list[dict]) -> str:
 
     cols = ["cluster", "kind", "similarity", "doc", "department", "year", "project_id", "project_name", "line",
             "tier", "sub", "name", "desc", "value", "fit", "fits_project"]
+    from service.export import CSV_BOM
+
     buf = io.StringIO()
+    buf.write(CSV_BOM)
     w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore")
     w.writeheader()
     for r in records:
@@ -246,23 +248,24 @@ def _dupes_csv(records: list[dict]) -> str:
     return buf.getvalue().rstrip("\n")
 
 
-def _print_dupes_table(records: list[dict], n_rows: int, limit: int) -> None:
+def _dupes_table(records: list[dict], n_rows: int, limit: int) -> str:
     s = _dupes_summary(records, n_rows)
-    typer.echo(
+    lines = [
         f"{s['clusters']} clusters over {n_rows} indicator rows: {s['copied']} copied, "
         f"{s['shared_wording']} shared wording; {s['misfit_rows']} rows do not fit their project"
-    )
+    ]
     for r in records[:limit]:
         f = r["first_seen"]
-        typer.echo(
+        lines.append(
             f"\n#{r['cluster']} {r['kind']}, {r['n_projects']} projects in {r['n_documents']} document(s), "
             f"similarity ≥ {r['similarity']:g}\n   {f['name']} | {f['desc']} | {f['value']}"
         )
         for m in r["members"]:
             flag = "" if m["fits_project"] else f"   <- does not fit this project (fit {m['fit']:.2f})"
-            typer.echo(f"   {m['doc']}:{m['line']}  {m['year'] or ''}  {m['project_name']}{flag}")
+            lines.append(f"   {m['doc']}:{m['line']}  {m['year'] or ''}  {m['project_name']}{flag}")
     if len(records) > limit:
-        typer.echo(f"\n… {len(records) - limit} more clusters (raise --limit, or use --format json)")
+        lines.append(f"\n… {len(records) - limit} more clusters (raise --limit, or use --format json)")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- ingest / projects / show / export / demo (issue 2)
@@ -555,7 +558,13 @@ def _print_demo_audit(result: Any) -> None:
 
 # ---------------------------------------------------------------- audit (issue 5)
 
-def _print_audit_table(result: Any) -> None:
+#: projects the default audit table lists (lowest score first); ``--all`` lists every project and finding
+AUDIT_WORST = 10
+
+
+def _print_audit_table(result: Any, *, everything: bool = False) -> None:
+    from collections import Counter
+
     from rich.console import Console
     from rich.table import Table
 
@@ -570,18 +579,32 @@ def _print_audit_table(result: Any) -> None:
             t.add_row(rule, topic, str(n), str(k))
         console.print(t)
         console.print("评级: " + "  ".join(f"{g} {n}" for g, n in s.grades))
+    if not everything:
+        worst = sorted(result.projects, key=lambda ap: (ap.score, -len(ap.findings)))[:AUDIT_WORST]
+        t = Table(title=f"得分最低的 {len(worst)} 个项目（共 {len(result.projects)} 个）")
+        for col in ("doc", "项目", "问题数", "得分", "评级", "主要问题"):
+            t.add_column(col, overflow="fold")
+        for ap in worst:
+            p = ap.context.project
+            rules = Counter(f.rule for f in ap.findings).most_common(3)
+            t.add_row(ap.context.document.file.split("_")[0], f"{p.seq or ''} {p.name}", str(len(ap.findings)),
+                      f"{ap.score:g}", ap.grade, " ".join(f"{r}×{n}" for r, n in rules))
+        console.print(t)
+        console.print(f"{len(result.findings)} findings in all: --all lists every one (page with: jixiao audit --all | less); "
+                      "--format html -o FILE writes the full report")
+        return
     t = Table(title="findings")
     for col in ("doc", "项目", "行", "规则", "级别", "指标", "问题"):
         t.add_column(col, overflow="fold")
     for f in result.findings:
         if f.doc is None:
             continue
-        t.add_row(f.doc.split("_")[0], f"{f.project_seq or ''} {f.project_name or ''}"[:24],
+        t.add_row(f.doc.split("_")[0], f"{f.project_seq or ''} {f.project_name or ''}",
                   str(f.line or ""), f.rule, f.severity.value, f.indicator or "", f.message)
     console.print(t)
     t = Table(title="项目评级")
     for col in ("doc", "项目", "问题数", "得分", "评级"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold")
     for ap in result.projects:
         p = ap.context.project
         t.add_row(ap.context.document.file.split("_")[0], f"{p.seq or ''} {p.name}", str(len(ap.findings)),
@@ -599,6 +622,7 @@ def audit(
     min_severity: Annotated[Severity, typer.Option("--min-severity", help="Leave out findings below this severity.")] = Severity("info"),
     fmt: Annotated[AuditFmt, typer.Option("--format", help="Report format (xlsx needs -o).")] = AuditFmt("table"),
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the report to this file.")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Table format: list every finding and project, not only the lowest-scored projects.")] = False,
 ) -> None:
     """Audit performance-target tables against rules R01–R25 and grade each project 优/良/中/差.
 
@@ -620,7 +644,7 @@ def audit(
                            min_severity=min_severity)
         data = None if fmt == "table" else render_report(result, fmt)
     if data is None:
-        _print_audit_table(result)
+        _print_audit_table(result, everything=everything)
         return
     if output is None:
         typer.echo(data)
@@ -684,7 +708,7 @@ def search(
 
     Example: jixiao search "创业担保贷款" --year 2021-2025 --limit 5
     """
-    from service.search import make_searchable, search as run_search, search_record
+    from service.search import explain_empty, make_searchable, search as run_search, search_record
 
     _need_data()
     with reported():
@@ -693,8 +717,15 @@ def search(
             typer.echo(note, err=True)
         result = run_search(state.data_dir, query, year=year, dept=dept, tier=tier.value if tier else None, limit=limit,
                             page=page, sort=sort.value)
+        why = (explain_empty(state.data_dir, query, year=year, dept=dept, tier=tier.value if tier else None)
+               if result.total == 0 and not as_json else None)
     if as_json:
         print_json(search_record(result))
+    elif why is not None:
+        with_ = ", ".join(f"{name} {value}" for name, value, _n in why.removed)
+        matches = why.unfiltered if why.unfiltered_exact else f"up to {why.unfiltered}"
+        removed = ", ".join(f"{name} {value} removed {n}" for name, value, n in why.removed)
+        typer.echo(f"no projects match {query!r} with {with_} ({matches} match without the filters: {removed})")
     else:
         _print_search(result)
 
@@ -708,11 +739,11 @@ def _print_search(result: Any) -> None:
     console = Console(highlight=False)
     first = (result.page - 1) * result.limit
     if not result.hits:
-        console.print(f"no projects match {result.query!r}" if result.total == 0 else
+        console.print(f"no projects match {escape(repr(result.query))}" if result.total == 0 else
                       f"{result.total} projects match; page {result.page} is past the last one")
         return
     total = result.total if result.total_exact else f"up to {result.total}"
-    console.print(f"{total} projects match {result.query!r}; showing {first + 1}-{first + len(result.hits)}")
+    console.print(f"{total} projects match {escape(repr(result.query))}; showing {first + 1}-{first + len(result.hits)}")
     for n, h in enumerate(result.hits, start=first + 1):
         budget = f"{h.budget_wan:g} 万元" if h.budget_wan is not None else "budget ?"
         console.print(f"[bold]{n}. {escape(h.project_name)}[/bold]  {h.project_id}  {escape(h.department or '?')} "
@@ -749,6 +780,8 @@ def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
     from rich.table import Table
 
     t = Table("name", "tier", "sub", "confidence", "alternatives")
+    for column in t.columns:
+        column.overflow = "fold"  # wrap long names rather than cut them
     for r in records:
         alts = ", ".join(f"{a['sub']} {a['p']:.2f}" for a in r["alternatives"])
         t.add_row(escape(r["name"]), r["tier"], r["sub"], f"{r['confidence']:.2f}", alts)
