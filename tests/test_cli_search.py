@@ -96,3 +96,23 @@ def test_each_hit_carries_the_findings_the_audit_of_its_document_reports(data: P
     report = json.loads(jx(data, "audit", "--doc", hit["doc"], "--format", "json").stdout)
     project = next(p for p in report["projects"] if p["project_id"] == hit["project_id"])
     assert hit["n_findings"] == project["findings"] > 0
+
+
+def test_an_empty_filtered_search_names_what_each_filter_removed(data: Path) -> None:
+    total = json.loads(jx(data, "search", "创业", "--json").stdout)["total"]
+    in_2024 = json.loads(jx(data, "search", "创业", "--year", "2024", "--json").stdout)["total"]
+    r = jx(data, "search", "创业", "--year", "2020")
+    assert (r.exit_code, r.stdout) == (
+        0, f"no projects match '创业' with year 2020 ({total} match without the filters: year 2020 removed {total})\n")
+    r = jx(data, "search", "创业", "--year", "2024", "--dept", "邯郸")
+    assert (r.exit_code, r.stdout) == (
+        0, f"no projects match '创业' with year 2024, dept 邯郸 ({total} match without the filters: "
+           f"year 2024 removed {total - in_2024}, dept 邯郸 removed {total})\n")
+    assert jx(data, "search", "zzzqqq").stdout == "no projects match 'zzzqqq'\n"
+
+
+def test_query_text_is_printed_as_typed(data: Path) -> None:
+    """Square brackets are whoosh's range syntax and rich's markup: the echoed query keeps them."""
+    r = jx(data, "search", "[a TO z]")
+    total = json.loads(jx(data, "search", "[a TO z]", "--json").stdout)["total"]
+    assert r.exit_code == 0 and r.stdout.startswith(f"{total} projects match '[a TO z]'; showing 1-")
