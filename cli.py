@@ -770,6 +770,8 @@ CLASSIFY_FORMATS = ("jsonl", "csv", "table")
 
 
 def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
+    from service.export import CSV_BOM
+
     if fmt == "jsonl":
         for r in records:
             typer.echo(json.dumps(r, ensure_ascii=False))
@@ -785,7 +787,7 @@ def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
             alts = ";".join(f"{a['sub']}:{a['p']}" for a in r["alternatives"])
             w.writerow([r["name"], r["tier"], r["sub"], r["confidence"], r["tier_confidence"], r["tier_margin"],
                         "true" if r["uncertain"] else "false", alts])
-        typer.echo(buf.getvalue(), nl=False)
+        typer.echo(CSV_BOM + buf.getvalue(), nl=False)  # like every CSV jixiao writes: Excel reads it as UTF-8
         return
     from rich.console import Console
     from rich.markup import escape
