@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+from enum import Enum
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +34,52 @@ app = typer.Typer(
 
 class State:
     data_dir: Path = Path("data")
+
+
+class Choice(str, Enum):
+    """A fixed set of option values: help lists them and the parser rejects anything else."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: the value sets below mirror the library's own (tests/test_cli_choices.py checks that they agree);
+#: they live here so that parsing a command line does not import the library
+Fmt3 = Choice("Fmt3", {"table": "table", "json": "json", "csv": "csv"})
+ExportFmt = Choice("ExportFmt", {"jsonl": "jsonl", "csv": "csv"})
+AuditFmt = Choice("AuditFmt", {k: k for k in ("table", "json", "csv", "html", "xlsx")})
+ClassifyFmt = Choice("ClassifyFmt", {k: k for k in ("jsonl", "csv", "table")})
+Severity = Choice("Severity", {k: k for k in ("info", "warning", "error")})
+DupeScope = Choice("DupeScope", {k: k for k in ("document", "year", "all")})
+DupeKind = Choice("DupeKind", {"copied": "copied", "shared_wording": "shared-wording"})
+Tier = Choice("Tier", {k: k for k in ("产出", "效益", "满意度", "成本")})
+SortBy = Choice("SortBy", {k: k for k in ("score", "year", "budget")})
+Estimator = Choice("Estimator", {k: k for k in (
+    "svm+stack", "logistic+stack", "svm+rules", "logistic+rules", "svm", "logistic", "char-svm")})
+LabelFmt = Choice("LabelFmt", {k: k for k in ("csv", "xlsx", "jsonl")})
+
+def _readable_help() -> None:
+    """Help shows an argument by its metavar (``PATH...``) rather than ``{paths}...`` and ``<list[Path]>``,
+    and a flag (``--json``) without a ``<bool>`` value it does not take."""
+    from typer import core
+
+    argument, option = getattr(core, "TyperArgument", None), getattr(core, "TyperOption", None)
+    if argument is None or option is None or not hasattr(argument, "_usage_display_name"):
+        return
+    option_type = option.display_type_rich
+    option.display_type_rich = lambda self, ctx: None if getattr(self, "is_flag", False) else option_type(self, ctx)
+
+    def usage_name(self: Any) -> str:
+        name = self.display_name_raw
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 and not name.endswith("...") else "")
+
+    original = argument.display_type_rich
+    argument._usage_display_name = usage_name
+    argument.display_type_rich = lambda self, ctx: None if self.metavar is not None else original(self, ctx)
+
+
+_readable_help()
 
 
 state = State()
@@ -121,6 +168,14 @@ def _check_output(output: Optional[Path]) -> None:
         fail(f"{output}: folder {parent} does not exist; create it or write elsewhere")
 
 
+def _need_data() -> None:
+    """Before a command that only reads: a data directory without a store is a mistyped one, not an empty store."""
+    from index.store import DB_NAME
+
+    if not (state.data_dir / DB_NAME).exists():
+        fail(f"no jixiao data in {state.data_dir} (run jixiao ingest PATH to add documents, or give the right --data-dir)")
+
+
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -129,10 +184,10 @@ def print_json(data: Any) -> None:
 
 @app.command()
 def dupes(
-    scope: Annotated[str, typer.Option(help="Compare rows within one document, one year, or all.")] = "year",
+    scope: Annotated[DupeScope, typer.Option(help="Compare rows within one document, one year, or all.")] = DupeScope("year"),
     threshold: Annotated[float, typer.Option(min=50, max=100, help="Minimum fuzz.ratio (0-100) of two rows.")] = 90.0,
-    kind: Annotated[Optional[str], typer.Option(help="Only clusters of this kind: copied | shared-wording.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
+    kind: Annotated[Optional[DupeKind], typer.Option(help="Only clusters of this kind.")] = None,
+    fmt: Annotated[Fmt3, typer.Option("--format", help="Output format.")] = Fmt3("table"),
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to FILE instead of stdout.")] = None,
     limit: Annotated[int, typer.Option(help="Table format: show at most N clusters.")] = 20,
 ) -> None:
@@ -143,27 +198,23 @@ def dupes(
     from index.store import Store
     from models.dupes import Scope, cluster_records, find_clusters, rows_from_documents
 
-    if scope not in {s.value for s in Scope}:
-        fail(f"--scope must be one of document, year, all (got {scope!r})")
-    if fmt not in {"table", "json", "csv"}:
-        fail(f"--format must be one of table, json, csv (got {fmt!r})")
+    _need_data()
     _check_output(output)
     with reported():
         with Store.open(state.data_dir, write=False) as store:
             rows = rows_from_documents(store.iter_documents())
         if not rows:
             fail(f"the store in {state.data_dir} holds no indicators; run 'jixiao ingest PATH' first")
-        clusters = find_clusters(rows, scope=Scope(scope), threshold=threshold)
+        clusters = find_clusters(rows, scope=Scope(scope.value), threshold=threshold)
         if kind:
-            clusters = [c for c in clusters if c.kind == kind]
+            clusters = [c for c in clusters if c.kind == kind.value]
         records = cluster_records(clusters)
     if fmt == "json":
         text = json.dumps({"clusters": records, "summary": _dupes_summary(records, len(rows))}, ensure_ascii=False, indent=2)
     elif fmt == "csv":
         text = _dupes_csv(records)
     else:
-        _print_dupes_table(records, len(rows), limit)
-        return
+        text = _dupes_table(records, len(rows), limit)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
         typer.echo(f"wrote {len(records)} clusters to {output}", err=True)
@@ -188,7 +239,10 @@ def _dupes_csv(records: list[dict]) -> str:
 
     cols = ["cluster", "kind", "similarity", "doc", "department", "year", "project_id", "project_name", "line",
             "tier", "sub", "name", "desc", "value", "fit", "fits_project"]
+    from service.export import CSV_BOM
+
     buf = io.StringIO()
+    buf.write(CSV_BOM)
     w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore")
     w.writeheader()
     for r in records:
@@ -197,23 +251,24 @@ def _dupes_csv(records: list[dict]) -> str:
     return buf.getvalue().rstrip("\n")
 
 
-def _print_dupes_table(records: list[dict], n_rows: int, limit: int) -> None:
+def _dupes_table(records: list[dict], n_rows: int, limit: int) -> str:
     s = _dupes_summary(records, n_rows)
-    typer.echo(
+    lines = [
         f"{s['clusters']} clusters over {n_rows} indicator rows: {s['copied']} copied, "
         f"{s['shared_wording']} shared wording; {s['misfit_rows']} rows do not fit their project"
-    )
+    ]
     for r in records[:limit]:
         f = r["first_seen"]
-        typer.echo(
+        lines.append(
             f"\n#{r['cluster']} {r['kind']}, {r['n_projects']} projects in {r['n_documents']} document(s), "
             f"similarity ≥ {r['similarity']:g}\n   {f['name']} | {f['desc']} | {f['value']}"
         )
         for m in r["members"]:
             flag = "" if m["fits_project"] else f"   <- does not fit this project (fit {m['fit']:.2f})"
-            typer.echo(f"   {m['doc']}:{m['line']}  {m['year'] or ''}  {m['project_name']}{flag}")
+            lines.append(f"   {m['doc']}:{m['line']}  {m['year'] or ''}  {m['project_name']}{flag}")
     if len(records) > limit:
-        typer.echo(f"\n… {len(records) - limit} more clusters (raise --limit, or use --format json)")
+        lines.append(f"\n… {len(records) - limit} more clusters (raise --limit, or use --format json)")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- ingest / projects / show / export / demo (issue 2)
@@ -302,7 +357,7 @@ def _sync_note(run_: IngestRun) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files (.txt .html .docx .doc .xlsx .xls .csv .pdf), or folders whose files of those formats (sub-folders too) are read.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Files (.txt .html .docx .doc .xlsx .xls .csv .pdf), or folders whose files of those formats (sub-folders too) are read.")],
     as_name: Annotated[Optional[str], typer.Option("--as", help="Store a single file under this document name.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace a stored document even by a version with under half its projects or indicators.")] = False,
     show_warnings: Annotated[bool, typer.Option("--show-warnings", help="List each parse warning with file:line.")] = False,
@@ -328,7 +383,7 @@ def ingest(
 
 @app.command()
 def remove(
-    doc: Annotated[str, typer.Argument(help="The stored document (its name as 'jixiao projects' shows it).")],
+    doc: Annotated[str, typer.Argument(metavar="DOC", help="The stored document (its name as 'jixiao projects' shows it).")],
 ) -> None:
     """Delete a document from the store and the search index.
 
@@ -336,6 +391,7 @@ def remove(
     """
     from service.ingest import remove_document
 
+    _need_data()
     removed = remove_document(state.data_dir, doc)
     typer.echo(f"removed {removed.doc}: {removed.n_projects} projects, {removed.n_indicators} indicators")
 
@@ -354,6 +410,7 @@ def projects(
 
     from service.projects import list_projects
 
+    _need_data()
     with reported():
         rows = list_projects(state.data_dir, dept=dept, year=year)
     if as_json:
@@ -371,7 +428,7 @@ def projects(
 
 @app.command()
 def show(
-    project: Annotated[str, typer.Argument(help="A project id (e.g. 001_269e4af91333dcae:3) or a unique part of its name.")],
+    project: Annotated[str, typer.Argument(metavar="PROJECT", help="A project id (e.g. 001_269e4af91333dcae:3) or a unique part of its name.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the project and its indicators as JSON.")] = False,
 ) -> None:
     """Show one project: its header and its performance-target table.
@@ -380,6 +437,7 @@ def show(
     """
     from service.projects import project_record, resolve_project
 
+    _need_data()
     with reported():
         document, proj = resolve_project(state.data_dir, project)
     record = project_record(document, proj)
@@ -426,17 +484,16 @@ def show(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="jsonl (one JSON object per line) or csv.")] = "jsonl",
+    fmt: Annotated[ExportFmt, typer.Option("--format", help="jsonl (one JSON object per line) or csv (with a byte-order mark).")] = ExportFmt("jsonl"),
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to FILE instead of stdout.")] = None,
 ) -> None:
     """Export every stored indicator, one record per row (fields listed in README.md).
 
     Example: jixiao export --format csv -o indicators.csv
     """
-    from service.export import EXPORT_FORMATS, export_store
+    from service.export import export_store
 
-    if fmt not in EXPORT_FORMATS:
-        fail(f"--format must be jsonl or csv (got {fmt!r})")
+    _need_data()
     _check_output(output)
     with reported():
         try:
@@ -444,7 +501,7 @@ def export(
         except OSError as exc:
             fail(f"{output}: cannot write ({exc.strerror or exc}); check the path")
         try:
-            n = export_store(state.data_dir, sink if sink is not None else sys.stdout, fmt=fmt)
+            n = export_store(state.data_dir, sink if sink is not None else sys.stdout, fmt=fmt.value)
         finally:
             if sink is not None:
                 sink.close()
@@ -512,7 +569,13 @@ def _print_demo_audit(result: Any) -> None:
 
 # ---------------------------------------------------------------- audit (issue 5)
 
-def _print_audit_table(result: Any) -> None:
+#: projects the default audit table lists (lowest score first); ``--all`` lists every project and finding
+AUDIT_WORST = 10
+
+
+def _print_audit_table(result: Any, *, everything: bool = False) -> None:
+    from collections import Counter
+
     from rich.console import Console
     from rich.table import Table
 
@@ -527,18 +590,32 @@ def _print_audit_table(result: Any) -> None:
             t.add_row(rule, topic, str(n), str(k))
         console.print(t)
         console.print("评级: " + "  ".join(f"{g} {n}" for g, n in s.grades))
+    if not everything:
+        worst = sorted(result.projects, key=lambda ap: (ap.score, -len(ap.findings)))[:AUDIT_WORST]
+        t = Table(title=f"得分最低的 {len(worst)} 个项目（共 {len(result.projects)} 个）")
+        for col in ("doc", "项目", "问题数", "得分", "评级", "主要问题"):
+            t.add_column(col, overflow="fold")
+        for ap in worst:
+            p = ap.context.project
+            rules = Counter(f.rule for f in ap.findings).most_common(3)
+            t.add_row(ap.context.document.file.split("_")[0], f"{p.seq or ''} {p.name}", str(len(ap.findings)),
+                      f"{ap.score:g}", ap.grade, " ".join(f"{r}×{n}" for r, n in rules))
+        console.print(t)
+        console.print(f"{len(result.findings)} findings in all: --all lists every one (page with: jixiao audit --all | less); "
+                      "--format html -o FILE writes the full report")
+        return
     t = Table(title="findings")
     for col in ("doc", "项目", "行", "规则", "级别", "指标", "问题"):
         t.add_column(col, overflow="fold")
     for f in result.findings:
         if f.doc is None:
             continue
-        t.add_row(f.doc.split("_")[0], f"{f.project_seq or ''} {f.project_name or ''}"[:24],
+        t.add_row(f.doc.split("_")[0], f"{f.project_seq or ''} {f.project_name or ''}",
                   str(f.line or ""), f.rule, f.severity.value, f.indicator or "", f.message)
     console.print(t)
     t = Table(title="项目评级")
     for col in ("doc", "项目", "问题数", "得分", "评级"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold")
     for ap in result.projects:
         p = ap.context.project
         t.add_row(ap.context.document.file.split("_")[0], f"{p.seq or ''} {p.name}", str(len(ap.findings)),
@@ -548,29 +625,29 @@ def _print_audit_table(result: Any) -> None:
 
 @app.command()
 def audit(
-    path: Annotated[Optional[Path], typer.Argument(help="A disclosure file or folder to parse and audit (not stored).")] = None,
+    path: Annotated[Optional[Path], typer.Argument(metavar="PATH", help="A disclosure file or folder to parse and audit (not stored).")] = None,
     doc: Annotated[Optional[str], typer.Option("--doc", help="Audit one stored document (its file name).")] = None,
     project: Annotated[Optional[str], typer.Option("--project", help="Only this project: id (doc:ordinal), seq or name.")] = None,
-    profile: Annotated[str, typer.Option("--profile", help="Settings profile: default, strict, hebei, central.")] = "default",
+    profile: Annotated[str, typer.Option("--profile", metavar="NAME", help="Settings profile: default, strict, hebei, central (or one of the --settings file).")] = "default",
     settings_file: Annotated[Optional[Path], typer.Option("--settings", help="A TOML settings file instead of the packaged one.")] = None,
-    min_severity: Annotated[str, typer.Option("--min-severity", help="info, warning or error.")] = "info",
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv, html or xlsx.")] = "table",
+    min_severity: Annotated[Severity, typer.Option("--min-severity", help="Leave out findings below this severity.")] = Severity("info"),
+    fmt: Annotated[AuditFmt, typer.Option("--format", help="Report format (xlsx needs -o).")] = AuditFmt("table"),
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the report to this file.")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Table format: list every finding and project, not only the lowest-scored projects.")] = False,
 ) -> None:
     """Audit performance-target tables against rules R01–R25 and grade each project 优/良/中/差.
 
     Example: jixiao audit samples/003_33721d9d2b44b90e.txt --format html -o audit.html
     """
-    from service.audit import AUDIT_FORMATS, audit_inputs, render_report, run_audit
+    from service.audit import audit_inputs, render_report, run_audit
 
-    if fmt not in AUDIT_FORMATS:
-        fail(f"unknown --format '{fmt}'; use one of {', '.join(AUDIT_FORMATS)}")
-    if min_severity not in ("info", "warning", "error"):
-        fail(f"unknown --min-severity '{min_severity}'; use info, warning or error")
+    fmt, min_severity = fmt.value, min_severity.value  # type: ignore[assignment]
     if fmt == "xlsx" and output is None:
         fail("--format xlsx writes a binary workbook; give the file with -o FILE")
     if path is not None and doc is not None:
         fail("give either a PATH or --doc, not both")
+    if path is None:
+        _need_data()
     _check_output(output)
     with reported():
         docs = audit_inputs(state.data_dir, path=path, doc=doc)
@@ -578,7 +655,7 @@ def audit(
                            min_severity=min_severity)
         data = None if fmt == "table" else render_report(result, fmt)
     if data is None:
-        _print_audit_table(result)
+        _print_audit_table(result, everything=everything)
         return
     if output is None:
         typer.echo(data)
@@ -611,6 +688,7 @@ def index_rebuild(
 
     from service.ingest import rebuild_search_index
 
+    _need_data()
     started = time.perf_counter()
     with reported():
         with Progress(transient=True, disable=as_json or not sys.stderr.isatty()) as progress:
@@ -628,28 +706,37 @@ def index_rebuild(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help='Words (AND by default), OR, NOT, "exact phrase", field:word.')],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help='Words (AND by default), OR, NOT, "exact phrase", field:word.')],
     year: Annotated[Optional[str], typer.Option(help="A year (2021) or a range (2021-2024).")] = None,
     dept: Annotated[Optional[str], typer.Option(help="Only departments whose name contains TEXT.")] = None,
-    tier: Annotated[Optional[str], typer.Option(help="Only projects with an indicator of this tier: 产出|效益|满意度|成本.")] = None,
+    tier: Annotated[Optional[Tier], typer.Option(help="Only projects with an indicator of this tier (一级).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Hits per page.")] = 10,
     page: Annotated[int, typer.Option(min=1, help="Page number (1 = best hits).")] = 1,
-    sort: Annotated[str, typer.Option(help="score | year | budget")] = "score",
+    sort: Annotated[SortBy, typer.Option(help="Order of the hits: best match, newest, largest budget.")] = SortBy("score"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (fields in README 'Search').")] = False,
 ) -> None:
     """Full-text search over the indexed projects: ranked hits with highlighted snippets.
 
     Example: jixiao search "创业担保贷款" --year 2021-2025 --limit 5
     """
-    from service.search import make_searchable, search as run_search, search_record
+    from service.search import explain_empty, make_searchable, search as run_search, search_record
 
+    _need_data()
     with reported():
         note = make_searchable(state.data_dir)
         if note is not None:
             typer.echo(note, err=True)
-        result = run_search(state.data_dir, query, year=year, dept=dept, tier=tier, limit=limit, page=page, sort=sort)
+        result = run_search(state.data_dir, query, year=year, dept=dept, tier=tier.value if tier else None, limit=limit,
+                            page=page, sort=sort.value)
+        why = (explain_empty(state.data_dir, query, year=year, dept=dept, tier=tier.value if tier else None)
+               if result.total == 0 and not as_json else None)
     if as_json:
         print_json(search_record(result))
+    elif why is not None:
+        with_ = ", ".join(f"{name} {value}" for name, value, _n in why.removed)
+        matches = why.unfiltered if why.unfiltered_exact else f"up to {why.unfiltered}"
+        removed = ", ".join(f"{name} {value} removed {n}" for name, value, n in why.removed)
+        typer.echo(f"no projects match {query!r} with {with_} ({matches} match without the filters: {removed})")
     else:
         _print_search(result)
 
@@ -663,11 +750,11 @@ def _print_search(result: Any) -> None:
     console = Console(highlight=False)
     first = (result.page - 1) * result.limit
     if not result.hits:
-        console.print(f"no projects match {result.query!r}" if result.total == 0 else
+        console.print(f"no projects match {escape(repr(result.query))}" if result.total == 0 else
                       f"{result.total} projects match; page {result.page} is past the last one")
         return
     total = result.total if result.total_exact else f"up to {result.total}"
-    console.print(f"{total} projects match {result.query!r}; showing {first + 1}-{first + len(result.hits)}")
+    console.print(f"{total} projects match {escape(repr(result.query))}; showing {first + 1}-{first + len(result.hits)}")
     for n, h in enumerate(result.hits, start=first + 1):
         budget = f"{h.budget_wan:g} 万元" if h.budget_wan is not None else "budget ?"
         console.print(f"[bold]{n}. {escape(h.project_name)}[/bold]  {h.project_id}  {escape(h.department or '?')} "
@@ -683,6 +770,8 @@ CLASSIFY_FORMATS = ("jsonl", "csv", "table")
 
 
 def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
+    from service.export import CSV_BOM
+
     if fmt == "jsonl":
         for r in records:
             typer.echo(json.dumps(r, ensure_ascii=False))
@@ -698,13 +787,15 @@ def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
             alts = ";".join(f"{a['sub']}:{a['p']}" for a in r["alternatives"])
             w.writerow([r["name"], r["tier"], r["sub"], r["confidence"], r["tier_confidence"], r["tier_margin"],
                         "true" if r["uncertain"] else "false", alts])
-        typer.echo(buf.getvalue(), nl=False)
+        typer.echo(CSV_BOM + buf.getvalue(), nl=False)  # like every CSV jixiao writes: Excel reads it as UTF-8
         return
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     t = Table("name", "tier", "sub", "confidence", "alternatives")
+    for column in t.columns:
+        column.overflow = "fold"  # wrap long names rather than cut them
     for r in records:
         alts = ", ".join(f"{a['sub']} {a['p']:.2f}" for a in r["alternatives"])
         conf = f"{r['confidence']:.2f}" + (" uncertain" if r["uncertain"] else "")
@@ -714,11 +805,11 @@ def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
 
 @app.command()
 def classify(
-    text: Annotated[Optional[str], typer.Argument(help="An indicator name (三级指标), e.g. 学生抽样调查满意度.")] = None,
+    text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="An indicator name (三级指标), e.g. 学生抽样调查满意度.")] = None,
     desc: Annotated[Optional[str], typer.Option("--desc", help="Its description (指标解释).")] = None,
     value: Annotated[Optional[str], typer.Option("--value", help="Its value as printed, e.g. ≥90%.")] = None,
     file: Annotated[Optional[Path], typer.Option("--file", help="A CSV or JSONL file with fields name, desc, value.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or table (default: table for TEXT, jsonl for --file).")] = "",
+    fmt: Annotated[Optional[ClassifyFmt], typer.Option("--format", help="Output format (default: table for TEXT, jsonl for --file).")] = None,
     cost_tier: Annotated[bool, typer.Option("--cost-tier", help="The table has 成本 as a 一级 (经济成本/社会成本/生态环境成本 under it).")] = False,
 ) -> None:
     """Predict the tier (产出/效益/满意度) and sub-tier of indicators, with confidence, alternatives and an uncertain flag.
@@ -733,9 +824,7 @@ def classify(
         fail("give either an indicator TEXT or --file FILE")
     if file is not None and (desc is not None or value is not None):
         fail("--desc and --value go with TEXT; in a --file they are columns")
-    fmt = fmt or ("table" if text is not None else "jsonl")
-    if fmt not in CLASSIFY_FORMATS:
-        fail(f"unknown --format '{fmt}'; use one of {', '.join(CLASSIFY_FORMATS)}")
+    fmt = fmt.value if fmt else ("table" if text is not None else "jsonl")  # type: ignore[assignment]
     with reported():
         texts = read_indicator_texts(file) if file is not None else [IndicatorText(text or "", desc, value)]
         if not texts[0].name.strip():
@@ -764,7 +853,7 @@ def train(
     labels: Annotated[Optional[Path], typer.Option("--labels", help="Extra labelled rows for this training (CSV/JSONL: name, desc, value, tier, sub[, group]).")] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not train on the indicators of ingested documents.")] = False,
     corrections: Annotated[Optional[Path], typer.Option("--corrections", help="A corrections file (doc, line, name, filed_sub, sub, verdict, reason): imported as reviewer labels first.")] = None,
-    estimator: Annotated[str, typer.Option("--estimator", help="svm+stack (default), logistic+stack, svm+rules, logistic+rules, svm, logistic.")] = "",
+    estimator: Annotated[Optional[Estimator], typer.Option("--estimator", help="The model recipe (default: svm+stack).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Make the new model active even if it scores worse than the active one.")] = False,
     by: Annotated[Optional[str], typer.Option("--by", help="Reviewer name recorded with --corrections labels (default: your user name).")] = None,
     no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Train on your rows only, without the bundled training set (samples + corpus + reviewer's examples).")] = False,
@@ -780,11 +869,8 @@ def train(
     from rich.console import Console
     from rich.table import Table
 
-    from models.classifier import ESTIMATORS
     from service.labelling import train_record, train_versioned
 
-    if estimator and (estimator not in ESTIMATORS or estimator == "baseline"):
-        fail(f"unknown --estimator '{estimator}'; use one of {', '.join(e for e in ESTIMATORS if e != 'baseline')}")
     console = Console(stderr=True)
     with reported(), console.status("training", spinner="dots") if console.is_terminal else _nothing() as status:
         def on_phase(what: str) -> None:
@@ -793,7 +879,7 @@ def train(
 
         outcome, imported = train_versioned(
             state.data_dir, labels_file=labels, corrections=corrections, use_store=not no_store,
-            estimator=estimator or None, force=force, bundled=not no_bundled, by=by or _reviewer(), on_phase=on_phase)
+            estimator=estimator.value if estimator else None, force=force, bundled=not no_bundled, by=by or _reviewer(), on_phase=on_phase)
     if as_json:
         print_json(train_record(outcome, imported))
         return
@@ -831,7 +917,7 @@ app.add_typer(models_app, name="models")
 def label_export(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most N rows.")] = 200,
     doc: Annotated[Optional[str], typer.Option("--doc", help="Only this stored document.")] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="csv (default), xlsx or jsonl; default from the -o suffix.")] = None,
+    fmt: Annotated[Optional[LabelFmt], typer.Option("--format", help="Output format (default: from the -o suffix, else csv).")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to FILE (needed for xlsx).")] = None,
 ) -> None:
     """Export the indicators worth labelling first (model-vs-filed disagreements, least confident predictions).
@@ -843,9 +929,8 @@ def label_export(
 
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-        fmt = suffix if suffix in ("csv", "xlsx", "jsonl") else "csv"
-    if fmt not in ("csv", "xlsx", "jsonl"):
-        fail(f"unknown --format '{fmt}'; use csv, xlsx or jsonl")
+        fmt = LabelFmt(suffix) if suffix in LabelFmt._value2member_map_ else LabelFmt("csv")
+    fmt = fmt.value  # type: ignore[assignment]
     if fmt == "xlsx" and output is None:
         fail("--format xlsx writes a binary workbook; give the file with -o FILE")
     with reported():

@@ -81,12 +81,12 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "value_op",
     "value_num",
     "value_unit",
+    "value_text",
     "basis",
     "line",
     "line_end",
     "uncertain",
     "project_id",
-    "value_text",
     "actual",
     "extra",
 )
@@ -705,7 +705,7 @@ class Store:
         cursor = self._conn.execute(
             "SELECT i.doc, d.department, d.year, p.section, p.seq, p.name, p.code, p.budget_wan,"
             " i.tier, i.tier_raw, i.sub, i.sub_raw, i.name, i.desc, i.value, i.value_op, i.value_num,"
-            " i.value_unit, i.basis, i.line, i.line_end, i.uncertain, i.project_id, i.value_text, i.actual, i.extra"
+            " i.value_unit, i.value_text, i.basis, i.line, i.line_end, i.uncertain, i.project_id, i.actual, i.extra"
             " FROM indicators i JOIN projects p ON p.project_id = i.project_id"
             " JOIN documents d ON d.doc = i.doc ORDER BY i.doc, p.ordinal, i.pos"
         )

@@ -13,12 +13,16 @@ from nlp.errors import JixiaoError
 __all__ = ["EXPORT_FORMATS", "write_export", "export_store"]
 
 EXPORT_FORMATS = ("jsonl", "csv")
+#: first character of every CSV jixiao writes: the UTF-8 byte-order mark, without which Excel on a
+#: Chinese Windows reads the file as GBK and garbles it
+CSV_BOM = "\ufeff"
 
 
 def write_export(records: Iterator[dict[str, Any]], stream: IO[str], *, fmt: str) -> int:
     """Write export records as CSV or JSON lines; return how many."""
     n = 0
     if fmt == "csv":
+        stream.write(CSV_BOM)
         writer = csv.DictWriter(stream, fieldnames=list(EXPORT_FIELDS), lineterminator="\n")
         writer.writeheader()
         for record in records:

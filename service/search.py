@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from index.search import ProjectSearcher, SearchResult, SortKey, parse_years
 from nlp.errors import JixiaoError
 from service.ingest import index_dir
 
-__all__ = ["SORT_KEYS", "search", "search_record", "Searchers", "make_searchable"]
+__all__ = ["SORT_KEYS", "EmptyExplanation", "explain_empty", "search", "search_record", "Searchers", "make_searchable"]
 
 SORT_KEYS = tuple(s.value for s in SortKey)
 
@@ -52,6 +53,31 @@ def search(data_dir: Path, query: str, *, year: str | None = None, dept: str | N
         return searcher.search(query, dept=dept, tier=tier, limit=limit, page=page, **args)
     with ProjectSearcher(index_dir(data_dir)) as opened:
         return opened.search(query, dept=dept, tier=tier, limit=limit, page=page, **args)
+
+
+@dataclass(frozen=True)
+class EmptyExplanation:
+    """Why a filtered search found nothing: how many projects match the words alone, and for each filter
+    (``("year", "2024")``…) how many of those it removes on its own."""
+
+    unfiltered: int
+    unfiltered_exact: bool
+    removed: tuple[tuple[str, str, int], ...]
+
+
+def explain_empty(data_dir: Path, query: str, *, year: str | None = None, dept: str | None = None,
+                  tier: str | None = None) -> EmptyExplanation | None:
+    """For a search with filters and no hit: the counts that show which filter emptied it (None without filters)."""
+    filters = [(name, value) for name, value in (("year", year), ("dept", dept), ("tier", tier)) if value]
+    if not filters:
+        return None
+    with ProjectSearcher(index_dir(data_dir)) as opened:
+        base = search(data_dir, query, limit=1, searcher=opened)
+        removed = []
+        for name, value in filters:
+            alone = search(data_dir, query, limit=1, searcher=opened, **{name: value})
+            removed.append((name, value, max(base.total - alone.total, 0)))
+    return EmptyExplanation(base.total, base.total_exact, tuple(removed))
 
 
 _HIT_KEYS = ("project_id", "doc", "department", "year", "section", "project_seq", "project_name", "project_code",

@@ -49,4 +49,5 @@ def test_audit_errors_are_one_line(data_dir: Path):
     assert r.exit_code == 1 and "Error: --format xlsx writes a binary workbook; give the file with -o FILE" in r.output
     r = run(data_dir)
     assert r.exit_code == 1
-    assert f"Error: no documents stored in {data_dir}; run 'jixiao ingest PATH' first, or give a PATH to audit" in r.output
+    assert (f"Error: no jixiao data in {data_dir} (run jixiao ingest PATH to add documents, or give the right --data-dir)"
+            in r.output)

@@ -55,7 +55,8 @@ def test_classify_csv_output_has_header_and_one_row_per_input(warm_dir: Path, tm
     f.write_text("name,desc,value\n培训人数,,≥50人\n群众满意度,,\n", encoding="utf-8")
     result = _run(warm_dir, "classify", "--file", str(f), "--format", "csv")
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    assert result.output.startswith("\ufeff")  # a byte-order mark, as every CSV jixiao writes
+    lines = result.output[1:].splitlines()
     assert lines[0] == "name,tier,sub,confidence,tier_confidence,tier_margin,uncertain,alternatives" and len(lines) == 3
     assert all(line.split(",")[6] in ("true", "false") for line in lines[1:])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -170,19 +171,28 @@ def test_export_jsonl_and_csv_agree(data_dir: Path, small: Path, tmp_path: Path)
     result = jx(data_dir, "export", "--format", "csv", "-o", str(out))
     assert result.exit_code == 0
     assert result.stderr == f"wrote {len(records)} indicators to {out}\n"
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # the BOM: Excel then reads the file as UTF-8
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert [r["name"] for r in rows] == [r["name"] for r in records]
     assert list(rows[0]) == list(EXPORT_FIELDS)
     assert {r["doc"] for r in records} == {"002_small.txt"}
 
 
 def test_export_of_empty_store_and_bad_format(data_dir: Path) -> None:
+    from index.store import Store
+
+    missing = jx(data_dir, "export")
+    assert (missing.exit_code, missing.stderr) == (
+        1, f"Error: no jixiao data in {data_dir} (run jixiao ingest PATH to add documents, or give the right --data-dir)\n"
+    )
+    Store.open(data_dir).close()
     empty = jx(data_dir, "export")
     assert (empty.exit_code, empty.stderr) == (
         1, f"Error: the store in {data_dir} holds no indicators; run 'jixiao ingest PATH' first\n"
     )
     bad = jx(data_dir, "export", "--format", "xml")
-    assert (bad.exit_code, bad.stderr) == (1, "Error: --format must be jsonl or csv (got 'xml')\n")
+    assert bad.exit_code == 2 and ("Invalid value for '--format': Value error, 'xml' is not one of 'jsonl', 'csv'."
+                                   in " ".join(re.sub("[│╭╮╰╯─]", " ", bad.stderr).split()))
 
 
 def test_text_without_tables(data_dir: Path, tmp_path: Path) -> None:

@@ -346,8 +346,12 @@ def test_data_dir_that_is_a_file(tmp_path: Path) -> None:
 
 def test_read_commands_on_a_missing_data_directory_create_nothing(tmp_path: Path) -> None:
     d = tmp_path / "nowhere"
-    r = jx(d, "projects")
-    assert (r.exit_code, r.stdout) == (0, "0 projects\n")
+    for command in (["projects"], ["show", "x"], ["export"], ["search", "就业"], ["dupes"], ["audit"],
+                    ["index", "rebuild"], ["remove", "x"]):
+        r = jx(d, *command)
+        assert (r.exit_code, r.stdout, r.stderr) == (
+            1, "", f"Error: no jixiao data in {d} (run jixiao ingest PATH to add documents, or give the right --data-dir)\n"
+        ), command
     assert not d.exists()
 
 
