@@ -528,9 +528,9 @@ class Store:
                     i.basis,
                     i.line,
                     i.line_end,
-                    json.dumps(list(i.uncertain), ensure_ascii=False),
+                    _json_list(i.uncertain),
                     i.actual,
-                    json.dumps([list(pair) for pair in i.extra], ensure_ascii=False),
+                    _json_list([list(pair) for pair in i.extra]),
                     i.value_op_raw,
                     i.value_num_raw,
                     i.value_unit_raw,
@@ -740,6 +740,11 @@ def _sqlite_header(path: Path) -> bool:
             return f.read(16) == b"SQLite format 3\x00"
     except OSError:
         return False
+
+
+def _json_list(items: Sequence[Any]) -> str:
+    """A list as stored JSON; most rows have none, and ``[]`` needs no encoder."""
+    return json.dumps(list(items), ensure_ascii=False) if items else "[]"
 
 
 def _project(row: Sequence[Any], indicators: tuple[Indicator, ...]) -> Project:
