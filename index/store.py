@@ -54,6 +54,7 @@ __all__ = [
     "ProjectRow",
     "Store",
     "StoreError",
+    "writable_data_dir",
 ]
 
 DB_NAME = "jixiao.db"
@@ -289,20 +290,13 @@ class Store:
         older schema is upgraded. Without it nothing is created: a missing store reads as an empty
         one, and a store in a read-only directory is opened read-only.
         """
-        if data_dir.exists() and not data_dir.is_dir():
-            raise StoreError(f"{data_dir}: is a file, not a data directory; choose another data directory")
         path = data_dir / DB_NAME
         readonly = False
         if write:
-            try:
-                data_dir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(
-                    f"{data_dir}: cannot create the data directory ({exc.strerror or exc}); choose another data directory"
-                ) from None
-            if not os.access(data_dir, os.W_OK):
-                raise StoreError(f"{data_dir}: the data directory is read-only; make it writable or choose another one")
+            writable_data_dir(data_dir)
             target = str(path)
+        elif data_dir.exists() and not data_dir.is_dir():
+            raise StoreError(f"{data_dir}: is a file, not a data directory; choose another data directory")
         elif not path.exists():
             target, readonly = ":memory:", True  # nothing stored yet: an empty store, and nothing written
         elif path.is_dir():
@@ -740,6 +734,24 @@ def _sqlite_header(path: Path) -> bool:
             return f.read(16) == b"SQLite format 3\x00"
     except OSError:
         return False
+
+
+def writable_data_dir(data_dir: Path) -> None:
+    """Make sure ``data_dir`` exists as a folder this process can write (created when missing).
+
+    Raises:
+        StoreError: it is a file, cannot be created, or is read-only.
+    """
+    if data_dir.exists() and not data_dir.is_dir():
+        raise StoreError(f"{data_dir}: is a file, not a data directory; choose another data directory")
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"{data_dir}: cannot create the data directory ({exc.strerror or exc}); choose another data directory"
+        ) from None
+    if not os.access(data_dir, os.W_OK):
+        raise StoreError(f"{data_dir}: the data directory is read-only; make it writable or choose another one")
 
 
 def _json_list(items: Sequence[Any]) -> str:

@@ -37,7 +37,7 @@ from index.build import (
 from index.ingest import IngestOutcome, Parser, ingest_paths
 from index.ingest import ProgressFn as IngestProgressFn
 from index.lock import data_lock
-from index.store import DocumentInfo, Store, StoreError
+from index.store import DocumentInfo, Store, writable_data_dir
 from nlp.errors import JixiaoError
 from nlp.parse import parse_text
 
@@ -205,16 +205,7 @@ def _rebuild(store: Store, index_dir: Path, *, findings: FindingsFn | None, on_p
 @contextmanager
 def writing(data_dir: Path, *, lock_timeout: float = 600.0) -> Iterator[Store]:
     """The store of ``data_dir`` opened for writing, under the data directory's writer lock."""
-    if data_dir.exists() and not data_dir.is_dir():
-        raise StoreError(f"{data_dir}: is a file, not a data directory; choose another data directory")
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(
-            f"{data_dir}: cannot create the data directory ({exc.strerror or exc}); choose another data directory"
-        ) from None
-    if not os.access(data_dir, os.W_OK):
-        raise StoreError(f"{data_dir}: the data directory is read-only; make it writable or choose another one")
+    writable_data_dir(data_dir)
     with data_lock(data_dir, timeout=lock_timeout):
         with Store.open(data_dir) as store:
             yield store
