@@ -782,11 +782,12 @@ def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
 
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["name", "tier", "sub", "confidence", "tier_confidence", "tier_margin", "uncertain", "alternatives"])
+        w.writerow(["name", "tier", "sub", "confidence", "tier_confidence", "tier_margin", "uncertain", "reviewed",
+                    "alternatives"])
         for r in records:
             alts = ";".join(f"{a['sub']}:{a['p']}" for a in r["alternatives"])
             w.writerow([r["name"], r["tier"], r["sub"], r["confidence"], r["tier_confidence"], r["tier_margin"],
-                        "true" if r["uncertain"] else "false", alts])
+                        "true" if r["uncertain"] else "false", "true" if r["reviewed"] else "false", alts])
         typer.echo(CSV_BOM + buf.getvalue(), nl=False)  # like every CSV jixiao writes: Excel reads it as UTF-8
         return
     from rich.console import Console
@@ -798,7 +799,7 @@ def _print_predictions(records: list[dict[str, Any]], fmt: str) -> None:
         column.overflow = "fold"  # wrap long names rather than cut them
     for r in records:
         alts = ", ".join(f"{a['sub']} {a['p']:.2f}" for a in r["alternatives"])
-        conf = f"{r['confidence']:.2f}" + (" uncertain" if r["uncertain"] else "")
+        conf = f"{r['confidence']:.2f}" + (" uncertain" if r["uncertain"] else "") + (" reviewed" if r["reviewed"] else "")
         t.add_row(escape(r["name"]), r["tier"], r["sub"], conf, alts)
     Console().print(t)
 

@@ -100,6 +100,8 @@ class Prediction:
     sub-tiers, so it is at least ``confidence``); ``tier_margin`` how far it is ahead of the
     second most probable tier; ``uncertain`` is true when that margin is below
     ``UNCERTAIN_MARGIN``: a close call between two tiers, which a reviewer should decide.
+    ``reviewed`` is true when a reviewer labelled this very text (name, description and value) and
+    the model was trained on that label: the prediction is the reviewer's, with probability 1.
     """
 
     tier: str
@@ -109,6 +111,7 @@ class Prediction:
     tier_confidence: float = 1.0
     tier_margin: float = 1.0
     uncertain: bool = False
+    reviewed: bool = False
 
 
 def make_pipeline(estimator: str = DEFAULT_ESTIMATOR, *, C: float = 4.0, words: bool = True) -> Pipeline | RuleBlend:
@@ -142,20 +145,39 @@ def make_pipeline(estimator: str = DEFAULT_ESTIMATOR, *, C: float = 4.0, words: 
 
 
 class TierModel:
-    """A fitted sub-tier pipeline plus the rule that turns its probabilities into predictions."""
+    """A fitted sub-tier pipeline plus the rule that turns its probabilities into predictions.
 
-    def __init__(self, pipeline: Any, *, estimator: str = DEFAULT_ESTIMATOR, dropped: tuple[int, ...] = ()) -> None:
+    ``reviewed`` maps the text key (:attr:`IndicatorText.key`) of every reviewer-labelled training
+    row to the reviewer's sub-tier: such a text is predicted as the reviewer labelled it. The
+    pipeline learns from those rows like from any other (which carries the judgement over to similar
+    texts, as far as the rest of the data agrees); the text itself keeps the verdict even where the
+    rest of the training data outvotes it. Reviewer rows are not weighted up: a reviewer confirming
+    thirty cost rows does not say that costs matter more, and a weight of two on such a set already
+    cost the held-out documents two points of tier macro-F1 (the class balance shifts).
+    """
+
+    def __init__(self, pipeline: Any, *, estimator: str = DEFAULT_ESTIMATOR, dropped: tuple[int, ...] = (),
+                 reviewed: dict[tuple[str, str, str], str] | None = None) -> None:
         self.pipeline = pipeline
         self.estimator = estimator
         self.dropped = dropped  #: indices of training rows left out as label noise
+        self.reviewed = dict(reviewed or {})
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # a model pickled before models.fast_tfidf holds plain TfidfVectorizers: same state, give them the fast transform
+        state.setdefault("reviewed", {})  # and one pickled before reviewer labels were remembered has none
         self.__dict__.update(state)
         accelerate(self.pipeline)
 
+    def reviewed_subs(self, records: Sequence[IndicatorText]) -> list[str | None]:
+        """For each record, the sub-tier a reviewer gave its text in training, or None."""
+        if not self.reviewed:
+            return [None] * len(records)
+        return [self.reviewed.get(r.key) for r in records]
+
     def sub_proba(self, records: Sequence[IndicatorText]) -> np.ndarray:
-        """Probabilities over all nine sub-tiers, columns in ``SUB_TIERS`` order.
+        """Probabilities over all nine sub-tiers, columns in ``SUB_TIERS`` order; a reviewed text
+        (see the class) has probability 1 on the reviewer's sub-tier.
 
         Identical records (tables copy indicators across projects, R23) are scored once.
         """
@@ -164,6 +186,10 @@ class TierModel:
         out = np.zeros((proba.shape[0], len(SUB_TIERS)))
         for j, cls in enumerate(self.pipeline.classes_):
             out[:, _SUB_INDEX[str(cls)]] = proba[:, j]
+        for i, sub in enumerate(self.reviewed_subs(unique)):
+            if sub is not None:
+                out[i] = 0.0
+                out[i, _SUB_INDEX[sub]] = 1.0
         return out[inverse]
 
     def predict(self, records: Sequence[IndicatorText], *, n_alternatives: int = 3, cost_tier: bool = False) -> list[Prediction]:
@@ -175,7 +201,9 @@ class TierModel:
         if len(records) == 0:
             return []
         kinds = [cost_kind(r) for r in records] if cost_tier else None
-        return predictions_from_proba(self.sub_proba(records), n_alternatives=n_alternatives, cost_kinds=kinds)
+        reviewed = [s is not None for s in self.reviewed_subs(records)]
+        return predictions_from_proba(self.sub_proba(records), n_alternatives=n_alternatives, cost_kinds=kinds,
+                                      reviewed=reviewed)
 
 
 def source_weights(rows: Sequence[LabelledIndicator]) -> np.ndarray:
@@ -265,7 +293,8 @@ def _fit(pipeline: Any, rows: Sequence[LabelledIndicator], weights: np.ndarray) 
 
 
 def predictions_from_proba(
-    sub_p: np.ndarray, *, n_alternatives: int = 3, cost_kinds: Sequence[str] | None = None
+    sub_p: np.ndarray, *, n_alternatives: int = 3, cost_kinds: Sequence[str] | None = None,
+    reviewed: Sequence[bool] | None = None,
 ) -> list[Prediction]:
     """Turn sub-tier probabilities (columns in ``SUB_TIERS`` order) into consistent predictions.
 
@@ -273,7 +302,8 @@ def predictions_from_proba(
     most probable sub-tier inside that tier. With ``cost_kinds`` (one per row, see
     :func:`models.knowledge.cost_kind`) the tiers are those of the national structure where 成本
     is a 一级 (:data:`COST_TIER_LABELS`): a row predicted there gets tier 成本 and its cost kind
-    (经济成本 / 社会成本 / 生态环境成本) as sub-tier.
+    (经济成本 / 社会成本 / 生态环境成本) as sub-tier. ``reviewed`` marks the rows whose probabilities
+    are a reviewer's label (:class:`TierModel`); they have no alternatives.
     """
     labels, tier_of_sub = (COST_TIER_LABELS, _COST_TIER_OF_SUB) if cost_kinds is not None else (TIER_LABELS, _TIER_OF_SUB)
     tier_p = np.zeros((sub_p.shape[0], len(labels)))
@@ -290,7 +320,8 @@ def predictions_from_proba(
     tier_best = tier_p[np.arange(len(tiers)), tiers].tolist()
     out = []
     for i, (p, o, t, s, tc, m) in enumerate(zip(sub_p.tolist(), order, tiers.tolist(), subs.tolist(), tier_best, margins)):
-        alts = tuple((SUB_TIERS[j], round(p[j], 4)) for j in o if j != s)
+        by_reviewer = bool(reviewed[i]) if reviewed is not None else False
+        alts = () if by_reviewer else tuple((SUB_TIERS[j], round(p[j], 4)) for j in o if j != s)
         sub = SUB_TIERS[s]
         if cost_kinds is not None and labels[t] == "成本":
             sub = cost_kinds[i]
@@ -303,6 +334,7 @@ def predictions_from_proba(
                 tier_confidence=round(tc, 4),
                 tier_margin=round(m, 4),
                 uncertain=m < UNCERTAIN_MARGIN,
+                reviewed=by_reviewer,
             )
         )
     return out
@@ -413,6 +445,7 @@ def fit_tier_model(
     drop_noise: bool = True,
     rule_weight: float | None = None,
     weigh_sources: bool = True,
+    reviewed: Sequence[bool] | None = None,
 ) -> TierModel:
     """Fit a :class:`TierModel` on labelled indicators (the label is the sub-tier).
 
@@ -421,7 +454,13 @@ def fit_tier_model(
     With ``drop_noise`` the rows :func:`noisy_rows` finds are left out of the fit;
     their indices (among the rows with a sub-tier) are kept in ``TierModel.dropped``. For a ``+rules``
     estimator the rule weight is ``rule_weight`` or, if None, :func:`choose_rule_weight` on the kept rows.
+    ``reviewed[i]`` says that row i carries a reviewer's label: such rows are never dropped as noise
+    and the model remembers their texts (:class:`TierModel`).
     """
+    flags = [False] * len(rows) if reviewed is None else list(reviewed)
+    if len(flags) != len(rows):
+        raise ValueError(f"{len(flags)} reviewed flags for {len(rows)} rows")
+    flags = [f for f, r in zip(flags, rows) if r.sub is not None]
     rows = [r for r in rows if r.sub is not None]
     if not rows:
         raise ValueError("no rows with a sub-tier label to train on")
@@ -429,15 +468,18 @@ def fit_tier_model(
     # each of noisy_rows' folds would cost five times the fits for a filter of confident contradictions)
     noise_estimator = estimator[: -len("+stack")] if estimator.endswith("+stack") else estimator
     dropped = noisy_rows(rows, estimator=noise_estimator, C=C, words=words) if drop_noise else []
-    skip = set(dropped)
+    skip = {i for i in dropped if not flags[i]}
+    dropped = [i for i in dropped if i in skip]
     kept = [r for i, r in enumerate(rows) if i not in skip]
+    kept_flags = np.array([f for i, f in enumerate(flags) if i not in skip], dtype=bool)
     pipeline = make_pipeline(estimator, C=C, words=words)
     if isinstance(pipeline, RuleBlend):
         w = choose_rule_weight(kept, estimator=estimator, C=C, words=words) if rule_weight is None else rule_weight
         pipeline.set_params(rule_weight=w)
     distinct, weights, _ = _collapse(kept, source_weights(kept) if weigh_sources else None)
     pipeline = _fit(pipeline, distinct, weights)
-    return TierModel(pipeline, estimator=estimator, dropped=tuple(dropped))
+    memory = {r.text.key: r.sub for r, f in zip(kept, kept_flags) if f and r.sub is not None}
+    return TierModel(pipeline, estimator=estimator, dropped=tuple(dropped), reviewed=memory)
 
 
 def fit_default_model(extra_rows: Sequence[LabelledIndicator] = (), *, estimator: str = DEFAULT_ESTIMATOR) -> TierModel:

@@ -32,6 +32,7 @@ from nlp.normalize import parse_value, to_halfwidth
 
 __all__ = [
     "IndicatorText",
+    "text_key",
     "FieldText",
     "MISSING",
     "ValueShape",
@@ -51,6 +52,17 @@ class IndicatorText:
     name: str
     desc: str | None = None
     value: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What identifies the text of an indicator: name, description and value, an absent field as
+        ``""`` (copies of an indicator in other projects share it; a reviewer's label is about it)."""
+        return text_key(self.name, self.desc, self.value)
+
+
+def text_key(name: str, desc: str | None, value: str | None) -> tuple[str, str, str]:
+    """:attr:`IndicatorText.key` of the fields as stored or labelled (an empty field and an absent one alike)."""
+    return (name, desc or "", value or "")
 
 
 #: value operators, in the order of the one-hot columns ("" = none printed)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
-from models.features import IndicatorText
+from models.features import IndicatorText, text_key
 from models.labels import LabelFileError, LabelledIndicator
 from nlp.errors import InputError, JixiaoError
 from nlp.identity import document_indicator_ids, text_id
@@ -159,7 +159,8 @@ def review_candidates(
 ) -> list[ReviewRow]:
     """The rows a reviewer should look at first (``predictions[i]`` is the model's for ``records[i]``).
 
-    Rows already labelled (their id in ``labelled``) and rows without a name are left out, and
+    Rows already labelled (their id in ``labelled``, or a copy of a text the model learnt from a
+    reviewer: ``predictions[i].reviewed``) and rows without a name are left out, and
     only the first copy of each distinct (name, desc, value, filed sub-tier) is kept. In each
     document the model-vs-filed disagreements, most confident first (likely filing errors), are
     interleaved with the agreeing rows, least confident first (the model is unsure); documents
@@ -169,7 +170,7 @@ def review_candidates(
     seen: set[tuple[str, str, str, str | None]] = set()
     per_doc: dict[str, tuple[list[ReviewRow], list[ReviewRow]]] = {}
     for rec, pred in zip(records, predictions):
-        if not rec.name or rec.indicator_id in done:
+        if not rec.name or rec.indicator_id in done or getattr(pred, "reviewed", False):
             continue
         key = (rec.name, rec.desc, rec.value, rec.filed_sub)
         if key in seen:
@@ -480,10 +481,6 @@ def _resolve(row: Mapping[str, Any], tier: str, sub: str, by_id: Mapping[str, In
 # ---------------------------------------------------------------- training rows
 
 
-def _text_key(name: str, desc: str | None, value: str | None) -> tuple[str, str, str]:
-    return (name, desc or "", value or "")
-
-
 @dataclass(frozen=True)
 class TrainingSet:
     """Labelled rows to fit on; ``reviewed[i]`` says whether row i's label is the user's reviewers'."""
@@ -504,7 +501,7 @@ def training_rows(records: Sequence[IndicatorRecord], labels: Sequence[LabelLike
     own = {lab.key: lab for lab in labels if lab.in_store}
     by_text: dict[tuple[str, str, str], LabelLike] = {}
     for lab in labels:  # oldest first: the latest label of a text wins
-        by_text[_text_key(lab.name, lab.desc, lab.value)] = lab
+        by_text[text_key(lab.name, lab.desc, lab.value)] = lab
     used_texts: set[tuple[str, str, str]] = set()
     present = set()
     out: list[LabelledIndicator] = []
@@ -512,7 +509,7 @@ def training_rows(records: Sequence[IndicatorRecord], labels: Sequence[LabelLike
     for rec in records:
         present.add(rec.indicator_id)
         lab = own.get(rec.indicator_id)
-        tk = _text_key(rec.name, rec.desc, rec.value)
+        tk = text_key(rec.name, rec.desc, rec.value)
         if lab is None:
             lab = by_text.get(tk)
         if lab is not None:
@@ -524,7 +521,7 @@ def training_rows(records: Sequence[IndicatorRecord], labels: Sequence[LabelLike
             out.append(LabelledIndicator(rec.text, SUB_PARENT[rec.filed_sub], rec.filed_sub, group=rec.doc, line=rec.line))
             reviewed.append(False)
     for lab in by_text.values():
-        tk = _text_key(lab.name, lab.desc, lab.value)
+        tk = text_key(lab.name, lab.desc, lab.value)
         if tk in used_texts or (lab.in_store and lab.key in present):
             continue
         text = IndicatorText(lab.name, lab.desc or None, lab.value or None)

@@ -25,8 +25,11 @@ When the store holds the bundled sample documents, the adjudication shipped with
 reviewer labels given before the user's own (:func:`models.labelling.shipped_labels`), for the
 candidate, the truth and every recipe alike: it is what the default model was trained on.
 
-Reviewer labels are exempt from the label-noise filter: the filter exists to drop doubtful
-*filed* labels, and a reviewer's judgement is what the model must learn.
+Reviewer labels are exempt from the label-noise filter (it exists to drop doubtful *filed* labels,
+and a reviewer's judgement is what the model must learn), weigh
+:data:`models.classifier.REVIEW_WEIGHT` times a filed label, and the model remembers the texts they
+label: a reviewed text is predicted as the reviewer labelled it. A held-out document's own reviewer
+labels are not in the candidate it is scored against, so what is remembered never scores itself.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from models import persist, registry
-from models.classifier import DEFAULT_ESTIMATOR, TierModel, fit_tier_model, noisy_rows
+from models.classifier import DEFAULT_ESTIMATOR, TierModel, fit_tier_model
 from models.evaluate import score_predictions
 from models.labelling import IndicatorRecord, LabelLike, TrainingSet, shipped_labels, training_rows
 from models.labels import LabelledIndicator, load_default_training, read_labels, training_sha256, write_labels_csv
@@ -101,12 +104,9 @@ def heldout_documents(docs: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted(names[:n]))
 
 
-def _noise_estimator(estimator: str) -> str:
-    return estimator[: -len("+stack")] if estimator.endswith("+stack") else estimator
-
-
 def fit_training_set(ts: TrainingSet, *, estimator: str = DEFAULT_ESTIMATOR) -> TierModel:
-    """Fit on a training set; the label-noise filter drops doubtful filed labels, never a reviewer's."""
+    """Fit on a training set: reviewer labels are never dropped as label noise, weigh more than filed
+    labels and are remembered for their texts (:func:`models.classifier.fit_tier_model`)."""
     with_sub = [i for i, r in enumerate(ts.rows) if r.sub is not None]  # tier-only rows are scored, never fitted
     ts = TrainingSet([ts.rows[i] for i in with_sub], [ts.reviewed[i] for i in with_sub])
     subs = {r.sub for r in ts.rows if r.sub}
@@ -119,13 +119,7 @@ def fit_training_set(ts: TrainingSet, *, estimator: str = DEFAULT_ESTIMATOR) -> 
         names = "、".join(sorted({r.sub for r in ts.rows if r.sub}))
         raise TrainingError(f"the {len(ts.rows)} training rows all carry one tier ({tiers[0]}: {names}); the classifier"
                             " needs labelled examples of at least two tiers (产出, 效益, 满意度)")
-    noisy = set(noisy_rows(ts.rows, estimator=_noise_estimator(estimator)))
-    dropped = tuple(i for i in sorted(noisy) if not ts.reviewed[i])
-    skip = set(dropped)
-    kept = [r for i, r in enumerate(ts.rows) if i not in skip]
-    model = fit_tier_model(kept, estimator=estimator, drop_noise=False)
-    model.dropped = dropped
-    return model
+    return fit_tier_model(ts.rows, estimator=estimator, reviewed=ts.reviewed)
 
 
 def _without(ts: TrainingSet, groups: set[str]) -> TrainingSet:
@@ -192,18 +186,31 @@ def _save_extra(data_dir: Path, extra: Sequence[LabelledIndicator]) -> str | Non
     return name
 
 
+def _outside(labels: Sequence[LabelLike], held_ids: frozenset[str]) -> list[LabelLike]:
+    """The labels not given to an indicator of a held-out document. A label also applies to the copies
+    of its text in other documents (:func:`models.labelling.training_rows`); a fit that is scored on
+    the held-out documents must not learn their labels through those copies."""
+    return [lab for lab in labels if not (lab.in_store and lab.key in held_ids)]
+
+
 def _recipe_rows(data_dir: Path, recipe: dict[str, Any], records: Sequence[IndicatorRecord],
-                 labels_upto: Callable[[int], Sequence[LabelLike]]) -> TrainingSet:
+                 labels_upto: Callable[[int], Sequence[LabelLike]], held_ids: frozenset[str] = frozenset()) -> TrainingSet:
     used = records if recipe.get("store") else []
-    ts = training_rows(used, [*shipped_labels(used), *labels_upto(int(recipe.get("label_upto", 0)))])
+    given = [*shipped_labels(used), *labels_upto(int(recipe.get("label_upto", 0)))]
+    ts = training_rows(used, _outside(given, held_ids))
     if recipe.get("extra"):
         ts = _join(ts, read_labels(_extra_path(data_dir, recipe["extra"])))
     return _with_bundled(ts) if recipe.get("bundled") else ts
 
 
+def _held_ids(records: Sequence[IndicatorRecord], held: set[str]) -> frozenset[str]:
+    return frozenset(r.indicator_id for r in records if r.doc in held)
+
+
 def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequence[IndicatorRecord],
                      labels_upto: Callable[[int], Sequence[LabelLike]], on_phase: Callable[[str], None]) -> Any:
-    """The active model as it would be without the held-out documents (itself if it never saw them)."""
+    """The active model as it would be without the held-out documents and their labels (itself if it
+    never saw them)."""
     names = held | {Path(h).name for h in held}
     if version == registry.DEFAULT_VERSION:
         bundled = load_default_training()
@@ -213,8 +220,10 @@ def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequ
         kept = [r for r in bundled if r.group not in names]
         return fit_training_set(TrainingSet(kept, [False] * len(kept)))
     recipe = registry.version_recipe(data_dir, version) or {}
-    ts = _recipe_rows(data_dir, recipe, records, labels_upto)
-    if not any(r.group in names for r in ts.rows):
+    held_ids = _held_ids(records, held)
+    ts = _recipe_rows(data_dir, recipe, records, labels_upto, held_ids)
+    saw_labels = any(lab.in_store and lab.key in held_ids for lab in labels_upto(int(recipe.get("label_upto", 0))))
+    if not saw_labels and not any(r.group in names for r in ts.rows):
         return registry.load_version(data_dir, version)
     estimator = recipe.get("estimator", DEFAULT_ESTIMATOR)
     kept = _without(ts, names)
@@ -259,7 +268,13 @@ def retrain(
     heldout_fit = None
     if truth:
         on_phase("fitting the candidate without the held-out documents")
-        cand_rows = _without(candidate, set(held) | {Path(h).name for h in held})
+        held_ids = _held_ids(records, set(held))
+        source = candidate
+        if any(lab.in_store and lab.key in held_ids for lab in [*shipped, *labels]):
+            source = _join(training_rows(records if use_store else [], _outside(
+                [*(shipped if use_store else []), *labels], held_ids)), extra)
+            source = _with_bundled(source) if bundled else source
+        cand_rows = _without(source, set(held) | {Path(h).name for h in held})
         cand_eval = fit_training_set(cand_rows, estimator=estimator)
         heldout_fit = (cand_eval, cand_rows.rows, fingerprint(cand_rows, estimator))
         cand_score = _score("(candidate)", cand_eval, truth)

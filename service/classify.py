@@ -22,6 +22,7 @@ def prediction_record(text: IndicatorText, p: Prediction) -> dict[str, Any]:
         "tier_confidence": p.tier_confidence,
         "tier_margin": p.tier_margin,
         "uncertain": p.uncertain,
+        "reviewed": p.reviewed,
         "alternatives": [{"sub": s, "p": prob} for s, prob in p.alternatives],
     }
 

@@ -46,8 +46,9 @@ def test_classify_file_keeps_input_order_and_allows_missing_fields(warm_dir: Pat
     assert [r["name"] for r in recs] == ["举办招聘会场次", "参保群众满意度", "补贴发放及时率"]
     assert [r["tier"] for r in recs] == ["产出", "满意度", "产出"]
     for r in recs:
-        assert {"tier", "sub", "confidence", "tier_confidence", "tier_margin", "uncertain", "alternatives"} <= set(r)
+        assert {"tier", "sub", "confidence", "tier_confidence", "tier_margin", "uncertain", "reviewed", "alternatives"} <= set(r)
         assert isinstance(r["uncertain"], bool) and r["uncertain"] == (r["tier_margin"] < 0.2)
+        assert r["reviewed"] is False  # the default model has seen no reviewer label
 
 
 def test_classify_csv_output_has_header_and_one_row_per_input(warm_dir: Path, tmp_path: Path) -> None:
@@ -57,7 +58,7 @@ def test_classify_csv_output_has_header_and_one_row_per_input(warm_dir: Path, tm
     assert result.exit_code == 0, result.output
     assert result.output.startswith("\ufeff")  # a byte-order mark, as every CSV jixiao writes
     lines = result.output[1:].splitlines()
-    assert lines[0] == "name,tier,sub,confidence,tier_confidence,tier_margin,uncertain,alternatives" and len(lines) == 3
+    assert lines[0] == "name,tier,sub,confidence,tier_confidence,tier_margin,uncertain,reviewed,alternatives" and len(lines) == 3
     assert all(line.split(",")[6] in ("true", "false") for line in lines[1:])
 
 

@@ -83,15 +83,17 @@ def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, mod
             continue
         if pred.sub == ind.sub or (pred.sub is None and pred.tier == ind.tier):
             continue
+        by_reviewer = bool(getattr(pred, "reviewed", False))
+        said = (f"审核员已将「{ind.name}」标注为「{_label(pred.tier, pred.sub)}」（模型按此训练），"
+                if by_reviewer else f"分类模型认为「{ind.name}」应属于「{_label(pred.tier, pred.sub)}」，")
         out.append(make_finding(
             ctx, "M01", s.severity_of("M01"),
-            f"分类模型认为「{ind.name}」应属于「{_label(pred.tier, pred.sub)}」，"
-            f"填报为「{_label(ind.tier, ind.sub)}」（置信度{pred.confidence:.0%}）。",
+            said + f"填报为「{_label(ind.tier, ind.sub)}」（置信度{pred.confidence:.0%}）。",
             evidence=(("filed", _label(ind.tier, ind.sub)), ("predicted", _label(pred.tier, pred.sub)),
                       ("confidence", round(float(pred.confidence), 3)),
                       ("tier_margin", round(float(getattr(pred, "tier_margin", 1.0)), 3)),
                       ("confident", f"概率≥{min_conf:.2f} 且最可能的两个一级相差≥{UNCERTAIN_MARGIN:.2f}"),
-                      ("model_version", version)),
+                      ("model_version", version), ("reviewed", by_reviewer)),
             indicator=ind, cells=("tier", "sub"),
             suggestion=f"核对归类；若模型正确，移到「{_label(pred.tier, pred.sub)}」下。",
         ))

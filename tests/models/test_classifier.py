@@ -191,3 +191,40 @@ def test_default_model_cache_of_another_estimator_is_rebuilt(tmp_path: Path) -> 
     model = load_default(tmp_path)
     assert model.estimator == DEFAULT_ESTIMATOR
     assert read_metadata(model_path(tmp_path, DEFAULT)).estimator == DEFAULT_ESTIMATOR
+
+
+def test_reviewed_texts_keep_the_reviewers_label_and_are_never_dropped_as_noise(
+    sample_rows: list[LabelledIndicator], sample_model: TierModel
+) -> None:
+    from models.classifier import fit_tier_model
+
+    # the reviewer keeps 学生抽样调查满意度 under 效益/社会效益 (a judgement the rest of the data outvotes) and
+    # files 人均补贴水平 as a cost; everything else is as filed
+    reviewed_label = {"学生抽样调查满意度": "社会效益", "人均补贴水平": "成本"}
+    rows, flags = [], []
+    for r in sample_rows:
+        sub = reviewed_label.get(r.text.name)
+        rows.append(r if sub is None else LabelledIndicator(r.text, SUB_PARENT[sub], sub, group=r.group, line=r.line))
+        flags.append(sub is not None)
+    assert sum(flags) >= 2
+    model = fit_tier_model(rows, reviewed=flags)
+    assert not {i for i in model.dropped if flags[i]}  # the noise filter never drops a reviewer's label
+    texts = [r.text for r, f in zip(rows, flags) if f]
+    for t, p in zip(texts, model.predict(texts)):
+        assert (p.tier, p.sub, p.confidence, p.reviewed, p.alternatives) == (
+            SUB_PARENT[reviewed_label[t.name]], reviewed_label[t.name], 1.0, True, ())
+    # a text that differs in its value is the model's call again, and so is every text of a model without reviews
+    other = IndicatorText(texts[0].name, texts[0].desc, (texts[0].value or "") + "以上")
+    assert not model.predict([other])[0].reviewed
+    assert not any(p.reviewed for p in sample_model.predict(texts))
+    assert sample_model.predict([t for t in texts if t.name == "学生抽样调查满意度"])[0].tier == "满意度"
+
+
+def test_a_model_pickled_without_reviewed_texts_loads_with_none(sample_model: TierModel) -> None:
+    import pickle
+
+    state = dict(sample_model.__dict__)
+    del state["reviewed"]
+    old = TierModel.__new__(TierModel)
+    old.__setstate__(pickle.loads(pickle.dumps(state)))
+    assert old.reviewed == {} and not old.predict([IndicatorText("培训人数", value="≥50人")])[0].reviewed

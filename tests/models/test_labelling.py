@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from models.labelling import (
     REVIEW_GROUP,
     IndicatorRecord,
@@ -101,3 +103,34 @@ def test_heldout_split_is_fixed_and_a_share_of_documents() -> None:
     assert len(held) == 2 and held == heldout_documents(list(reversed(docs)))
     assert heldout_documents(["only.txt"]) == ()
     assert promote_tolerance(100) == 0.02 and promote_tolerance(1_000_000) == 0.001
+
+
+def test_candidate_scored_on_heldout_documents_never_learns_their_labels_through_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import models.retrain as retrain
+
+    docs = [f"d{i}.txt" for i in range(5)]
+    held = heldout_documents(docs)
+    [h] = held
+    other = next(d for d in docs if d != h)
+    recs = []
+    for n, d in enumerate(docs):
+        recs += [_rec(f"{d}-1", d, 1, "培训人数", "数量"), _rec(f"{d}-2", d, 2, "群众满意度", "社会效益"),
+                 _rec(f"{d}-3", d, 3, "就业率", "社会效益"), _rec(f"{d}-4", d, 4, "完成时间", "时效"),
+                 _rec(f"{d}-5", d, 5, f"独有指标{n}", "质量")]
+    # the reviewer labels 群众满意度 in the held-out document (it reaches every copy) and 就业率 in another one
+    labels = [_Label(f"{h}-2", True, "群众满意度", "", "≥1", "满意度", "服务对象满意度"),
+              _Label(f"{other}-3", True, "就业率", "", "≥1", "效益", "经济效益")]
+    fits = []
+    real_fit = retrain.fit_training_set
+    monkeypatch.setattr(retrain, "fit_training_set", lambda ts, **kw: fits.append(ts) or real_fit(ts, **kw))
+    out = retrain.retrain(tmp_path, records=recs, labels=labels, labels_upto=lambda n: labels[:n], label_upto=2,
+                          bundled=False)
+    scored, final = fits[0], fits[-1]
+    assert out.heldout_documents == held and not {r.group for r in scored.rows} & set(held)
+    sat = {(r.group, r.sub, f) for r, f in zip(scored.rows, scored.reviewed) if r.text.name == "群众满意度"}
+    assert sat == {(d, "社会效益", False) for d in docs if d != h}  # as filed: the label is the held-out row's
+    emp = {(r.sub, f) for r, f in zip(scored.rows, scored.reviewed) if r.text.name == "就业率"}
+    assert emp == {("经济效益", True)}  # a training document's label reaches its copies, as in the final fit
+    assert {(r.sub, f) for r, f in zip(final.rows, final.reviewed) if r.text.name == "群众满意度"} == {("服务对象满意度", True)}
