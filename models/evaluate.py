@@ -43,6 +43,7 @@ __all__ = [
     "cross_validate",
     "evaluate_model",
     "score_predictions",
+    "bootstrap_worse_share",
     "Adjudication",
     "EvaluationRun",
     "evaluation_fits",
@@ -172,6 +173,46 @@ def _bundled_sample_groups() -> frozenset[str]:
 
 def _macro(labels: Sequence[str], y_true: Sequence[str], y_pred: Sequence[str]) -> float:
     return _level("", tuple(labels), y_true, y_pred).macro_f1
+
+
+def bootstrap_worse_share(
+    labels: Sequence[str], y_true: Sequence[str], pred_a: Sequence[str], pred_b: Sequence[str],
+    *, resamples: int = 1000, seed: int = 0,
+) -> float:
+    """In what share of paired bootstrap resamples of the rows model A's macro-F1 is below model B's.
+
+    Each resample weighs every row by a Poisson(1) count (the same counts for both models, so the
+    comparison is paired); macro-F1 as :func:`score_predictions` computes it (the classes present in the
+    resample's truth). Seeded: the same inputs give the same share. 0.0 for no rows.
+    """
+    n = len(y_true)
+    if n == 0:
+        return 0.0
+    index = {lab: k for k, lab in enumerate(labels)}
+    k = len(labels)
+
+    def onehot(ys: Sequence[str]) -> np.ndarray:
+        m = np.zeros((n, k), dtype=np.float32)
+        m[np.arange(n), [index[y] for y in ys]] = 1.0
+        return m
+
+    t, a, b = onehot(y_true), onehot(pred_a), onehot(pred_b)
+    ta, tb = t * a, t * b
+    rng = np.random.default_rng(seed)
+    worse = 0
+    chunk = max(1, min(resamples, 20_000_000 // n))
+    for lo in range(0, resamples, chunk):
+        w = rng.poisson(1.0, size=(min(chunk, resamples - lo), n)).astype(np.float32)
+        true_k = w @ t
+
+        def macro(tp: np.ndarray, pred_k: np.ndarray) -> np.ndarray:
+            denom = true_k + pred_k
+            f1 = np.divide(2 * tp, denom, out=np.zeros_like(denom), where=denom > 0)
+            present = true_k > 0
+            return (f1 * present).sum(axis=1) / np.maximum(present.sum(axis=1), 1)
+
+        worse += int((macro(w @ ta, w @ a) < macro(w @ tb, w @ b) - 1e-9).sum())
+    return worse / resamples
 
 
 def _subset_scores(

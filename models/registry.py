@@ -213,15 +213,15 @@ def save_version(
     metrics: dict[str, Any],
     recipe: dict[str, Any],
     activate: bool,
-    heldout_fit: tuple[Any, Sequence[LabelledIndicator], str] | None = None,
+    heldout_fits: Sequence[tuple[Any, Sequence[LabelledIndicator], str]] = (),
 ) -> dict[str, Any]:
     """Save ``model`` as the next version (file first, then the registry entry, each atomic) and
     make it active if ``activate``; return its entry. Killed before the registry is written, the
     new file is simply not a version (never loaded) and the active model is unchanged.
 
-    ``heldout_fit`` = (model, its rows, fingerprint): the same recipe fitted without the held-out
-    documents, kept as ``<version>.heldout.joblib`` so the next comparison against this version
-    need not fit it again (:func:`load_heldout_fit`)."""
+    ``heldout_fits`` = (model, its rows, fingerprint) for each held-out split: the same recipe fitted
+    without the split's documents, kept as ``<version>.heldout.joblib`` (``…heldout2.joblib`` …) so
+    the next comparison against this version need not fit them again (:func:`load_heldout_fit`)."""
     with _locked(data_dir) as state:
         version = _next_version(state)
         path = _dir(data_dir) / f"{version}.joblib"
@@ -229,11 +229,13 @@ def save_version(
         entry = {"version": version, "file": path.name, "sha256": persist.file_sha256(path),
                  "created_at": meta.created_at, "estimator": meta.estimator, "sklearn": meta.sklearn,
                  "data_sha256": meta.data_sha256, "training": training, "metrics": metrics, "recipe": recipe}
-        if heldout_fit is not None:
-            fitted, fitted_rows, fingerprint = heldout_fit
-            hpath = _dir(data_dir) / f"{version}.heldout.joblib"
+        kept = []
+        for k, (fitted, fitted_rows, fingerprint) in enumerate(heldout_fits, start=1):
+            hpath = _dir(data_dir) / f"{version}.heldout{k if k > 1 else ''}.joblib"
             persist.save_model(fitted, hpath, rows=fitted_rows, metrics={})
-            entry["heldout_fit"] = {"file": hpath.name, "sha256": persist.file_sha256(hpath), "fingerprint": fingerprint}
+            kept.append({"file": hpath.name, "sha256": persist.file_sha256(hpath), "fingerprint": fingerprint})
+        if kept:
+            entry["heldout_fits"] = kept
         state["versions"].append(entry)
         if activate:
             _activate(state, version)
@@ -296,11 +298,13 @@ def list_versions(data_dir: Path) -> list[dict[str, Any]]:
 
 
 def load_heldout_fit(data_dir: Path, version: str, fingerprint: str) -> Any | None:
-    """The held-out fit kept with ``version`` if it was fitted on rows with this fingerprint, else None."""
-    fit = _entry(read_registry(data_dir), version).get("heldout_fit")
-    if not fit or fit.get("fingerprint") != fingerprint:
-        return None
-    return persist.load_model(_dir(data_dir) / fit["file"], sha256=fit["sha256"])
+    """The held-out fit kept with ``version`` that was fitted on rows with this fingerprint, else None."""
+    entry = _entry(read_registry(data_dir), version)
+    fits = list(entry.get("heldout_fits") or ([entry["heldout_fit"]] if entry.get("heldout_fit") else []))
+    for fit in fits:
+        if fit.get("fingerprint") == fingerprint:
+            return persist.load_model(_dir(data_dir) / fit["file"], sha256=fit["sha256"])
+    return None
 
 
 def version_recipe(data_dir: Path, version: str) -> dict[str, Any] | None:

@@ -7,18 +7,24 @@ promote it only if it is not worse.
    (:func:`models.labels.load_default_training`; left out with ``bundled=False``), the store's
    indicators labelled as filed, reviewer labels winning (:func:`models.labelling.training_rows`),
    plus any extra labelled rows;
-2. a held-out split of the store's documents (:func:`heldout_documents`: a fixed share, chosen by a
-   hash of the document names, so every run over the same documents holds out the same ones). Its
-   truth is the same merge of filed and reviewer labels, so reviewer-labelled rows of held-out
-   documents are scored too;
-3. the candidate is fitted without the held-out documents and scored on them; so is the active
+2. held-out splits of the store's documents (:func:`heldout_folds`): in a store of up to
+   :data:`CROSS_VALIDATE_MAX_ROWS` labelled rows every document is held out once, in five folds;
+   above, one split holds out a fixed share (:func:`heldout_documents`). Documents are ordered by a
+   hash of their names, so every run over the same documents holds out the same ones. The truth is
+   the same merge of filed and reviewer labels, so reviewer-labelled rows of held-out documents are
+   scored too;
+3. for each split the candidate is fitted without the held-out documents (and without the labels
+   given to their rows) and scored on them, the scores pooled over the splits; so is the active
    model — refitted the way it was made (its recipe: the same data sources, the reviewer labels it
    had seen) without the held-out documents whenever it was trained on one of them, so neither side
    is scored on documents it saw. Each version keeps its own held-out fit; when the active model's
    recipe gives exactly the rows of that fit (same store, same split), it is loaded instead of
    fitted again — the usual case after a review session, which so costs two fits, not three;
-4. the candidate is promoted when its tier and sub-tier macro-F1 are both at least the active
-   model's less a noise allowance (:func:`promote_tolerance`; or when forced); then the model saved is fitted on all rows, held-out documents included.
+4. the candidate is promoted unless it is worse on tier or sub-tier macro-F1 (or when forced):
+   worse means lower than the active model's by more than a noise allowance
+   (:func:`promote_tolerance`) *and* lower in at least :data:`WORSE_CONFIDENCE` of paired bootstrap
+   resamples of the held-out rows (:func:`worse_on`); then the model saved is fitted on all rows,
+   held-out documents included.
    It is saved as a new version either way (``jixiao models promote`` can still make it active).
 
 When the store holds the bundled sample documents, the adjudication shipped with them counts as
@@ -41,12 +47,15 @@ from io import StringIO
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import numpy as np
+
 from models import persist, registry
-from models.classifier import DEFAULT_ESTIMATOR, TierModel, fit_tier_model
-from models.evaluate import score_predictions
+from models.classifier import DEFAULT_ESTIMATOR, TIER_LABELS, TierModel, fit_tier_model, predictions_from_proba
+from models.evaluate import bootstrap_worse_share, score_predictions
 from models.labelling import IndicatorRecord, LabelLike, TrainingSet, shipped_labels, training_rows
 from models.labels import LabelledIndicator, load_default_training, read_labels, training_sha256, write_labels_csv
 from nlp.errors import JixiaoError
+from nlp.normalize import SUB_TIERS
 
 __all__ = ["HELDOUT_SHARE", "Score", "TrainOutcome", "TrainingError", "heldout_documents", "fit_training_set", "retrain"]
 
@@ -58,6 +67,14 @@ HELDOUT_SHARE = 0.2
 #: small class's F1, and so the macro mean, by a point or more on a few hundred rows), which is noise,
 #: not a worse model; on large held-out sets the allowance shrinks towards zero
 PROMOTE_TOLERANCE = 0.02
+
+
+#: the candidate counts as worse on a macro-F1 when, beyond the allowance, it is also below the active
+#: model in at least this share of :data:`RESAMPLES` paired bootstrap resamples of the held-out rows: a
+#: difference of a handful of rows on one held-out document (near-ties that any change of the training
+#: rows flips either way) is not evidence of a worse model, a two-row label file's model is
+WORSE_CONFIDENCE = 0.95
+RESAMPLES = 1000
 
 
 def promote_tolerance(n_heldout: int) -> float:
@@ -92,6 +109,29 @@ class TrainOutcome:
     active: Score | None
     heldout_documents: tuple[str, ...]
     training: dict[str, Any] = field(default_factory=dict)
+    #: per level (``tier``, ``sub``), the share of bootstrap resamples with the candidate below the active
+    #: model, where its score is lower beyond the allowance (else None); None when nothing was compared
+    worse_share: dict[str, float | None] | None = None
+
+
+#: up to this many labelled rows every document is held out once (:func:`heldout_folds`): fits are a few
+#: seconds, and one held-out document of a hundred rows is too few to tell two models apart — dropping ten
+#: random training rows of the samples moves its tier accuracy by up to four rows
+CROSS_VALIDATE_MAX_ROWS = 50_000
+
+
+def heldout_folds(docs: Sequence[str], *, n_rows: int) -> list[tuple[str, ...]]:
+    """The held-out splits candidate and active model are compared on: up to
+    :data:`CROSS_VALIDATE_MAX_ROWS` labelled rows, every document once, in ``1 / HELDOUT_SHARE`` folds
+    of documents (ordered by a hash of the name, as :func:`heldout_documents`); above, the single split
+    of :func:`heldout_documents`. None when there are fewer than two documents."""
+    names = sorted(set(docs), key=lambda d: hashlib.sha256(d.encode("utf-8")).hexdigest())
+    if len(names) < 2:
+        return []
+    if n_rows > CROSS_VALIDATE_MAX_ROWS:
+        return [heldout_documents(names)]
+    k = min(len(names), round(1 / HELDOUT_SHARE))
+    return [tuple(sorted(names[i::k])) for i in range(k)]
 
 
 def heldout_documents(docs: Sequence[str]) -> tuple[str, ...]:
@@ -166,9 +206,30 @@ def fingerprint(ts: TrainingSet, estimator: str) -> str:
     return h.hexdigest()
 
 
-def _score(version: str, model: Any, truth: Sequence[LabelledIndicator]) -> Score:
-    r = score_predictions(version, truth, model.sub_proba([t.text for t in truth]))
-    return Score(version, r.n_rows, r.tier.macro_f1, r.sub.macro_f1, r.tier.accuracy, r.sub.accuracy)
+def _scored(version: str, proba: np.ndarray, truth: Sequence[LabelledIndicator]) -> tuple[Score, list[Any]]:
+    """A model's scores on the held-out rows from its probabilities, and its predictions (for the paired
+    comparison)."""
+    r = score_predictions(version, truth, proba)
+    preds = predictions_from_proba(proba, n_alternatives=0)
+    return Score(version, r.n_rows, r.tier.macro_f1, r.sub.macro_f1, r.tier.accuracy, r.sub.accuracy), preds
+
+
+def worse_on(truth: Sequence[LabelledIndicator], cand: tuple[Score, list[Any]],
+             active: tuple[Score, list[Any]]) -> dict[str, float | None]:
+    """For tier and sub-tier macro-F1, the share of paired bootstrap resamples of the held-out rows in
+    which the candidate scores below the active model, when its score is lower by more than the noise
+    allowance; None when it is not (:func:`models.evaluate.bootstrap_worse_share`)."""
+    tol = promote_tolerance(len(truth))
+    (cs, cp), (as_, ap) = cand, active
+    out: dict[str, float | None] = {"tier": None, "sub": None}
+    if cs.tier_macro_f1 < as_.tier_macro_f1 - tol:
+        out["tier"] = bootstrap_worse_share(TIER_LABELS, [t.tier for t in truth], [p.tier for p in cp],
+                                            [p.tier for p in ap], resamples=RESAMPLES)
+    if cs.sub_macro_f1 < as_.sub_macro_f1 - tol:
+        subs = [i for i, t in enumerate(truth) if t.sub is not None]
+        out["sub"] = bootstrap_worse_share(SUB_TIERS, [str(truth[i].sub) for i in subs], [cp[i].sub for i in subs],
+                                           [ap[i].sub for i in subs], resamples=RESAMPLES)
+    return out
 
 
 def _extra_path(data_dir: Path, name: str) -> Path:
@@ -261,39 +322,62 @@ def retrain(
     if bundled:
         candidate = _with_bundled(candidate)
     truth_all = training_rows(records, [*shipped, *labels]).rows
-    held = heldout_documents([r.doc for r in records])
-    truth = [r for r in truth_all if r.group in held]
+    folds = heldout_folds([r.doc for r in records], n_rows=len(truth_all))
+    held = tuple(sorted(d for fold in folds for d in fold))
+    truth = [r for fold in folds for r in truth_all if r.group in fold]  # fold by fold, as scored
     before = registry.active_version(data_dir)
     cand_score = act_score = None
-    heldout_fit = None
+    worse_share: dict[str, float | None] | None = None
+    heldout_fits: list[tuple[Any, Sequence[LabelledIndicator], str]] = []
     if truth:
-        on_phase("fitting the candidate without the held-out documents")
-        held_ids = _held_ids(records, set(held))
-        source = candidate
-        if any(lab.in_store and lab.key in held_ids for lab in [*shipped, *labels]):
-            source = _join(training_rows(records if use_store else [], _outside(
-                [*(shipped if use_store else []), *labels], held_ids)), extra)
-            source = _with_bundled(source) if bundled else source
-        cand_rows = _without(source, set(held) | {Path(h).name for h in held})
-        cand_eval = fit_training_set(cand_rows, estimator=estimator)
-        heldout_fit = (cand_eval, cand_rows.rows, fingerprint(cand_rows, estimator))
-        cand_score = _score("(candidate)", cand_eval, truth)
-        try:
-            active_eval = _active_on_split(data_dir, before, set(held), records, labels_upto, on_phase)
-        except persist.ModelVersionError as exc:
-            active_eval, reason = None, f"the active model {before} cannot be used ({exc})"
-        if active_eval is not None:
-            on_phase("scoring both on the held-out documents")
-            act_score = _score(before, active_eval, truth)
-            tol = promote_tolerance(len(truth))
-            better = (cand_score.tier_macro_f1 >= act_score.tier_macro_f1 - tol
-                      and cand_score.sub_macro_f1 >= act_score.sub_macro_f1 - tol)
-            reason = ("not worse than the active model on tier and sub-tier macro-F1" if better else
-                      "worse than the active model on " + " and ".join(
-                          w for w, c, a in (("tier", cand_score.tier_macro_f1, act_score.tier_macro_f1),
-                                            ("sub-tier", cand_score.sub_macro_f1, act_score.sub_macro_f1))
-                          if c < a - tol)
-                      + " macro-F1")
+        cand_proba, act_proba = [], []
+        reason, active_usable = "", True
+        for k, fold in enumerate(folds):
+            names = set(fold) | {Path(h).name for h in fold}
+            fold_truth = [r for r in truth_all if r.group in fold]
+            if not fold_truth:
+                continue
+            on_phase("fitting the candidate without the held-out documents"
+                     + (f" ({k + 1}/{len(folds)})" if len(folds) > 1 else ""))
+            held_ids = _held_ids(records, set(fold))
+            source = candidate
+            if any(lab.in_store and lab.key in held_ids for lab in [*shipped, *labels]):
+                source = _join(training_rows(records if use_store else [], _outside(
+                    [*(shipped if use_store else []), *labels], held_ids)), extra)
+                source = _with_bundled(source) if bundled else source
+            cand_rows = _without(source, names)
+            cand_eval = fit_training_set(cand_rows, estimator=estimator)
+            heldout_fits.append((cand_eval, cand_rows.rows, fingerprint(cand_rows, estimator)))
+            cand_proba.append(cand_eval.sub_proba([t.text for t in fold_truth]))
+            if not active_usable:
+                continue
+            try:
+                active_eval = _active_on_split(data_dir, before, set(fold), records, labels_upto, on_phase)
+            except persist.ModelVersionError as exc:
+                active_usable, reason = False, f"the active model {before} cannot be used ({exc})"
+                continue
+            act_proba.append(active_eval.sub_proba([t.text for t in fold_truth]))
+        on_phase("scoring both on the held-out documents")
+        cand_scored = _scored("(candidate)", np.vstack(cand_proba), truth)
+        cand_score = cand_scored[0]
+        if active_usable:
+            act_scored = _scored(before, np.vstack(act_proba), truth)
+            act_score = act_scored[0]
+            worse_share = worse_on(truth, cand_scored, act_scored)
+            worse = [(what, share) for what, share in (("tier", worse_share["tier"]), ("sub-tier", worse_share["sub"]))
+                     if share is not None and share >= WORSE_CONFIDENCE]
+            better = not worse
+            lower = [what for what, share in (("tier", worse_share["tier"]), ("sub-tier", worse_share["sub"]))
+                     if share is not None]
+            if worse:
+                reason = "worse than the active model on " + " and ".join(
+                    f"{what} macro-F1 (lower in {share:.0%} of {RESAMPLES} resamples of the held-out rows)"
+                    for what, share in worse)
+            elif lower:
+                reason = ("not worse than the active model: its " + " and ".join(lower) + " macro-F1 is lower, "
+                          f"but not in {WORSE_CONFIDENCE:.0%} of {RESAMPLES} resamples of the held-out rows")
+            else:
+                reason = "not worse than the active model on tier and sub-tier macro-F1"
         else:
             better = True
     else:
@@ -320,7 +404,9 @@ def retrain(
     metrics = {
         "heldout_documents": list(held),
         "tolerance": round(promote_tolerance(len(truth)), 4) if truth else None,
+        "worse_share": worse_share,
         "n_heldout_rows": len(truth),
+        "folds": len(folds),
         "candidate": None if cand_score is None else asdict(cand_score),
         "active": None if act_score is None else asdict(act_score),
         "promoted": promoted,
@@ -331,7 +417,8 @@ def retrain(
               "bundled": bundled}
     on_phase("saving")
     entry = registry.save_version(data_dir, final, rows=candidate.rows, training=training, metrics=metrics,
-                                  recipe=recipe, activate=promoted, heldout_fit=heldout_fit)
+                                  recipe=recipe, activate=promoted, heldout_fits=heldout_fits)
     return TrainOutcome(version=entry["version"], promoted=promoted, forced=force and not better, reason=reason,
                         active_before=before, active_after=entry["version"] if promoted else before,
-                        candidate=cand_score, active=act_score, heldout_documents=held, training=training)
+                        candidate=cand_score, active=act_score, heldout_documents=held, training=training,
+                        worse_share=worse_share)

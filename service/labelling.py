@@ -193,6 +193,7 @@ def train_record(outcome: TrainOutcome, imported: ImportOutcome | None = None) -
             "active_version": outcome.active_after, "heldout_documents": list(outcome.heldout_documents),
             "candidate": None if outcome.candidate is None else {**asdict(outcome.candidate), "version": outcome.version},
             "active": None if outcome.active is None else asdict(outcome.active),
+            "worse_share": outcome.worse_share,
             "training": outcome.training,
             "imported": None if imported is None else {"applied": imported.applied, "file": imported.file}}
 

@@ -14,7 +14,7 @@ from models.labelling import (
     training_rows,
     validate_review_rows,
 )
-from models.retrain import heldout_documents, promote_tolerance
+from models.retrain import heldout_documents, heldout_folds, promote_tolerance
 from nlp.identity import indicator_id, text_id
 
 
@@ -103,6 +103,21 @@ def test_heldout_split_is_fixed_and_a_share_of_documents() -> None:
     assert len(held) == 2 and held == heldout_documents(list(reversed(docs)))
     assert heldout_documents(["only.txt"]) == ()
     assert promote_tolerance(100) == 0.02 and promote_tolerance(1_000_000) == 0.001
+    assert heldout_folds(docs, n_rows=10**6) == [held]  # a large store: the one split
+    assert heldout_folds(["only.txt"], n_rows=10) == []
+
+
+def test_bootstrap_worse_share_is_paired_and_seeded() -> None:
+    from models.evaluate import bootstrap_worse_share
+
+    truth = ["a"] * 50 + ["b"] * 50
+    good = list(truth)
+    near = ["b"] + truth[1:]  # one row wrong
+    bad = ["a"] * 100  # every b wrong
+    assert bootstrap_worse_share(("a", "b"), truth, bad, good) == 1.0
+    assert bootstrap_worse_share(("a", "b"), truth, good, bad) == 0.0
+    one = bootstrap_worse_share(("a", "b"), truth, near, good)
+    assert 0.5 < one < 0.7 and one == bootstrap_worse_share(("a", "b"), truth, near, good)  # P(row drawn) = 1 - 1/e
 
 
 def test_candidate_scored_on_heldout_documents_never_learns_their_labels_through_copies(
@@ -111,8 +126,9 @@ def test_candidate_scored_on_heldout_documents_never_learns_their_labels_through
     import models.retrain as retrain
 
     docs = [f"d{i}.txt" for i in range(5)]
-    held = heldout_documents(docs)
-    [h] = held
+    folds = heldout_folds(docs, n_rows=25)
+    assert len(folds) == 5 and sorted(d for f in folds for d in f) == docs  # a small store: every document once
+    [h] = folds[0]
     other = next(d for d in docs if d != h)
     recs = []
     for n, d in enumerate(docs):
@@ -127,8 +143,8 @@ def test_candidate_scored_on_heldout_documents_never_learns_their_labels_through
     monkeypatch.setattr(retrain, "fit_training_set", lambda ts, **kw: fits.append(ts) or real_fit(ts, **kw))
     out = retrain.retrain(tmp_path, records=recs, labels=labels, labels_upto=lambda n: labels[:n], label_upto=2,
                           bundled=False)
-    scored, final = fits[0], fits[-1]
-    assert out.heldout_documents == held and not {r.group for r in scored.rows} & set(held)
+    scored, final = fits[0], fits[-1]  # the first fold's candidate, the model saved
+    assert len(fits) == 6 and out.heldout_documents == tuple(docs) and h not in {r.group for r in scored.rows}
     sat = {(r.group, r.sub, f) for r, f in zip(scored.rows, scored.reviewed) if r.text.name == "群众满意度"}
     assert sat == {(d, "社会效益", False) for d in docs if d != h}  # as filed: the label is the held-out row's
     emp = {(r.sub, f) for r, f in zip(scored.rows, scored.reviewed) if r.text.name == "就业率"}
