@@ -88,7 +88,7 @@ def m01_model_mismatch(contexts: Sequence[ProjectContext], s: AuditSettings, mod
                 if by_reviewer else f"分类模型认为「{ind.name}」应属于「{_label(pred.tier, pred.sub)}」，")
         out.append(make_finding(
             ctx, "M01", s.severity_of("M01"),
-            said + f"填报为「{_label(ind.tier, ind.sub)}」（置信度{pred.confidence:.0%}）。",
+            said + f"填报为「{_label(ind.tier, ind.sub)}」" + ("。" if by_reviewer else f"（置信度{pred.confidence:.0%}）。"),
             evidence=(("filed", _label(ind.tier, ind.sub)), ("predicted", _label(pred.tier, pred.sub)),
                       ("confidence", round(float(pred.confidence), 3)),
                       ("tier_margin", round(float(getattr(pred, "tier_margin", 1.0)), 3)),
