@@ -474,7 +474,7 @@ def show(
         lines = str(i.line) if i.line == i.line_end else f"{i.line}-{i.line_end}"
         cells = [i.tier_raw, i.sub_raw, i.name, i.desc, i.value, i.basis]
         cells += [i.actual] if with_actual else []
-        cells += ["; ".join(f"{k}: {v}" if k else v for k, v in i.extra)] if with_extra else []
+        cells += [i.extra_text] if with_extra else []
         table.add_row(*cells, lines + flag)
     console = Console()
     Console(width=None if console.is_terminal else 160).print(table)

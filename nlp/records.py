@@ -86,6 +86,11 @@ class Indicator:
     value_num_raw: str | None = None
     value_unit_raw: str | None = None
 
+    @property
+    def extra_text(self) -> str:
+        """The unmapped cells in one line, ``header: cell`` joined by ``; `` (a cell without header alone)."""
+        return "; ".join(f"{k}: {v}" if k else v for k, v in self.extra)
+
 
 @dataclass(frozen=True)
 class Project:

@@ -49,6 +49,7 @@ _EVIDENCE_ZH = {
     "sub_raw": "二级指标（原文）", "subs_present": "已有二级指标", "target_figure": "目标数字",
     "target_number": "目标数值", "threshold": "阈值", "tier": "一级指标", "tier_raw": "一级指标（原文）",
     "tiers_present": "已有一级指标", "types": "类型", "unit": "单位", "value": "指标值",
+    "model_version": "模型版本", "tier_margin": "一级指标领先幅度", "confident": "判断标准", "reviewed": "审核员标注",
 }
 _EVIDENCE_VALUE_ZH = {"wording": "用语属于其他项目", "copied, does not fit": "照搬且不符合本项目",
                       "copied with a block": "随整块照搬"}
@@ -207,6 +208,9 @@ def project_view(ap: AuditedProject, predictions: Mapping[int, Mapping[str, Any]
     for f in ap.findings:
         if f.line is not None:
             by_line[f.line].append(f)
+    # a self-evaluation's 实际完成值 and cells of columns without a field (score, deviation reason …), when printed
+    columns = COLUMNS + ((("actual", "实际完成值", "actual"),) if any(i.actual for i in p.indicators) else ()) + (
+        (("extra", "其他列", "extra_text"),) if any(i.extra for i in p.indicators) else ())
     rows = []
     for ind in p.indicators:
         fs = by_line.get(ind.line, [])
@@ -218,7 +222,7 @@ def project_view(ap: AuditedProject, predictions: Mapping[int, Mapping[str, Any]
                     worst[cell] = f.severity
         cells = tuple(CellView(key, header, getattr(ind, attr), worst[key].value if key in worst else None,
                                key in doubt or "row" in doubt)
-                      for key, header, attr in COLUMNS)
+                      for key, header, attr in columns)
         rows.append(RowView(ind.line, ind.line_end, cells, tuple(finding_view(f, doubt) for f in fs),
                             tuple(dict.fromkeys(FIELD_ZH.get(u, u) for u in ind.uncertain)),
                             (predictions or {}).get(ind.line), ind.sub))

@@ -125,3 +125,19 @@ def test_delete_form_removes_the_document(client: TestClient):
 def test_retrain_form(client: TestClient):
     r = client.post("/labels/train")
     assert r.status_code == 200 and "已训练分类器 v1" in r.text
+
+
+def test_project_page_of_a_self_evaluation_shows_actual_values_and_other_columns(client: TestClient):
+    text = (
+        "项目名称：河道巡查保洁\n"
+        "年度绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 全年实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |\n"
+        "产出指标(50分) | 数量指标 | 巡查次数 | ≥12次 | 14次 | 10 | 10 | |\n"
+        "质量指标 | 整改完成率 | 100% | 92% | 10 | 8 | 个别整改延期 |\n"
+    )
+    r = client.post("/upload", files={"file": ("自评.txt", text.encode("utf-8"), "text/plain")}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    html = page(client, "/projects/%E8%87%AA%E8%AF%84:1")
+    assert "<th>实际完成值</th>" in html and "<th>其他列</th>" in html
+    assert '<td class="">92%</td>' in html and "偏差原因分析及改进措施: 个别整改延期" in html
+    # a disclosure without such columns keeps its six
+    assert "实际完成值" not in page(client, f"/projects/{PID}")
