@@ -148,7 +148,8 @@ class TierModel:
     """A fitted sub-tier pipeline plus the rule that turns its probabilities into predictions.
 
     ``reviewed`` maps the text key (:attr:`IndicatorText.key`) of every reviewer-labelled training
-    row to the reviewer's sub-tier: such a text is predicted as the reviewer labelled it. The
+    row to the reviewer's sub-tier: such a text is predicted as the reviewer labelled it (and so is
+    its name given alone, see :meth:`reviewed_subs`). The
     pipeline learns from those rows like from any other (which carries the judgement over to similar
     texts, as far as the rest of the data agrees); the text itself keeps the verdict even where the
     rest of the training data outvotes it. Reviewer rows are not weighted up: a reviewer confirming
@@ -170,10 +171,16 @@ class TierModel:
         accelerate(self.pipeline)
 
     def reviewed_subs(self, records: Sequence[IndicatorText]) -> list[str | None]:
-        """For each record, the sub-tier a reviewer gave its text in training, or None."""
+        """For each record, the sub-tier a reviewer gave its text in training, or None. A record of a
+        name alone (no description, no value: ``classify NAME``) takes the label of that name when every
+        reviewed text of the name has the same one."""
         if not self.reviewed:
             return [None] * len(records)
-        return [self.reviewed.get(r.key) for r in records]
+        by_name: dict[str, str | None] = {}
+        for (name, _desc, _value), sub in self.reviewed.items():
+            by_name[name] = sub if by_name.get(name, sub) == sub else None
+        return [self.reviewed.get(r.key) or (by_name.get(r.name) if not r.desc and not r.value else None)
+                for r in records]
 
     def sub_proba(self, records: Sequence[IndicatorText]) -> np.ndarray:
         """Probabilities over all nine sub-tiers, columns in ``SUB_TIERS`` order; a reviewed text

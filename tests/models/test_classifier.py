@@ -216,6 +216,11 @@ def test_reviewed_texts_keep_the_reviewers_label_and_are_never_dropped_as_noise(
     # a text that differs in its value is the model's call again, and so is every text of a model without reviews
     other = IndicatorText(texts[0].name, texts[0].desc, (texts[0].value or "") + "以上")
     assert not model.predict([other])[0].reviewed
+    # the name alone (classify NAME) takes the reviewer's label when every reviewed text of the name agrees
+    [alone] = model.predict([IndicatorText("人均补贴水平")])
+    assert alone.reviewed and alone.sub == "成本"
+    split = TierModel(model.pipeline, reviewed={("甲指标", "", "≥1"): "数量", ("甲指标", "", "≥2"): "质量"})
+    assert not split.predict([IndicatorText("甲指标")])[0].reviewed
     assert not any(p.reviewed for p in sample_model.predict(texts))
     assert sample_model.predict([t for t in texts if t.name == "学生抽样调查满意度"])[0].tier == "满意度"
 
