@@ -15,7 +15,7 @@ Each import is one transaction: all of its labels are stored, or none.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Sequence
@@ -71,22 +71,11 @@ class NewLabel:
 
 
 @dataclass(frozen=True)
-class StoredLabel:
-    """A label as stored, with who gave it, when, and from which file."""
+class StoredLabel(NewLabel):
+    """A label as stored: the validated label, with who gave it, when, and from which file."""
 
+    _: KW_ONLY
     label_id: int
-    key: str
-    in_store: bool
-    doc: str | None
-    line: int | None
-    name: str
-    desc: str
-    value: str
-    filed_tier: str | None
-    filed_sub: str | None
-    tier: str
-    sub: str
-    note: str
     by: str
     at: str
     source: str
@@ -107,7 +96,8 @@ _COLUMNS = ("l.label_id, l.key, l.in_store, l.doc, l.line, l.name, l.desc, l.val
 
 
 def _label(row: Sequence) -> StoredLabel:
-    return StoredLabel(row[0], row[1], bool(row[2]), *row[3:])
+    label_id, key, in_store, *fields, by, at, source, import_id = row
+    return StoredLabel(key, bool(in_store), *fields, label_id=label_id, by=by, at=at, source=source, import_id=import_id)
 
 
 class LabelStore:
