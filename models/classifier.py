@@ -189,7 +189,7 @@ def source_weights(rows: Sequence[LabelledIndicator]) -> np.ndarray:
     size: dict[str, int] = {}
     for r in rows:
         size[r.group] = 1 if r.group.startswith(REFERENCE_GROUP_PREFIX) else size.get(r.group, 0) + 1
-    w = np.array([1.0 / np.sqrt(size[r.group]) for r in rows], dtype=np.float64)
+    w = 1.0 / np.sqrt(np.array([size[r.group] for r in rows], dtype=np.float64))  # the same numbers as row by row
     return w * (len(w) / w.sum()) if len(w) else w
 
 

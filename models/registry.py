@@ -214,6 +214,8 @@ def save_version(
     recipe: dict[str, Any],
     activate: bool,
     heldout_fit: tuple[Any, Sequence[LabelledIndicator], str] | None = None,
+    data_sha256: str | None = None,
+    heldout_data_sha256: str | None = None,
 ) -> dict[str, Any]:
     """Save ``model`` as the next version (file first, then the registry entry, each atomic) and
     make it active if ``activate``; return its entry. Killed before the registry is written, the
@@ -221,18 +223,19 @@ def save_version(
 
     ``heldout_fit`` = (model, its rows, fingerprint): the same recipe fitted without the held-out
     documents, kept as ``<version>.heldout.joblib`` so the next comparison against this version
-    need not fit it again (:func:`load_heldout_fit`)."""
+    need not fit it again (:func:`load_heldout_fit`). ``data_sha256`` / ``heldout_data_sha256``: the
+    :func:`models.labels.training_sha256` of ``rows`` / of the held-out fit's rows, when the caller has them."""
     with _locked(data_dir) as state:
         version = _next_version(state)
         path = _dir(data_dir) / f"{version}.joblib"
-        meta = persist.save_model(model, path, rows=rows, metrics=metrics)
+        meta = persist.save_model(model, path, rows=rows, metrics=metrics, data_sha256=data_sha256)
         entry = {"version": version, "file": path.name, "sha256": persist.file_sha256(path),
                  "created_at": meta.created_at, "estimator": meta.estimator, "sklearn": meta.sklearn,
                  "data_sha256": meta.data_sha256, "training": training, "metrics": metrics, "recipe": recipe}
         if heldout_fit is not None:
             fitted, fitted_rows, fingerprint = heldout_fit
             hpath = _dir(data_dir) / f"{version}.heldout.joblib"
-            persist.save_model(fitted, hpath, rows=fitted_rows, metrics={})
+            persist.save_model(fitted, hpath, rows=fitted_rows, metrics={}, data_sha256=heldout_data_sha256)
             entry["heldout_fit"] = {"file": hpath.name, "sha256": persist.file_sha256(hpath), "fingerprint": fingerprint}
         state["versions"].append(entry)
         if activate:
