@@ -203,11 +203,12 @@ def _collapse(
     stays that of the distinct rows, so a corpus of copy-pasted tables neither
     over-fits nor slows the solver down; the IDF is counted over distinct texts.
     """
-    index: dict[tuple[IndicatorText, str | None], int] = {}
+    index: dict[tuple[str, str | None, str | None, str | None], int] = {}
     members: list[list[int]] = []
     distinct: list[LabelledIndicator] = []
     for i, r in enumerate(rows):
-        k = index.setdefault((r.text, r.sub), len(index))
+        t = r.text  # keyed by its fields: IndicatorText equality, without its Python-level __hash__ per row
+        k = index.setdefault((t.name, t.desc, t.value, r.sub), len(index))
         if k == len(members):
             members.append([])
             distinct.append(r)

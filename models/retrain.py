@@ -25,6 +25,12 @@ When the store holds the bundled sample documents, the adjudication shipped with
 reviewer labels given before the user's own (:func:`models.labelling.shipped_labels`), for the
 candidate, the truth and every recipe alike: it is what the default model was trained on.
 
+Steps 3 and 4 fit twice, independently: the candidate without the held-out documents, and the model
+saved, on all rows (it is saved whether or not it is promoted). On a large training set (at least
+:data:`PARALLEL_MIN_ROWS` rows) with a second core, the final model is fitted in a forked child
+process (:mod:`models.forking`) while this process fits and scores the candidate and the active
+model; the outcome is the same as one after the other, only sooner.
+
 Reviewer labels are exempt from the label-noise filter: the filter exists to drop doubtful
 *filed* labels, and a reviewer's judgement is what the model must learn.
 """
@@ -34,18 +40,20 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from io import StringIO
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from models import persist, registry
 from models.classifier import DEFAULT_ESTIMATOR, TierModel, fit_tier_model, noisy_rows
-from models.evaluate import score_predictions
+from models.evaluate import level_scores
+from models.forking import Forked, InProcess, can_fork
 from models.labelling import IndicatorRecord, LabelLike, TrainingSet, shipped_labels, training_rows
 from models.labels import LabelledIndicator, load_default_training, read_labels, training_sha256, write_labels_csv
 from nlp.errors import JixiaoError
 
-__all__ = ["HELDOUT_SHARE", "Score", "TrainOutcome", "TrainingError", "heldout_documents", "fit_training_set", "retrain"]
+__all__ = ["HELDOUT_SHARE", "PARALLEL_MIN_ROWS", "Score", "TrainOutcome", "TrainingError", "heldout_documents", "fit_training_set", "retrain"]
 
 #: share of the store's documents held out to compare candidate and active model (at least one)
 HELDOUT_SHARE = 0.2
@@ -55,6 +63,10 @@ HELDOUT_SHARE = 0.2
 #: small class's F1, and so the macro mean, by a point or more on a few hundred rows), which is noise,
 #: not a worse model; on large held-out sets the allowance shrinks towards zero
 PROMOTE_TOLERANCE = 0.02
+
+#: from this many training rows on, :func:`retrain` fits the final model in a second process while it
+#: fits and compares the candidate (below it a fit takes seconds and a second process would not pay for itself)
+PARALLEL_MIN_ROWS = 20_000
 
 
 def promote_tolerance(n_heldout: int) -> float:
@@ -164,17 +176,18 @@ def _with_bundled(ts: TrainingSet) -> TrainingSet:
     return TrainingSet(rows + [ts.rows[i] for i in rest], reviewed + [ts.reviewed[i] for i in rest])
 
 
-def fingerprint(ts: TrainingSet, estimator: str) -> str:
-    """What a fit depends on: the rows, which of them are reviewer labels, the estimator."""
-    h = hashlib.sha256(training_sha256(ts.rows).encode("ascii"))
+def fingerprint(ts: TrainingSet, estimator: str, data_sha256: str | None = None) -> str:
+    """What a fit depends on: the rows, which of them are reviewer labels, the estimator.
+    ``data_sha256``: :func:`models.labels.training_sha256` of ``ts.rows`` when the caller has it already."""
+    h = hashlib.sha256((training_sha256(ts.rows) if data_sha256 is None else data_sha256).encode("ascii"))
     h.update(bytes(ts.reviewed))
     h.update(estimator.encode("utf-8"))
     return h.hexdigest()
 
 
 def _score(version: str, model: Any, truth: Sequence[LabelledIndicator]) -> Score:
-    r = score_predictions(version, truth, model.sub_proba([t.text for t in truth]))
-    return Score(version, r.n_rows, r.tier.macro_f1, r.sub.macro_f1, r.tier.accuracy, r.sub.accuracy)
+    tier, sub = level_scores(truth, model.sub_proba([t.text for t in truth]))
+    return Score(version, len(truth), tier.macro_f1, sub.macro_f1, tier.accuracy, sub.accuracy)
 
 
 def _extra_path(data_dir: Path, name: str) -> Path:
@@ -193,16 +206,18 @@ def _save_extra(data_dir: Path, extra: Sequence[LabelledIndicator]) -> str | Non
 
 
 def _recipe_rows(data_dir: Path, recipe: dict[str, Any], records: Sequence[IndicatorRecord],
-                 labels_upto: Callable[[int], Sequence[LabelLike]]) -> TrainingSet:
+                 labels_upto: Callable[[int], Sequence[LabelLike]], shipped: Sequence[LabelLike]) -> TrainingSet:
+    """The rows ``recipe`` fits on; ``shipped`` = :func:`models.labelling.shipped_labels` of ``records``."""
     used = records if recipe.get("store") else []
-    ts = training_rows(used, [*shipped_labels(used), *labels_upto(int(recipe.get("label_upto", 0)))])
+    ts = training_rows(used, [*(shipped if used else []), *labels_upto(int(recipe.get("label_upto", 0)))])
     if recipe.get("extra"):
         ts = _join(ts, read_labels(_extra_path(data_dir, recipe["extra"])))
     return _with_bundled(ts) if recipe.get("bundled") else ts
 
 
 def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequence[IndicatorRecord],
-                     labels_upto: Callable[[int], Sequence[LabelLike]], on_phase: Callable[[str], None]) -> Any:
+                     labels_upto: Callable[[int], Sequence[LabelLike]], shipped: Sequence[LabelLike],
+                     on_phase: Callable[[str], None]) -> Any:
     """The active model as it would be without the held-out documents (itself if it never saw them)."""
     names = held | {Path(h).name for h in held}
     if version == registry.DEFAULT_VERSION:
@@ -213,7 +228,7 @@ def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequ
         kept = [r for r in bundled if r.group not in names]
         return fit_training_set(TrainingSet(kept, [False] * len(kept)))
     recipe = registry.version_recipe(data_dir, version) or {}
-    ts = _recipe_rows(data_dir, recipe, records, labels_upto)
+    ts = _recipe_rows(data_dir, recipe, records, labels_upto, shipped)
     if not any(r.group in names for r in ts.rows):
         return registry.load_version(data_dir, version)
     estimator = recipe.get("estimator", DEFAULT_ESTIMATOR)
@@ -223,6 +238,12 @@ def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequ
         return cached
     on_phase("refitting the active model without the held-out documents")
     return fit_training_set(kept, estimator=estimator)
+
+
+def _fit_and_score(rows: TrainingSet, estimator: str, truth: Sequence[LabelledIndicator]) -> tuple[TierModel, Score]:
+    """The candidate: fitted on ``rows`` (no held-out document among them) and scored on the held-out ``truth``."""
+    model = fit_training_set(rows, estimator=estimator)
+    return model, _score("(candidate)", model, truth)
 
 
 def retrain(
@@ -238,56 +259,70 @@ def retrain(
     estimator: str = DEFAULT_ESTIMATOR,
     force: bool = False,
     bundled: bool = True,
+    parallel: bool | None = None,
     on_phase: Callable[[str], None] = lambda what: None,
 ) -> TrainOutcome:
     """One versioned training run (see the module docstring). ``labels`` are the reviewer labels in
     force, the latest having id ``label_upto``; ``labels_upto(n)`` gives them as they were at id n.
-    With ``bundled`` the candidate is fitted on the bundled training set as well (the default model's)."""
+    With ``bundled`` the candidate is fitted on the bundled training set as well (the default model's).
+
+    ``parallel``: fit the final model in a second process while this one fits and scores the candidate (None:
+    when the training set has at least ``PARALLEL_MIN_ROWS`` rows and a second core and ``fork``
+    are available). The two fits are independent — the final model is fitted on all rows and saved
+    whether or not the candidate wins — so the outcome is the same either way; only the wall clock differs."""
     shipped = shipped_labels(records)
-    candidate = _join(training_rows(records if use_store else [], [*(shipped if use_store else []), *labels]), extra)
+    labelled = training_rows(records, [*shipped, *labels])  # the store's rows, reviewer labels winning: fitted and scored
+    candidate = _join(labelled if use_store else training_rows([], labels), extra)
     if not candidate.rows:
         raise TrainingError("nothing to train on: no stored documents, reviewer labels or label file; "
                             "ingest documents or import labels first")
     n_own = len(candidate.rows)
     if bundled:
         candidate = _with_bundled(candidate)
-    truth_all = training_rows(records, [*shipped, *labels]).rows
     held = heldout_documents([r.doc for r in records])
-    truth = [r for r in truth_all if r.group in held]
+    held_set = set(held)  # a set: held is a tuple of hundreds of names, looked up once per row
+    held_names = held_set | {Path(h).name for h in held}
+    truth = [r for r in labelled.rows if r.group in held_set]
     before = registry.active_version(data_dir)
     cand_score = act_score = None
-    heldout_fit = None
-    if truth:
-        on_phase("fitting the candidate without the held-out documents")
-        cand_rows = _without(candidate, set(held) | {Path(h).name for h in held})
-        cand_eval = fit_training_set(cand_rows, estimator=estimator)
-        heldout_fit = (cand_eval, cand_rows.rows, fingerprint(cand_rows, estimator))
-        cand_score = _score("(candidate)", cand_eval, truth)
-        try:
-            active_eval = _active_on_split(data_dir, before, set(held), records, labels_upto, on_phase)
-        except persist.ModelVersionError as exc:
-            active_eval, reason = None, f"the active model {before} cannot be used ({exc})"
-        if active_eval is not None:
-            on_phase("scoring both on the held-out documents")
-            act_score = _score(before, active_eval, truth)
-            tol = promote_tolerance(len(truth))
-            better = (cand_score.tier_macro_f1 >= act_score.tier_macro_f1 - tol
-                      and cand_score.sub_macro_f1 >= act_score.sub_macro_f1 - tol)
-            reason = ("not worse than the active model on tier and sub-tier macro-F1" if better else
-                      "worse than the active model on " + " and ".join(
-                          w for w, c, a in (("tier", cand_score.tier_macro_f1, act_score.tier_macro_f1),
-                                            ("sub-tier", cand_score.sub_macro_f1, act_score.sub_macro_f1))
-                          if c < a - tol)
-                      + " macro-F1")
+    heldout_fit = heldout_sha = None
+    if parallel is None:
+        parallel = len(candidate.rows) >= PARALLEL_MIN_ROWS and can_fork()
+    fit_final = partial(fit_training_set, candidate, estimator=estimator)
+    with Forked.start(fit_final) if parallel and truth else InProcess(fit_final) as final_job:
+        if truth:
+            on_phase("fitting the candidate without the held-out documents"
+                     + (" (and, in a second process, the model on all rows)" if parallel else ""))
+            cand_rows = _without(candidate, held_names)
+            cand_eval = fit_training_set(cand_rows, estimator=estimator)
+            cand_score = _score("(candidate)", cand_eval, truth)
+            heldout_sha = training_sha256(cand_rows.rows)
+            heldout_fit = (cand_eval, cand_rows.rows, fingerprint(cand_rows, estimator, heldout_sha))
+            try:
+                active_eval = _active_on_split(data_dir, before, held_names, records, labels_upto, shipped, on_phase)
+            except persist.ModelVersionError as exc:
+                active_eval, reason = None, f"the active model {before} cannot be used ({exc})"
+            if active_eval is not None:
+                on_phase("scoring both on the held-out documents")
+                act_score = _score(before, active_eval, truth)
+                tol = promote_tolerance(len(truth))
+                better = (cand_score.tier_macro_f1 >= act_score.tier_macro_f1 - tol
+                          and cand_score.sub_macro_f1 >= act_score.sub_macro_f1 - tol)
+                reason = ("not worse than the active model on tier and sub-tier macro-F1" if better else
+                          "worse than the active model on " + " and ".join(
+                              w for w, c, a in (("tier", cand_score.tier_macro_f1, act_score.tier_macro_f1),
+                                                ("sub-tier", cand_score.sub_macro_f1, act_score.sub_macro_f1))
+                              if c < a - tol)
+                          + " macro-F1")
+            else:
+                better = True
         else:
-            better = True
-    else:
-        better = False
-        reason = ("no held-out documents to compare on (the store needs at least two documents with labelled "
-                  "indicators)")
+            better = False
+            reason = ("no held-out documents to compare on (the store needs at least two documents with labelled "
+                      "indicators)")
+        on_phase("waiting for the model on all rows" if isinstance(final_job, Forked) else "fitting the model on all rows")
+        final = final_job.result()
     promoted = better or force
-    on_phase("fitting the model on all rows")
-    final = fit_training_set(candidate, estimator=estimator)
     extra_name = _save_extra(data_dir, extra)
     training = {
         "store": use_store,
@@ -316,7 +351,8 @@ def retrain(
               "bundled": bundled}
     on_phase("saving")
     entry = registry.save_version(data_dir, final, rows=candidate.rows, training=training, metrics=metrics,
-                                  recipe=recipe, activate=promoted, heldout_fit=heldout_fit)
+                                  recipe=recipe, activate=promoted, heldout_fit=heldout_fit,
+                                  heldout_data_sha256=heldout_sha)
     return TrainOutcome(version=entry["version"], promoted=promoted, forced=force and not better, reason=reason,
                         active_before=before, active_after=entry["version"] if promoted else before,
                         candidate=cand_score, active=act_score, heldout_documents=held, training=training)

@@ -350,3 +350,25 @@ def test_export_of_one_document_and_of_an_unknown_one(store: Path) -> None:
     assert result.exit_code == 1 and "no stored document 'nope.txt'" in result.output
     result = _run(store, "label", "export", "--format", "xlsx")
     assert result.exit_code == 1 and "give the file with -o FILE" in result.output
+
+
+def test_training_in_two_processes_saves_the_same_models_as_in_one(store: Path, tmp_path: Path) -> None:
+    from models.registry import load_heldout_fit, load_version, read_registry
+    from models.retrain import retrain
+    from service.labelling import _records
+
+    records = _records(store)
+    texts = [r.text for r in records]
+    outcomes, predictions = [], []
+    for parallel in (False, True):
+        d = tmp_path / f"parallel-{parallel}"
+        shutil.copytree(store, d)
+        out = retrain(d, records=records, labels=[], labels_upto=lambda n: [], label_upto=0, parallel=parallel)
+        entry = next(v for v in read_registry(d)["versions"] if v["version"] == out.version)
+        heldout = load_heldout_fit(d, out.version, entry["heldout_fit"]["fingerprint"])
+        outcomes.append((out.candidate, out.active, out.promoted, out.training, entry["data_sha256"],
+                         entry["heldout_fit"]["fingerprint"]))
+        predictions.append((load_version(d, out.version).predict(texts), heldout.predict(texts)))
+    assert outcomes[0] == outcomes[1] and outcomes[0][0] is not None
+    assert predictions[0] == predictions[1]
+
