@@ -27,9 +27,9 @@ candidate, the truth and every recipe alike: it is what the default model was tr
 
 Steps 3 and 4 fit twice, independently: the candidate without the held-out documents, and the model
 saved, on all rows (it is saved whether or not it is promoted). On a large training set (at least
-:data:`PARALLEL_MIN_ROWS` rows) with a second core, the final model is fitted in a forked child
-process (:mod:`models.forking`) while this process fits and scores the candidate and the active
-model; the outcome is the same as one after the other, only sooner.
+:data:`PARALLEL_MIN_ROWS` rows) with a second core, the final model is fitted and the active model
+scored in two forked child processes (:mod:`models.forking`) while this process fits and scores the
+candidate; the outcome is the same as one after the other, only sooner.
 
 Reviewer labels are exempt from the label-noise filter: the filter exists to drop doubtful
 *filed* labels, and a reviewer's judgement is what the model must learn.
@@ -240,10 +240,22 @@ def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequ
     return fit_training_set(kept, estimator=estimator)
 
 
-def _fit_and_score(rows: TrainingSet, estimator: str, truth: Sequence[LabelledIndicator]) -> tuple[TierModel, Score]:
-    """The candidate: fitted on ``rows`` (no held-out document among them) and scored on the held-out ``truth``."""
-    model = fit_training_set(rows, estimator=estimator)
-    return model, _score("(candidate)", model, truth)
+def _recipe_labels(data_dir: Path, version: str, labels_upto: Callable[[int], Sequence[LabelLike]]) -> list[LabelLike]:
+    """The reviewer labels ``version`` was fitted with (none for the default model)."""
+    if version == registry.DEFAULT_VERSION:
+        return []
+    recipe = registry.version_recipe(data_dir, version) or {}
+    return list(labels_upto(int(recipe.get("label_upto", 0))))
+
+
+def _active_score(data_dir: Path, version: str, held: set[str], records: Sequence[IndicatorRecord],
+                  recipe_labels: Sequence[LabelLike], shipped: Sequence[LabelLike], truth: Sequence[LabelledIndicator],
+                  on_phase: Callable[[str], None]) -> Score:
+    """The active model's score on the held-out rows, as it would be without the held-out documents
+    (:func:`_active_on_split`; ``recipe_labels`` from :func:`_recipe_labels`)."""
+    model = _active_on_split(data_dir, version, held, records, lambda n: recipe_labels, shipped, on_phase)
+    on_phase("scoring both on the held-out documents")
+    return _score(version, model, truth)
 
 
 def retrain(
@@ -266,7 +278,8 @@ def retrain(
     force, the latest having id ``label_upto``; ``labels_upto(n)`` gives them as they were at id n.
     With ``bundled`` the candidate is fitted on the bundled training set as well (the default model's).
 
-    ``parallel``: fit the final model in a second process while this one fits and scores the candidate (None:
+    ``parallel``: fit the final model and score the active one in two forked processes while this one
+    fits and scores the candidate (None:
     when the training set has at least ``PARALLEL_MIN_ROWS`` rows and a second core and ``fork``
     are available). The two fits are independent — the final model is fitted on all rows and saved
     whether or not the candidate wins — so the outcome is the same either way; only the wall clock differs."""
@@ -288,23 +301,30 @@ def retrain(
     heldout_fit = heldout_sha = None
     if parallel is None:
         parallel = len(candidate.rows) >= PARALLEL_MIN_ROWS and can_fork()
+    parallel = parallel and bool(truth)
     fit_final = partial(fit_training_set, candidate, estimator=estimator)
-    with Forked.start(fit_final) if parallel and truth else InProcess(fit_final) as final_job:
+    with Forked.start(fit_final) if parallel else InProcess(fit_final) as final_job:
         if truth:
-            on_phase("fitting the candidate without the held-out documents"
-                     + (" (and, in a second process, the model on all rows)" if parallel else ""))
-            cand_rows = _without(candidate, held_names)
-            cand_eval = fit_training_set(cand_rows, estimator=estimator)
-            cand_score = _score("(candidate)", cand_eval, truth)
-            heldout_sha = training_sha256(cand_rows.rows)
-            heldout_fit = (cand_eval, cand_rows.rows, fingerprint(cand_rows, estimator, heldout_sha))
-            try:
-                active_eval = _active_on_split(data_dir, before, held_names, records, labels_upto, shipped, on_phase)
-            except persist.ModelVersionError as exc:
-                active_eval, reason = None, f"the active model {before} cannot be used ({exc})"
-            if active_eval is not None:
-                on_phase("scoring both on the held-out documents")
-                act_score = _score(before, active_eval, truth)
+            # the active model's side needs the labels it had seen: read here (the store is not used in a child)
+            recipe_labels = _recipe_labels(data_dir, before, labels_upto)
+            score_active = partial(_active_score, data_dir, before, held_names, records, recipe_labels, shipped, truth)
+            with Forked.start(partial(score_active, lambda what: None)) if parallel else \
+                    InProcess(partial(score_active, on_phase)) as active_job:
+                on_phase("fitting the candidate without the held-out documents"
+                         + (" (the active model's score and the model on all rows in two more processes)"
+                            if parallel else ""))
+                cand_rows = _without(candidate, held_names)
+                cand_eval = fit_training_set(cand_rows, estimator=estimator)
+                cand_score = _score("(candidate)", cand_eval, truth)
+                heldout_sha = training_sha256(cand_rows.rows)
+                heldout_fit = (cand_eval, cand_rows.rows, fingerprint(cand_rows, estimator, heldout_sha))
+                if parallel:
+                    on_phase("waiting for the active model's score")
+                try:
+                    act_score = active_job.result()
+                except persist.ModelVersionError as exc:
+                    act_score, reason = None, f"the active model {before} cannot be used ({exc})"
+            if act_score is not None:
                 tol = promote_tolerance(len(truth))
                 better = (cand_score.tier_macro_f1 >= act_score.tier_macro_f1 - tol
                           and cand_score.sub_macro_f1 >= act_score.sub_macro_f1 - tol)
@@ -320,7 +340,7 @@ def retrain(
             better = False
             reason = ("no held-out documents to compare on (the store needs at least two documents with labelled "
                       "indicators)")
-        on_phase("waiting for the model on all rows" if isinstance(final_job, Forked) else "fitting the model on all rows")
+        on_phase("waiting for the model on all rows" if parallel else "fitting the model on all rows")
         final = final_job.result()
     promoted = better or force
     extra_name = _save_extra(data_dir, extra)
