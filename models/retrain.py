@@ -240,6 +240,14 @@ def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequ
     return fit_training_set(kept, estimator=estimator)
 
 
+def _fit_final(candidate: TrainingSet, cand_rows: TrainingSet | None, estimator: str) -> tuple[TierModel, str, str | None]:
+    """The model saved, fitted on all rows, with :func:`models.labels.training_sha256` of its rows and of the
+    candidate's (``cand_rows``), which saving and the held-out fit's fingerprint need: hashed here, where
+    the rows are fitted anyway, rather than on the candidate's side."""
+    model = fit_training_set(candidate, estimator=estimator)
+    return model, training_sha256(candidate.rows), None if cand_rows is None else training_sha256(cand_rows.rows)
+
+
 def _recipe_labels(data_dir: Path, version: str, labels_upto: Callable[[int], Sequence[LabelLike]]) -> list[LabelLike]:
     """The reviewer labels ``version`` was fitted with (none for the default model)."""
     if version == registry.DEFAULT_VERSION:
@@ -302,7 +310,8 @@ def retrain(
     if parallel is None:
         parallel = len(candidate.rows) >= PARALLEL_MIN_ROWS and can_fork()
     parallel = parallel and bool(truth)
-    fit_final = partial(fit_training_set, candidate, estimator=estimator)
+    cand_rows = _without(candidate, held_names) if truth else None
+    fit_final = partial(_fit_final, candidate, cand_rows, estimator)
     with Forked.start(fit_final) if parallel else InProcess(fit_final) as final_job:
         if truth:
             # the active model's side needs the labels it had seen: read here (the store is not used in a child)
@@ -313,11 +322,9 @@ def retrain(
                 on_phase("fitting the candidate without the held-out documents"
                          + (" (the active model's score and the model on all rows in two more processes)"
                             if parallel else ""))
-                cand_rows = _without(candidate, held_names)
+                assert cand_rows is not None
                 cand_eval = fit_training_set(cand_rows, estimator=estimator)
                 cand_score = _score("(candidate)", cand_eval, truth)
-                heldout_sha = training_sha256(cand_rows.rows)
-                heldout_fit = (cand_eval, cand_rows.rows, fingerprint(cand_rows, estimator, heldout_sha))
                 if parallel:
                     on_phase("waiting for the active model's score")
                 try:
@@ -341,7 +348,9 @@ def retrain(
             reason = ("no held-out documents to compare on (the store needs at least two documents with labelled "
                       "indicators)")
         on_phase("waiting for the model on all rows" if parallel else "fitting the model on all rows")
-        final = final_job.result()
+        final, final_sha, heldout_sha = final_job.result()
+    if cand_rows is not None and heldout_sha is not None:
+        heldout_fit = (cand_eval, cand_rows.rows, fingerprint(cand_rows, estimator, heldout_sha))
     promoted = better or force
     extra_name = _save_extra(data_dir, extra)
     training = {
@@ -372,7 +381,7 @@ def retrain(
     on_phase("saving")
     entry = registry.save_version(data_dir, final, rows=candidate.rows, training=training, metrics=metrics,
                                   recipe=recipe, activate=promoted, heldout_fit=heldout_fit,
-                                  heldout_data_sha256=heldout_sha)
+                                  data_sha256=final_sha, heldout_data_sha256=heldout_sha)
     return TrainOutcome(version=entry["version"], promoted=promoted, forced=force and not better, reason=reason,
                         active_before=before, active_after=entry["version"] if promoted else before,
                         candidate=cand_score, active=act_score, heldout_documents=held, training=training)
