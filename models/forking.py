@@ -74,8 +74,9 @@ class Forked(Generic[T]):
     or raises its exception. A child that dies without answering (killed, out of memory) has its job
     run here instead. Leaving the ``with`` block kills a child whose result was not collected.
 
-    The child only computes (scikit-learn and numpy on the inherited rows): it writes no file, uses
-    no connection or lock of the parent, and leaves with ``os._exit``."""
+    The job must not use what the parent holds open (a database connection, a held lock, a
+    terminal display): after ``fork`` both processes would share it. The child leaves with
+    ``os._exit``, so none of the parent's clean-up runs in it."""
 
     def __init__(self, job: Callable[[], T], proc: Any, conn: Any) -> None:
         self._job, self._proc, self._conn = job, proc, conn

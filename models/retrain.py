@@ -64,8 +64,8 @@ HELDOUT_SHARE = 0.2
 #: not a worse model; on large held-out sets the allowance shrinks towards zero
 PROMOTE_TOLERANCE = 0.02
 
-#: from this many training rows on, :func:`retrain` fits the final model in a second process while it
-#: fits and compares the candidate (below it a fit takes seconds and a second process would not pay for itself)
+#: from this many training rows on, :func:`retrain` fits the final model and scores the active one in two
+#: forked processes while it fits the candidate (below it a fit takes seconds and a fork would not pay for itself)
 PARALLEL_MIN_ROWS = 20_000
 
 
