@@ -224,7 +224,7 @@ def source_weights(rows: Sequence[LabelledIndicator]) -> np.ndarray:
     size: dict[str, int] = {}
     for r in rows:
         size[r.group] = 1 if r.group.startswith(REFERENCE_GROUP_PREFIX) else size.get(r.group, 0) + 1
-    w = np.array([1.0 / np.sqrt(size[r.group]) for r in rows], dtype=np.float64)
+    w = 1.0 / np.sqrt(np.array([size[r.group] for r in rows], dtype=np.float64))  # the same numbers as row by row
     return w * (len(w) / w.sum()) if len(w) else w
 
 
@@ -238,11 +238,12 @@ def _collapse(
     stays that of the distinct rows, so a corpus of copy-pasted tables neither
     over-fits nor slows the solver down; the IDF is counted over distinct texts.
     """
-    index: dict[tuple[IndicatorText, str | None], int] = {}
+    index: dict[tuple[str, str | None, str | None, str | None], int] = {}
     members: list[list[int]] = []
     distinct: list[LabelledIndicator] = []
     for i, r in enumerate(rows):
-        k = index.setdefault((r.text, r.sub), len(index))
+        t = r.text  # keyed by its fields: IndicatorText equality, without its Python-level __hash__ per row
+        k = index.setdefault((t.name, t.desc, t.value, r.sub), len(index))
         if k == len(members):
             members.append([])
             distinct.append(r)

@@ -44,6 +44,7 @@ __all__ = [
     "evaluate_model",
     "score_predictions",
     "bootstrap_worse_share",
+    "level_scores",
     "Adjudication",
     "EvaluationRun",
     "evaluation_fits",
@@ -236,6 +237,20 @@ def _subset_scores(
     return tuple(out)
 
 
+def _levels(rows: Sequence[LabelledIndicator], tier_pred: Sequence[str], sub_pred: Sequence[str]) -> tuple[LevelReport, LevelReport]:
+    """Tier report over every row, sub-tier report over the rows with a sub-tier label."""
+    labelled = [i for i, r in enumerate(rows) if r.sub is not None]
+    return (_level("tier", TIER_LABELS, [r.tier for r in rows], tier_pred),
+            _level("sub", tuple(SUB_TIERS), [str(rows[i].sub) for i in labelled], [sub_pred[i] for i in labelled]))
+
+
+def level_scores(rows: Sequence[LabelledIndicator], tier_pred: Sequence[str],
+                 sub_pred: Sequence[str]) -> tuple[LevelReport, LevelReport]:
+    """The ``tier`` and ``sub`` reports of :func:`score_predictions` alone (no per-subset scores, examples or
+    calibration) for predicted tiers and sub-tiers: what comparing two models on held-out rows needs."""
+    return _levels(rows, tier_pred, sub_pred)
+
+
 def score_predictions(
     estimator: str, rows: Sequence[LabelledIndicator], sub_proba: np.ndarray, *, n_examples: int = 25
 ) -> EstimatorResult:
@@ -259,11 +274,12 @@ def score_predictions(
     wrong.sort(key=lambda d: (d.label_tier == d.tier, -d.confidence))
     unsure = np.array([p.uncertain for p in preds], dtype=bool)
     samples = _bundled_sample_groups()
+    tier, sub = _levels(rows, tier_pred, sub_pred)
     return EstimatorResult(
         estimator=estimator,
         n_rows=len(rows),
-        tier=_level("tier", TIER_LABELS, tier_true, tier_pred),
-        sub=_level("sub", tuple(SUB_TIERS), [str(sub_true[i]) for i in labelled], [sub_pred[i] for i in labelled]),
+        tier=tier,
+        sub=sub,
         tier_ece=_ece(conf, correct),
         tier_disagreements=int(len(rows) - correct.sum()),
         sub_disagreements=sum(1 for i in labelled if sub_true[i] != sub_pred[i]),

@@ -23,6 +23,7 @@ import json
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
@@ -110,8 +111,9 @@ class IndicatorRecord:
     filed_sub: str | None
     uncertain: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def text(self) -> IndicatorText:
+        """What the classifier sees (made once per record: training reads it several times per run)."""
         return IndicatorText(self.name, self.desc or None, self.value or None)
 
     @property
@@ -503,23 +505,28 @@ def training_rows(records: Sequence[IndicatorRecord], labels: Sequence[LabelLike
     for lab in labels:  # oldest first: the latest label of a text wins
         by_text[text_key(lab.name, lab.desc, lab.value)] = lab
     used_texts: set[tuple[str, str, str]] = set()
-    present = set()
+    present: set[str] = set()  # ids of stored rows that carry a label of their own
     out: list[LabelledIndicator] = []
     reviewed: list[bool] = []
-    for rec in records:
-        present.add(rec.indicator_id)
-        lab = own.get(rec.indicator_id)
-        tk = text_key(rec.name, rec.desc, rec.value)
-        if lab is None:
-            lab = by_text.get(tk)
+    append, mark = out.append, reviewed.append
+    own_get, text_get = own.get, by_text.get
+    for rec in records:  # one pass over (up to millions of) stored rows: lookups only, no per-row key unless labels exist
+        lab = own_get(rec.indicator_id) if own else None
         if lab is not None:
-            used_texts.add(tk)
-            out.append(LabelledIndicator(rec.text, SUB_PARENT[lab.sub], lab.sub, group=rec.doc, line=rec.line))
-            reviewed.append(not getattr(lab, "shipped", False))
+            present.add(rec.indicator_id)
+        if by_text:
+            tk = text_key(rec.name, rec.desc, rec.value)
+            if lab is None:
+                lab = text_get(tk)
+            if lab is not None:
+                used_texts.add(tk)
+        if lab is not None:
+            append(LabelledIndicator(rec.text, SUB_PARENT[lab.sub], lab.sub, group=rec.doc, line=rec.line))
+            mark(not getattr(lab, "shipped", False))
         elif rec.filed_label_ok:
             assert rec.filed_sub is not None
-            out.append(LabelledIndicator(rec.text, SUB_PARENT[rec.filed_sub], rec.filed_sub, group=rec.doc, line=rec.line))
-            reviewed.append(False)
+            append(LabelledIndicator(rec.text, SUB_PARENT[rec.filed_sub], rec.filed_sub, group=rec.doc, line=rec.line))
+            mark(False)
     for lab in by_text.values():
         tk = text_key(lab.name, lab.desc, lab.value)
         if tk in used_texts or (lab.in_store and lab.key in present):
@@ -551,9 +558,12 @@ def shipped_labels(records: Sequence[IndicatorRecord]) -> list[ShippedLabel]:
     Training puts these before the reviewer's own labels, which therefore win."""
     from models.labels import load_bundled_corrections
 
-    index = {(Path(r.doc).name, r.line): r for r in records}
+    corrections = load_bundled_corrections()
+    judged = {c.doc for c in corrections}
+    names = {d: Path(d).name for d in {r.doc for r in records}}  # file names once per document, not per row
+    index = {(names[r.doc], r.line): r for r in records if names[r.doc] in judged}
     out = []
-    for c in load_bundled_corrections():
+    for c in corrections:
         rec = index.get((c.doc, c.line))
         if rec is None or rec.name != c.name or rec.filed_sub != c.filed_sub:
             continue

@@ -337,12 +337,15 @@ def with_default_training(rows: Sequence[LabelledIndicator]) -> list[LabelledInd
 def training_sha256(rows: Sequence[LabelledIndicator]) -> str:
     """sha256 of the training rows in a canonical serialisation (order-sensitive)."""
     h = hashlib.sha256()
-    for r in rows:
-        h.update(
-            json.dumps([r.group, r.text.name, r.text.desc, r.text.value, r.sub or r.tier], ensure_ascii=False).encode("utf-8")
-        )
-        h.update(b"\n")
+    for start in range(0, len(rows), _SHA_BATCH):  # each row is json.dumps(..., ensure_ascii=False) + "\n", hashed in batches
+        h.update("".join([_ROW_JSON([r.group, r.text.name, r.text.desc, r.text.value, r.sub or r.tier]) + "\n"
+                          for r in rows[start:start + _SHA_BATCH]]).encode("utf-8"))
     return h.hexdigest()
+
+
+#: ``json.dumps(row, ensure_ascii=False)`` without building an encoder per call
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False).encode
+_SHA_BATCH = 65536
 
 
 @dataclass(frozen=True)

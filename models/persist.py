@@ -109,11 +109,14 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def save_model(
-    model: Any, path: Path, *, rows: Sequence[LabelledIndicator], metrics: dict[str, Any] | None = None
+    model: Any, path: Path, *, rows: Sequence[LabelledIndicator], metrics: dict[str, Any] | None = None,
+    data_sha256: str | None = None,
 ) -> ModelMetadata:
     """Write ``path`` (joblib) and ``path.with_suffix('.json')`` (metadata), each atomically; return the metadata.
 
-    Record :func:`file_sha256` of ``path`` to load it again (:func:`load_model` checks it)."""
+    ``data_sha256`` is :func:`models.labels.training_sha256` of ``rows`` when the caller has it already
+    (a pass over every row otherwise). Record :func:`file_sha256` of ``path`` to load it again
+    (:func:`load_model` checks it)."""
     meta = ModelMetadata(
         format=FORMAT,
         estimator=model.estimator,
@@ -121,7 +124,7 @@ def save_model(
         python=platform.python_version(),
         libraries=_versions(),
         labels=tuple(SUB_TIERS),
-        data_sha256=training_sha256(rows),
+        data_sha256=training_sha256(rows) if data_sha256 is None else data_sha256,
         n_rows=len(rows),
         metrics=dict(metrics or {}),
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),

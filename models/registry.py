@@ -213,26 +213,29 @@ def save_version(
     metrics: dict[str, Any],
     recipe: dict[str, Any],
     activate: bool,
-    heldout_fits: Sequence[tuple[Any, Sequence[LabelledIndicator], str]] = (),
+    heldout_fits: Sequence[tuple[Any, Sequence[LabelledIndicator], str, str | None]] = (),
+    data_sha256: str | None = None,
 ) -> dict[str, Any]:
     """Save ``model`` as the next version (file first, then the registry entry, each atomic) and
     make it active if ``activate``; return its entry. Killed before the registry is written, the
     new file is simply not a version (never loaded) and the active model is unchanged.
 
-    ``heldout_fits`` = (model, its rows, fingerprint) for each held-out split: the same recipe fitted
-    without the split's documents, kept as ``<version>.heldout.joblib`` (``…heldout2.joblib`` …) so
-    the next comparison against this version need not fit them again (:func:`load_heldout_fit`)."""
+    ``heldout_fits`` = (model, its rows, fingerprint, :func:`models.labels.training_sha256` of the rows or
+    None) for each held-out split: the same recipe fitted without the split's documents, kept as
+    ``<version>.heldout.joblib`` (``…heldout2.joblib`` …) so the next comparison against this version
+    need not fit them again (:func:`load_heldout_fit`). ``data_sha256``: the
+    :func:`models.labels.training_sha256` of ``rows``, when the caller has it."""
     with _locked(data_dir) as state:
         version = _next_version(state)
         path = _dir(data_dir) / f"{version}.joblib"
-        meta = persist.save_model(model, path, rows=rows, metrics=metrics)
+        meta = persist.save_model(model, path, rows=rows, metrics=metrics, data_sha256=data_sha256)
         entry = {"version": version, "file": path.name, "sha256": persist.file_sha256(path),
                  "created_at": meta.created_at, "estimator": meta.estimator, "sklearn": meta.sklearn,
                  "data_sha256": meta.data_sha256, "training": training, "metrics": metrics, "recipe": recipe}
         kept = []
-        for k, (fitted, fitted_rows, fingerprint) in enumerate(heldout_fits, start=1):
+        for k, (fitted, fitted_rows, fingerprint, fitted_sha) in enumerate(heldout_fits, start=1):
             hpath = _dir(data_dir) / f"{version}.heldout{k if k > 1 else ''}.joblib"
-            persist.save_model(fitted, hpath, rows=fitted_rows, metrics={})
+            persist.save_model(fitted, hpath, rows=fitted_rows, metrics={}, data_sha256=fitted_sha)
             kept.append({"file": hpath.name, "sha256": persist.file_sha256(hpath), "fingerprint": fingerprint})
         if kept:
             entry["heldout_fits"] = kept

@@ -31,9 +31,14 @@ When the store holds the bundled sample documents, the adjudication shipped with
 reviewer labels given before the user's own (:func:`models.labelling.shipped_labels`), for the
 candidate, the truth and every recipe alike: it is what the default model was trained on.
 
+The final fit (step 4) does not depend on the comparison: the model on all rows is saved whether or
+not it is promoted. With a large training set (at least :data:`PARALLEL_MIN_ROWS` rows) and a second
+core it is fitted in a forked child process (:mod:`models.forking`) while this process fits and
+compares the candidate, and with a single held-out split the active model is scored in a third;
+the outcome is the same as one after the other, only sooner.
+
 Reviewer labels are exempt from the label-noise filter (it exists to drop doubtful *filed* labels,
-and a reviewer's judgement is what the model must learn), weigh
-:data:`models.classifier.REVIEW_WEIGHT` times a filed label, and the model remembers the texts they
+and a reviewer's judgement is what the model must learn) and the model remembers the texts they
 label: a reviewed text is predicted as the reviewer labelled it. A held-out document's own reviewer
 labels are not in the candidate it is scored against, so what is remembered never scores itself.
 """
@@ -43,6 +48,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from io import StringIO
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -51,13 +57,14 @@ import numpy as np
 
 from models import persist, registry
 from models.classifier import DEFAULT_ESTIMATOR, TIER_LABELS, TierModel, fit_tier_model, predictions_from_proba
-from models.evaluate import bootstrap_worse_share, score_predictions
+from models.evaluate import bootstrap_worse_share, level_scores
+from models.forking import Forked, InProcess, can_fork
 from models.labelling import IndicatorRecord, LabelLike, TrainingSet, shipped_labels, training_rows
 from models.labels import LabelledIndicator, load_default_training, read_labels, training_sha256, write_labels_csv
 from nlp.errors import JixiaoError
 from nlp.normalize import SUB_TIERS
 
-__all__ = ["HELDOUT_SHARE", "Score", "TrainOutcome", "TrainingError", "heldout_documents", "fit_training_set", "retrain"]
+__all__ = ["HELDOUT_SHARE", "PARALLEL_MIN_ROWS", "Score", "TrainOutcome", "TrainingError", "heldout_documents", "fit_training_set", "retrain"]
 
 #: share of the store's documents held out to compare candidate and active model (at least one)
 HELDOUT_SHARE = 0.2
@@ -75,6 +82,10 @@ PROMOTE_TOLERANCE = 0.02
 #: rows flips either way) is not evidence of a worse model, a two-row label file's model is
 WORSE_CONFIDENCE = 0.95
 RESAMPLES = 1000
+
+#: from this many training rows on, :func:`retrain` fits the final model in a second process while it
+#: fits and compares the candidate (below it a fit takes seconds and a second process would not pay for itself)
+PARALLEL_MIN_ROWS = 20_000
 
 
 def promote_tolerance(n_heldout: int) -> float:
@@ -145,8 +156,8 @@ def heldout_documents(docs: Sequence[str]) -> tuple[str, ...]:
 
 
 def fit_training_set(ts: TrainingSet, *, estimator: str = DEFAULT_ESTIMATOR) -> TierModel:
-    """Fit on a training set: reviewer labels are never dropped as label noise, weigh more than filed
-    labels and are remembered for their texts (:func:`models.classifier.fit_tier_model`)."""
+    """Fit on a training set: reviewer labels are never dropped as label noise and are remembered for
+    their texts (:func:`models.classifier.fit_tier_model`)."""
     with_sub = [i for i, r in enumerate(ts.rows) if r.sub is not None]  # tier-only rows are scored, never fitted
     ts = TrainingSet([ts.rows[i] for i in with_sub], [ts.reviewed[i] for i in with_sub])
     subs = {r.sub for r in ts.rows if r.sub}
@@ -198,9 +209,10 @@ def _with_bundled(ts: TrainingSet) -> TrainingSet:
     return TrainingSet(rows + [ts.rows[i] for i in rest], reviewed + [ts.reviewed[i] for i in rest])
 
 
-def fingerprint(ts: TrainingSet, estimator: str) -> str:
-    """What a fit depends on: the rows, which of them are reviewer labels, the estimator."""
-    h = hashlib.sha256(training_sha256(ts.rows).encode("ascii"))
+def fingerprint(ts: TrainingSet, estimator: str, data_sha256: str | None = None) -> str:
+    """What a fit depends on: the rows, which of them are reviewer labels, the estimator.
+    ``data_sha256``: :func:`models.labels.training_sha256` of ``ts.rows`` when the caller has it already."""
+    h = hashlib.sha256((training_sha256(ts.rows) if data_sha256 is None else data_sha256).encode("ascii"))
     h.update(bytes(ts.reviewed))
     h.update(estimator.encode("utf-8"))
     return h.hexdigest()
@@ -209,9 +221,9 @@ def fingerprint(ts: TrainingSet, estimator: str) -> str:
 def _scored(version: str, proba: np.ndarray, truth: Sequence[LabelledIndicator]) -> tuple[Score, list[Any]]:
     """A model's scores on the held-out rows from its probabilities, and its predictions (for the paired
     comparison)."""
-    r = score_predictions(version, truth, proba)
     preds = predictions_from_proba(proba, n_alternatives=0)
-    return Score(version, r.n_rows, r.tier.macro_f1, r.sub.macro_f1, r.tier.accuracy, r.sub.accuracy), preds
+    tier, sub = level_scores(truth, [p.tier for p in preds], [p.sub for p in preds])
+    return Score(version, len(truth), tier.macro_f1, sub.macro_f1, tier.accuracy, sub.accuracy), preds
 
 
 def worse_on(truth: Sequence[LabelledIndicator], cand: tuple[Score, list[Any]],
@@ -255,9 +267,12 @@ def _outside(labels: Sequence[LabelLike], held_ids: frozenset[str]) -> list[Labe
 
 
 def _recipe_rows(data_dir: Path, recipe: dict[str, Any], records: Sequence[IndicatorRecord],
-                 labels_upto: Callable[[int], Sequence[LabelLike]], held_ids: frozenset[str] = frozenset()) -> TrainingSet:
+                 labels_upto: Callable[[int], Sequence[LabelLike]], shipped: Sequence[LabelLike],
+                 held_ids: frozenset[str] = frozenset()) -> TrainingSet:
+    """The rows ``recipe`` fits on, without the labels of ``held_ids``; ``shipped`` =
+    :func:`models.labelling.shipped_labels` of ``records``."""
     used = records if recipe.get("store") else []
-    given = [*shipped_labels(used), *labels_upto(int(recipe.get("label_upto", 0)))]
+    given = [*(shipped if used else []), *labels_upto(int(recipe.get("label_upto", 0)))]
     ts = training_rows(used, _outside(given, held_ids))
     if recipe.get("extra"):
         ts = _join(ts, read_labels(_extra_path(data_dir, recipe["extra"])))
@@ -269,7 +284,8 @@ def _held_ids(records: Sequence[IndicatorRecord], held: set[str]) -> frozenset[s
 
 
 def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequence[IndicatorRecord],
-                     labels_upto: Callable[[int], Sequence[LabelLike]], on_phase: Callable[[str], None]) -> Any:
+                     labels_upto: Callable[[int], Sequence[LabelLike]], shipped: Sequence[LabelLike],
+                     on_phase: Callable[[str], None]) -> Any:
     """The active model as it would be without the held-out documents and their labels (itself if it
     never saw them)."""
     names = held | {Path(h).name for h in held}
@@ -282,7 +298,7 @@ def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequ
         return fit_training_set(TrainingSet(kept, [False] * len(kept)))
     recipe = registry.version_recipe(data_dir, version) or {}
     held_ids = _held_ids(records, held)
-    ts = _recipe_rows(data_dir, recipe, records, labels_upto, held_ids)
+    ts = _recipe_rows(data_dir, recipe, records, labels_upto, shipped, held_ids)
     saw_labels = any(lab.in_store and lab.key in held_ids for lab in labels_upto(int(recipe.get("label_upto", 0))))
     if not saw_labels and not any(r.group in names for r in ts.rows):
         return registry.load_version(data_dir, version)
@@ -293,6 +309,45 @@ def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequ
         return cached
     on_phase("refitting the active model without the held-out documents")
     return fit_training_set(kept, estimator=estimator)
+
+
+def _fit_final(candidate: TrainingSet, cand_rows: Sequence[TrainingSet], estimator: str) -> tuple[TierModel, str, list[str]]:
+    """The model saved, fitted on all rows, with :func:`models.labels.training_sha256` of its rows and of
+    each held-out fit's rows (``cand_rows``), which saving and the held-out fits' fingerprints need:
+    hashed here, where the rows are fitted anyway (in a second process when there is one)."""
+    model = fit_training_set(candidate, estimator=estimator)
+    return model, training_sha256(candidate.rows), [training_sha256(c.rows) for c in cand_rows]
+
+
+def _recipe_labels(data_dir: Path, version: str, labels_upto: Callable[[int], Sequence[LabelLike]]) -> list[LabelLike]:
+    """The reviewer labels ``version`` was fitted with (none for the default model)."""
+    if version == registry.DEFAULT_VERSION:
+        return []
+    recipe = registry.version_recipe(data_dir, version) or {}
+    return list(labels_upto(int(recipe.get("label_upto", 0))))
+
+
+def _active_proba(data_dir: Path, version: str, held: set[str], records: Sequence[IndicatorRecord],
+                  recipe_labels: Sequence[LabelLike], shipped: Sequence[LabelLike], truth: Sequence[LabelledIndicator],
+                  on_phase: Callable[[str], None]) -> np.ndarray:
+    """The active model's probabilities on the held-out rows ``truth``, as it would be without the
+    held-out documents (:func:`_active_on_split`; ``recipe_labels`` from :func:`_recipe_labels`, read
+    before: a forked child does not use the label store)."""
+    model = _active_on_split(data_dir, version, held, records, lambda n: recipe_labels, shipped, on_phase)
+    return model.sub_proba([t.text for t in truth])
+
+
+def _candidate_rows(candidate: TrainingSet, fold: Sequence[str], records: Sequence[IndicatorRecord],
+                    shipped: Sequence[LabelLike], labels: Sequence[LabelLike], extra: Sequence[LabelledIndicator],
+                    *, use_store: bool, bundled: bool) -> TrainingSet:
+    """The candidate's rows without the documents of ``fold`` and without the labels given to their rows."""
+    held_ids = _held_ids(records, set(fold))
+    source = candidate
+    if any(lab.in_store and lab.key in held_ids for lab in [*shipped, *labels]):
+        source = _join(training_rows(records if use_store else [], _outside(
+            [*(shipped if use_store else []), *labels], held_ids)), extra)
+        source = _with_bundled(source) if bundled else source
+    return _without(source, set(fold) | {Path(h).name for h in fold})
 
 
 def retrain(
@@ -308,85 +363,99 @@ def retrain(
     estimator: str = DEFAULT_ESTIMATOR,
     force: bool = False,
     bundled: bool = True,
+    parallel: bool | None = None,
     on_phase: Callable[[str], None] = lambda what: None,
 ) -> TrainOutcome:
     """One versioned training run (see the module docstring). ``labels`` are the reviewer labels in
     force, the latest having id ``label_upto``; ``labels_upto(n)`` gives them as they were at id n.
-    With ``bundled`` the candidate is fitted on the bundled training set as well (the default model's)."""
+    With ``bundled`` the candidate is fitted on the bundled training set as well (the default model's).
+
+    ``parallel``: fit the final model in a forked process (and, with a single held-out split, score
+    the active one in another) while this one fits and scores the candidate (None: when the training
+    set has at least ``PARALLEL_MIN_ROWS`` rows and a second core and ``fork`` are available). The
+    fits are independent, so the outcome is the same either way; only the wall clock differs."""
     shipped = shipped_labels(records)
-    candidate = _join(training_rows(records if use_store else [], [*(shipped if use_store else []), *labels]), extra)
+    labelled = training_rows(records, [*shipped, *labels])  # the store's rows, reviewer labels winning: fitted and scored
+    candidate = _join(labelled if use_store else training_rows([], labels), extra)
     if not candidate.rows:
         raise TrainingError("nothing to train on: no stored documents, reviewer labels or label file; "
                             "ingest documents or import labels first")
     n_own = len(candidate.rows)
     if bundled:
         candidate = _with_bundled(candidate)
-    truth_all = training_rows(records, [*shipped, *labels]).rows
+    truth_all = labelled.rows
     folds = heldout_folds([r.doc for r in records], n_rows=len(truth_all))
     held = tuple(sorted(d for fold in folds for d in fold))
-    truth = [r for fold in folds for r in truth_all if r.group in fold]  # fold by fold, as scored
+    fold_truth = [[r for r in truth_all if r.group in held_set] for held_set in (set(f) for f in folds)]
+    truth = [r for rows in fold_truth for r in rows]  # fold by fold, as scored
     before = registry.active_version(data_dir)
     cand_score = act_score = None
     worse_share: dict[str, float | None] | None = None
-    heldout_fits: list[tuple[Any, Sequence[LabelledIndicator], str]] = []
-    if truth:
-        cand_proba, act_proba = [], []
-        reason, active_usable = "", True
-        for k, fold in enumerate(folds):
-            names = set(fold) | {Path(h).name for h in fold}
-            fold_truth = [r for r in truth_all if r.group in fold]
-            if not fold_truth:
-                continue
-            on_phase("fitting the candidate without the held-out documents"
-                     + (f" ({k + 1}/{len(folds)})" if len(folds) > 1 else ""))
-            held_ids = _held_ids(records, set(fold))
-            source = candidate
-            if any(lab.in_store and lab.key in held_ids for lab in [*shipped, *labels]):
-                source = _join(training_rows(records if use_store else [], _outside(
-                    [*(shipped if use_store else []), *labels], held_ids)), extra)
-                source = _with_bundled(source) if bundled else source
-            cand_rows = _without(source, names)
-            cand_eval = fit_training_set(cand_rows, estimator=estimator)
-            heldout_fits.append((cand_eval, cand_rows.rows, fingerprint(cand_rows, estimator)))
-            cand_proba.append(cand_eval.sub_proba([t.text for t in fold_truth]))
-            if not active_usable:
-                continue
-            try:
-                active_eval = _active_on_split(data_dir, before, set(fold), records, labels_upto, on_phase)
-            except persist.ModelVersionError as exc:
-                active_usable, reason = False, f"the active model {before} cannot be used ({exc})"
-                continue
-            act_proba.append(active_eval.sub_proba([t.text for t in fold_truth]))
-        on_phase("scoring both on the held-out documents")
-        cand_scored = _scored("(candidate)", np.vstack(cand_proba), truth)
-        cand_score = cand_scored[0]
-        if active_usable:
-            act_scored = _scored(before, np.vstack(act_proba), truth)
-            act_score = act_scored[0]
-            worse_share = worse_on(truth, cand_scored, act_scored)
-            worse = [(what, share) for what, share in (("tier", worse_share["tier"]), ("sub-tier", worse_share["sub"]))
-                     if share is not None and share >= WORSE_CONFIDENCE]
-            better = not worse
-            lower = [what for what, share in (("tier", worse_share["tier"]), ("sub-tier", worse_share["sub"]))
-                     if share is not None]
-            if worse:
-                reason = "worse than the active model on " + " and ".join(
-                    f"{what} macro-F1 (lower in {share:.0%} of {RESAMPLES} resamples of the held-out rows)"
-                    for what, share in worse)
-            elif lower:
-                reason = ("not worse than the active model: its " + " and ".join(lower) + " macro-F1 is lower, "
-                          f"but not in {WORSE_CONFIDENCE:.0%} of {RESAMPLES} resamples of the held-out rows")
+    if parallel is None:
+        parallel = len(candidate.rows) >= PARALLEL_MIN_ROWS and can_fork()
+    splits = [(fold, rows) for fold, rows in zip(folds, fold_truth) if rows]
+    cand_rows = [_candidate_rows(candidate, fold, records, shipped, labels, extra, use_store=use_store, bundled=bundled)
+                 for fold, _ in splits]
+    # the active model's side needs the labels it had seen: read here (the store is not used in a child)
+    recipe_labels = _recipe_labels(data_dir, before, labels_upto) if splits else []
+    cand_fits: list[TierModel] = []
+    reason = ""
+    fit_final = partial(_fit_final, candidate, cand_rows, estimator)
+    with Forked.start(fit_final) if parallel else InProcess(fit_final) as final_job:
+        if splits:
+            cand_proba, act_proba = [], []
+            active_usable = True
+            for k, ((fold, rows), fold_rows) in enumerate(zip(splits, cand_rows)):
+                score_active = partial(_active_proba, data_dir, before, set(fold), records, recipe_labels, shipped, rows)
+                fork_active = parallel and len(splits) == 1
+                with Forked.start(partial(score_active, lambda what: None)) if fork_active else \
+                        InProcess(partial(score_active, on_phase)) as active_job:
+                    on_phase("fitting the candidate without the held-out documents"
+                             + (f" ({k + 1}/{len(splits)})" if len(splits) > 1 else "")
+                             + (" (the model on all rows in another process)" if parallel else ""))
+                    cand_eval = fit_training_set(fold_rows, estimator=estimator)
+                    cand_fits.append(cand_eval)
+                    cand_proba.append(cand_eval.sub_proba([t.text for t in rows]))
+                    if not active_usable:
+                        continue
+                    if fork_active:
+                        on_phase("waiting for the active model's score")
+                    try:
+                        act_proba.append(active_job.result())
+                    except persist.ModelVersionError as exc:
+                        active_usable, reason = False, f"the active model {before} cannot be used ({exc})"
+            on_phase("scoring both on the held-out documents")
+            cand_scored = _scored("(candidate)", np.vstack(cand_proba), truth)
+            cand_score = cand_scored[0]
+            if active_usable:
+                act_scored = _scored(before, np.vstack(act_proba), truth)
+                act_score = act_scored[0]
+                worse_share = worse_on(truth, cand_scored, act_scored)
+                worse = [(what, share) for what, share in (("tier", worse_share["tier"]), ("sub-tier", worse_share["sub"]))
+                         if share is not None and share >= WORSE_CONFIDENCE]
+                better = not worse
+                lower = [what for what, share in (("tier", worse_share["tier"]), ("sub-tier", worse_share["sub"]))
+                         if share is not None]
+                if worse:
+                    reason = "worse than the active model on " + " and ".join(
+                        f"{what} macro-F1 (lower in {share:.0%} of {RESAMPLES} resamples of the held-out rows)"
+                        for what, share in worse)
+                elif lower:
+                    reason = ("not worse than the active model: its " + " and ".join(lower) + " macro-F1 is lower, "
+                              f"but not in {WORSE_CONFIDENCE:.0%} of {RESAMPLES} resamples of the held-out rows")
+                else:
+                    reason = "not worse than the active model on tier and sub-tier macro-F1"
             else:
-                reason = "not worse than the active model on tier and sub-tier macro-F1"
+                better = True
         else:
-            better = True
-    else:
-        better = False
-        reason = ("no held-out documents to compare on (the store needs at least two documents with labelled "
-                  "indicators)")
+            better = False
+            reason = ("no held-out documents to compare on (the store needs at least two documents with labelled "
+                      "indicators)")
+        on_phase("waiting for the model on all rows" if parallel else "fitting the model on all rows")
+        final, final_sha, heldout_shas = final_job.result()
+    heldout_fits = [(fitted, rows.rows, fingerprint(rows, estimator, sha), sha)
+                    for fitted, rows, sha in zip(cand_fits, cand_rows, heldout_shas)]
     promoted = better or force
-    on_phase("fitting the model on all rows")
-    final = fit_training_set(candidate, estimator=estimator)
     extra_name = _save_extra(data_dir, extra)
     training = {
         "store": use_store,
@@ -417,7 +486,7 @@ def retrain(
               "bundled": bundled}
     on_phase("saving")
     entry = registry.save_version(data_dir, final, rows=candidate.rows, training=training, metrics=metrics,
-                                  recipe=recipe, activate=promoted, heldout_fits=heldout_fits)
+                                  recipe=recipe, activate=promoted, heldout_fits=heldout_fits, data_sha256=final_sha)
     return TrainOutcome(version=entry["version"], promoted=promoted, forced=force and not better, reason=reason,
                         active_before=before, active_after=entry["version"] if promoted else before,
                         candidate=cand_score, active=act_score, heldout_documents=held, training=training,

@@ -377,3 +377,31 @@ def test_export_of_one_document_and_of_an_unknown_one(store: Path) -> None:
     assert result.exit_code == 1 and "no stored document 'nope.txt'" in result.output
     result = _run(store, "label", "export", "--format", "xlsx")
     assert result.exit_code == 1 and "give the file with -o FILE" in result.output
+
+
+@pytest.mark.parametrize("max_cv_rows", [None, 0], ids=["five-folds", "one-split"])
+def test_training_in_several_processes_saves_the_same_models_as_in_one(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_cv_rows: int | None
+) -> None:
+    import models.retrain as retrain_module
+    from models.registry import load_heldout_fit, load_version, read_registry
+    from models.retrain import retrain
+    from service.labelling import _records
+
+    if max_cv_rows is not None:  # one held-out split, as in a large store: the active model is scored in a third process
+        monkeypatch.setattr(retrain_module, "CROSS_VALIDATE_MAX_ROWS", max_cv_rows)
+    records = _records(store)
+    texts = [r.text for r in records]
+    outcomes, predictions = [], []
+    for parallel in (False, True):
+        d = tmp_path / f"parallel-{parallel}"
+        shutil.copytree(store, d)
+        out = retrain(d, records=records, labels=[], labels_upto=lambda n: [], label_upto=0, parallel=parallel)
+        entry = next(v for v in read_registry(d)["versions"] if v["version"] == out.version)
+        prints = [f["fingerprint"] for f in entry["heldout_fits"]]
+        assert len(prints) == (5 if max_cv_rows is None else 1)
+        heldout = [load_heldout_fit(d, out.version, fp) for fp in prints]
+        outcomes.append((out.candidate, out.active, out.promoted, out.training, entry["data_sha256"], prints))
+        predictions.append((load_version(d, out.version).predict(texts), [h.predict(texts) for h in heldout]))
+    assert outcomes[0] == outcomes[1] and outcomes[0][0] is not None
+    assert predictions[0] == predictions[1]

@@ -159,3 +159,20 @@ def test_an_ingested_copy_of_a_bundled_document_replaces_its_bundled_rows() -> N
     assert [r for r in merged if r.group == doc] == mine
     assert len(merged) == len(load_default_training())  # every other bundled row kept
     assert with_default_training([]) == load_default_training()
+
+
+def test_training_sha256_is_the_sha256_of_one_json_line_per_row() -> None:
+    import hashlib
+    import json
+
+    from models.features import IndicatorText
+    from models.labels import LabelledIndicator, training_sha256
+
+    rows = [LabelledIndicator(IndicatorText(f'名称"{i}\\\n\t', None if i % 2 else "描述 ∅", None if i % 3 else "≥90%"),
+                              "产出", None if i % 5 == 0 else "数量", group=f"doc{i % 7}.txt") for i in range(70_000)]
+    reference = hashlib.sha256()
+    for r in rows:
+        reference.update(json.dumps([r.group, r.text.name, r.text.desc, r.text.value, r.sub or r.tier],
+                                    ensure_ascii=False).encode("utf-8") + b"\n")
+    assert training_sha256(rows) == reference.hexdigest()
+    assert training_sha256([]) == hashlib.sha256().hexdigest()
