@@ -155,13 +155,16 @@ def train_versioned(
     force: bool = False,
     bundled: bool = True,
     by: str = "",
+    parallel: bool | None = None,
     on_phase: Callable[[str], None] = lambda what: None,
 ) -> tuple[TrainOutcome, ImportOutcome | None]:
     """``jixiao train``: import a corrections file as labels (if given), then :func:`models.retrain.retrain`.
 
     The labels file (``name, desc, value, tier, sub[, group]``) adds rows to this training only; it is
     read and checked before anything is fitted or written. ``bundled``: fit on the bundled training set
-    as well (:func:`models.labels.load_default_training`), as the default model does.
+    as well (:func:`models.labels.load_default_training`), as the default model does. ``parallel``: as
+    :func:`models.retrain.retrain` (a multi-threaded caller, such as the HTTP server, passes False: a
+    process forked from it could inherit a lock another thread holds).
     """
     from models.classifier import DEFAULT_ESTIMATOR, ESTIMATORS
 
@@ -182,7 +185,7 @@ def train_versioned(
         outcome = retrain(data_dir, records=records, labels=labels, labels_upto=labels_upto, label_upto=upto,
                           extra=extra, extra_source=str(labels_file) if labels_file else None, use_store=use_store,
                           estimator=estimator or DEFAULT_ESTIMATOR, force=force, bundled=bundled,
-                          on_phase=on_phase)
+                          parallel=parallel, on_phase=on_phase)
     return outcome, imported
 
 

@@ -215,8 +215,9 @@ def create_app(config: ServiceConfig) -> FastAPI:
     def api_train(body: TrainRequest) -> dict[str, Any]:
         """Fit a new model version on the store's filed labels plus reviewer labels and promote it only if
         not worse: `jixiao train --json`."""
+        # the server runs threads: no forked training processes (see service.labelling.train_versioned)
         outcome, imported = labelling.train_versioned(data_dir, use_store=body.use_store, estimator=body.estimator,
-                                                      force=body.force, by=body.by)
+                                                      force=body.force, by=body.by, parallel=False)
         return labelling.train_record(outcome, imported)
 
     from web.pages import add_pages

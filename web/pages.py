@@ -164,7 +164,8 @@ def add_pages(app: FastAPI) -> None:
     def retrain(request: Request, token: Optional[str] = Form(None), force: bool = Form(False)) -> Response:
         if not _form_token_ok(request, token):
             return error_page(request, _TOKEN_MESSAGE, 401)
-        outcome, _imported = labelling.train_versioned(data_dir, force=force, by="web")
+        # the server runs threads: no forked training processes (see service.labelling.train_versioned)
+        outcome, _imported = labelling.train_versioned(data_dir, force=force, by="web", parallel=False)
         return render(request, "labels.html", project_id="", document=None, proj=None, rows=[],
                       labels=labelling.list_labels(data_dir), saved="", error=None, trained=outcome)
 
