@@ -30,7 +30,6 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -41,18 +40,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import OUT, median, peak_rss_mb, run_child, stopwatch, table  # noqa: E402
-
-
-@dataclass(frozen=True)
-class BenchLabel:
-    label_id: int
-    key: str
-    in_store: bool
-    name: str
-    desc: str
-    value: str
-    tier: str
-    sub: str
 
 
 def load_records(n: int) -> list:
@@ -70,37 +57,38 @@ def load_records(n: int) -> list:
     return out
 
 
-def make_labels(records: list, k: int, data_dir: Path) -> list[BenchLabel]:
+def make_labels(records: list, k: int, data_dir: Path) -> list:
     """``k`` labels as a reviewer gives them after ``jixiao label export --limit k``: the exported rows (one per
     distinct text, disagreements and unsure rows, spread over documents), each labelled with the active
     model's sub-tier where it disagrees with the filed one (the reviewer accepts the correction) and with
     the filed one elsewhere (the reviewer confirms it)."""
-    from models.labelling import review_candidates
+    from models.labelling import Label, review_candidates
     from models.registry import load_active
     from nlp.normalize import SUB_PARENT
 
     named = [r for r in records if r.name]
     preds = load_active(data_dir).model.predict([r.text for r in named], n_alternatives=0)
     out = []
-    for i, row in enumerate(review_candidates(named, preds, limit=k), start=1):
+    for row in review_candidates(named, preds, limit=k):
         sub = row.pred_sub if row.disagrees or row.record.filed_sub is None else row.record.filed_sub
         r = row.record
-        out.append(BenchLabel(i, r.indicator_id, True, r.name, r.desc, r.value, SUB_PARENT[sub], sub))
+        out.append(Label(r.indicator_id, True, r.name, r.desc, r.value, SUB_PARENT[sub], sub))
     return out
 
 
-def _retrain(data_dir: Path, records: list, labels: list[BenchLabel], phases: list | None = None):
+def _retrain(data_dir: Path, records: list, labels: list, phases: list | None = None):
+    """``labels`` as the label store would give them: label i (1-based) has id i, ``labels_upto(n)`` the first n."""
     import time
     import warnings
 
     from models.retrain import retrain
 
     warnings.filterwarnings("ignore", module="sklearn")
-    upto = max((lab.label_id for lab in labels), default=0)
+    upto = len(labels)
     marks = phases if phases is not None else []
     marks.append(("start", time.perf_counter()))
     outcome = retrain(data_dir, records=records, labels=labels,
-                      labels_upto=lambda n: [lab for lab in labels if lab.label_id <= n], label_upto=upto,
+                      labels_upto=lambda n: labels[:n], label_upto=upto,
                       on_phase=lambda what: marks.append((what, time.perf_counter())))
     marks.append(("end", time.perf_counter()))
     return outcome

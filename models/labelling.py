@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from models.features import IndicatorText, text_key
-from models.labels import LabelFileError, LabelledIndicator
+from models.labels import LabelFileError, LabelledIndicator, jsonl_rows
 from nlp.errors import InputError, JixiaoError
 from nlp.identity import document_indicator_ids, text_id
 from nlp.io import decode_text
@@ -53,7 +53,7 @@ __all__ = [
     "validate_review_rows",
     "training_rows",
     "shipped_labels",
-    "ShippedLabel",
+    "Label",
     "TrainingSet",
     "label_stats",
     "REVIEW_GROUP",
@@ -292,17 +292,8 @@ def read_review_file(path: Path) -> list[tuple[int, dict[str, Any] | str]]:
         raise JixiaoError(str(exc)) from None
     if suffix == ".csv":
         return _csv_rows(path, text)
-    out: list[tuple[int, dict[str, Any] | str]] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            out.append((lineno, f"not valid JSON ({exc.msg})"))
-            continue
-        out.append((lineno, {_field(k): v for k, v in obj.items()} if isinstance(obj, dict) else "not a JSON object"))
-    return out
+    return [(lineno, {_field(k): v for k, v in row.items()} if isinstance(row, dict) else row)
+            for lineno, row in jsonl_rows(text)]
 
 
 def _csv_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any] | str]]:
@@ -538,8 +529,8 @@ def training_rows(records: Sequence[IndicatorRecord], labels: Sequence[LabelLike
 
 
 @dataclass(frozen=True)
-class ShippedLabel:
-    """A reviewer verdict shipped with jixiao (the adjudication of the bundled samples), as a label."""
+class Label:
+    """A label as training reads it (:class:`LabelLike`), made here rather than read from the label store."""
 
     key: str
     in_store: bool
@@ -548,10 +539,12 @@ class ShippedLabel:
     value: str
     tier: str
     sub: str
-    shipped: bool = True  #: not the user's reviewer: the label-noise filter still applies to the row
+    #: a verdict shipped with jixiao (the adjudication of the bundled samples), not the user's reviewer:
+    #: the label-noise filter still applies to the row
+    shipped: bool = False
 
 
-def shipped_labels(records: Sequence[IndicatorRecord]) -> list[ShippedLabel]:
+def shipped_labels(records: Sequence[IndicatorRecord]) -> list[Label]:
     """The bundled adjudication (``labels/sample_corrections.csv``) as labels of the stored rows
     it is about: a verdict applies to the row of the same document file name and line whose name and
     filed sub-tier are the ones judged. Empty when the store does not hold the bundled samples.
@@ -567,7 +560,7 @@ def shipped_labels(records: Sequence[IndicatorRecord]) -> list[ShippedLabel]:
         rec = index.get((c.doc, c.line))
         if rec is None or rec.name != c.name or rec.filed_sub != c.filed_sub:
             continue
-        out.append(ShippedLabel(rec.indicator_id, True, rec.name, rec.desc, rec.value, SUB_PARENT[c.sub], c.sub))
+        out.append(Label(rec.indicator_id, True, rec.name, rec.desc, rec.value, SUB_PARENT[c.sub], c.sub, shipped=True))
     return out
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "LabelFileError",
     "LabelledIndicator",
     "read_labels",
+    "jsonl_rows",
     "read_indicator_texts",
     "labels_from_documents",
     "load_bundled_training",
@@ -142,17 +143,23 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
                 yield start, clean
             start = reader.line_num + 1
     elif suffix in (".jsonl", ".ndjson"):
-        for lineno, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield lineno, f"not valid JSON ({exc.msg})"
-                continue
-            yield lineno, obj if isinstance(obj, dict) else "not a JSON object"
+        yield from jsonl_rows(text)
     else:
         raise JixiaoError(f"{path}: unknown file type {suffix or '(none)'}; use .csv or .jsonl")
+
+
+def jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, object) per non-blank line of JSON-lines text; a str instead of an object is the
+    problem with that line (not valid JSON, not a JSON object)."""
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield lineno, f"not valid JSON ({exc.msg})"
+            continue
+        yield lineno, obj if isinstance(obj, dict) else "not a JSON object"
 
 
 def _text_field(row: dict[str, Any], key: str) -> str | None:

@@ -10,6 +10,7 @@ import pytest
 from models.labelling import (
     REVIEW_GROUP,
     IndicatorRecord,
+    Label,
     review_candidates,
     training_rows,
     validate_review_rows,
@@ -29,17 +30,6 @@ class _Pred:
     tier: str
     sub: str
     confidence: float
-
-
-@dataclass(frozen=True)
-class _Label:
-    key: str
-    in_store: bool
-    name: str
-    desc: str
-    value: str
-    tier: str
-    sub: str
 
 
 def test_indicator_id_depends_on_content_not_on_names_or_paths() -> None:
@@ -88,8 +78,8 @@ def test_validation_accepts_ids_doc_line_and_text_rows_and_lists_problems() -> N
 def test_training_rows_reviewer_labels_win_and_reach_copies() -> None:
     recs = [_rec("a1", "a", 1, "学生满意度", "社会效益"), _rec("b1", "b", 1, "学生满意度", "社会效益"),
             _rec("b2", "b", 2, "培训人数", "数量"), _rec("b3", "b", 3, "乱码", "数量", tier="满意度")]
-    labels = [_Label("a1", True, "学生满意度", "", "≥1", "满意度", "服务对象满意度"),
-              _Label("tX", False, "外来指标", "", "", "产出", "质量")]
+    labels = [Label("a1", True, "学生满意度", "", "≥1", "满意度", "服务对象满意度"),
+              Label("tX", False, "外来指标", "", "", "产出", "质量")]
     ts = training_rows(recs, labels)
     assert [(r.group, r.text.name, r.sub) for r in ts.rows] == [
         ("a", "学生满意度", "服务对象满意度"), ("b", "学生满意度", "服务对象满意度"), ("b", "培训人数", "数量"),
@@ -136,8 +126,8 @@ def test_candidate_scored_on_heldout_documents_never_learns_their_labels_through
                  _rec(f"{d}-3", d, 3, "就业率", "社会效益"), _rec(f"{d}-4", d, 4, "完成时间", "时效"),
                  _rec(f"{d}-5", d, 5, f"独有指标{n}", "质量")]
     # the reviewer labels 群众满意度 in the held-out document (it reaches every copy) and 就业率 in another one
-    labels = [_Label(f"{h}-2", True, "群众满意度", "", "≥1", "满意度", "服务对象满意度"),
-              _Label(f"{other}-3", True, "就业率", "", "≥1", "效益", "经济效益")]
+    labels = [Label(f"{h}-2", True, "群众满意度", "", "≥1", "满意度", "服务对象满意度"),
+              Label(f"{other}-3", True, "就业率", "", "≥1", "效益", "经济效益")]
     fits = []
     real_fit = retrain.fit_training_set
     monkeypatch.setattr(retrain, "fit_training_set", lambda ts, **kw: fits.append(ts) or real_fit(ts, **kw))
