@@ -283,11 +283,11 @@ def _held_ids(records: Sequence[IndicatorRecord], held: set[str]) -> frozenset[s
     return frozenset(r.indicator_id for r in records if r.doc in held)
 
 
-def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequence[IndicatorRecord],
-                     labels_upto: Callable[[int], Sequence[LabelLike]], shipped: Sequence[LabelLike],
-                     on_phase: Callable[[str], None]) -> Any:
-    """The active model as it would be without the held-out documents and their labels (itself if it
-    never saw them)."""
+def _active_on_split(data_dir: Path, version: str, held: set[str], held_ids: frozenset[str],
+                     records: Sequence[IndicatorRecord], labels_upto: Callable[[int], Sequence[LabelLike]],
+                     shipped: Sequence[LabelLike], on_phase: Callable[[str], None]) -> Any:
+    """The active model as it would be without the held-out documents and the labels of their rows
+    (``held_ids``: :func:`_held_ids`); itself if it never saw them."""
     names = held | {Path(h).name for h in held}
     if version == registry.DEFAULT_VERSION:
         bundled = load_default_training()
@@ -297,9 +297,9 @@ def _active_on_split(data_dir: Path, version: str, held: set[str], records: Sequ
         kept = [r for r in bundled if r.group not in names]
         return fit_training_set(TrainingSet(kept, [False] * len(kept)))
     recipe = registry.version_recipe(data_dir, version) or {}
-    held_ids = _held_ids(records, held)
     ts = _recipe_rows(data_dir, recipe, records, labels_upto, shipped, held_ids)
-    saw_labels = any(lab.in_store and lab.key in held_ids for lab in labels_upto(int(recipe.get("label_upto", 0))))
+    given = labels_upto(int(recipe.get("label_upto", 0)))
+    saw_labels = len(_outside(given, held_ids)) < len(given)
     if not saw_labels and not any(r.group in names for r in ts.rows):
         return registry.load_version(data_dir, version)
     estimator = recipe.get("estimator", DEFAULT_ESTIMATOR)
@@ -327,25 +327,26 @@ def _recipe_labels(data_dir: Path, version: str, labels_upto: Callable[[int], Se
     return list(labels_upto(int(recipe.get("label_upto", 0))))
 
 
-def _active_proba(data_dir: Path, version: str, held: set[str], records: Sequence[IndicatorRecord],
-                  recipe_labels: Sequence[LabelLike], shipped: Sequence[LabelLike], truth: Sequence[LabelledIndicator],
-                  on_phase: Callable[[str], None]) -> np.ndarray:
+def _active_proba(data_dir: Path, version: str, held: set[str], held_ids: frozenset[str],
+                  records: Sequence[IndicatorRecord], recipe_labels: Sequence[LabelLike], shipped: Sequence[LabelLike],
+                  truth: Sequence[LabelledIndicator], on_phase: Callable[[str], None]) -> np.ndarray:
     """The active model's probabilities on the held-out rows ``truth``, as it would be without the
     held-out documents (:func:`_active_on_split`; ``recipe_labels`` from :func:`_recipe_labels`, read
     before: a forked child does not use the label store)."""
-    model = _active_on_split(data_dir, version, held, records, lambda n: recipe_labels, shipped, on_phase)
+    model = _active_on_split(data_dir, version, held, held_ids, records, lambda n: recipe_labels, shipped, on_phase)
     return model.sub_proba([t.text for t in truth])
 
 
-def _candidate_rows(candidate: TrainingSet, fold: Sequence[str], records: Sequence[IndicatorRecord],
-                    shipped: Sequence[LabelLike], labels: Sequence[LabelLike], extra: Sequence[LabelledIndicator],
-                    *, use_store: bool, bundled: bool) -> TrainingSet:
-    """The candidate's rows without the documents of ``fold`` and without the labels given to their rows."""
-    held_ids = _held_ids(records, set(fold))
+def _candidate_rows(candidate: TrainingSet, fold: Sequence[str], held_ids: frozenset[str],
+                    records: Sequence[IndicatorRecord], shipped: Sequence[LabelLike], labels: Sequence[LabelLike],
+                    extra: Sequence[LabelledIndicator], *, use_store: bool, bundled: bool) -> TrainingSet:
+    """The candidate's rows without the documents of ``fold`` and without the labels given to their rows
+    (``held_ids``: :func:`_held_ids`)."""
     source = candidate
-    if any(lab.in_store and lab.key in held_ids for lab in [*shipped, *labels]):
-        source = _join(training_rows(records if use_store else [], _outside(
-            [*(shipped if use_store else []), *labels], held_ids)), extra)
+    given = [*(shipped if use_store else []), *labels]
+    kept = _outside(given, held_ids)
+    if len(kept) < len(given):
+        source = _join(training_rows(records if use_store else [], kept), extra)
         source = _with_bundled(source) if bundled else source
     return _without(source, set(fold) | {Path(h).name for h in fold})
 
@@ -393,9 +394,9 @@ def retrain(
     worse_share: dict[str, float | None] | None = None
     if parallel is None:
         parallel = len(candidate.rows) >= PARALLEL_MIN_ROWS and can_fork()
-    splits = [(fold, rows) for fold, rows in zip(folds, fold_truth) if rows]
-    cand_rows = [_candidate_rows(candidate, fold, records, shipped, labels, extra, use_store=use_store, bundled=bundled)
-                 for fold, _ in splits]
+    splits = [(fold, rows, _held_ids(records, set(fold))) for fold, rows in zip(folds, fold_truth) if rows]
+    cand_rows = [_candidate_rows(candidate, fold, held_ids, records, shipped, labels, extra, use_store=use_store,
+                                 bundled=bundled) for fold, _, held_ids in splits]
     # the active model's side needs the labels it had seen: read here (the store is not used in a child)
     recipe_labels = _recipe_labels(data_dir, before, labels_upto) if splits else []
     cand_fits: list[TierModel] = []
@@ -405,8 +406,9 @@ def retrain(
         if splits:
             cand_proba, act_proba = [], []
             active_usable = True
-            for k, ((fold, rows), fold_rows) in enumerate(zip(splits, cand_rows)):
-                score_active = partial(_active_proba, data_dir, before, set(fold), records, recipe_labels, shipped, rows)
+            for k, ((fold, rows, held_ids), fold_rows) in enumerate(zip(splits, cand_rows)):
+                score_active = partial(_active_proba, data_dir, before, set(fold), held_ids, records, recipe_labels,
+                                       shipped, rows)
                 fork_active = parallel and len(splits) == 1
                 with Forked.start(partial(score_active, lambda what: None)) if fork_active else \
                         InProcess(partial(score_active, on_phase)) as active_job:
