@@ -188,16 +188,22 @@ class TierModel:
 
         Identical records (tables copy indicators across projects, R23) are scored once.
         """
+        return self._proba_reviewed(records)[0]
+
+    def _proba_reviewed(self, records: Sequence[IndicatorText]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`sub_proba`, and for each record whether its probabilities are a reviewer's label."""
         unique, inverse = distinct(records)
         proba = self.pipeline.predict_proba(unique)
         out = np.zeros((proba.shape[0], len(SUB_TIERS)))
         for j, cls in enumerate(self.pipeline.classes_):
             out[:, _SUB_INDEX[str(cls)]] = proba[:, j]
+        by_reviewer = np.zeros(len(unique), dtype=bool)
         for i, sub in enumerate(self.reviewed_subs(unique)):
             if sub is not None:
                 out[i] = 0.0
                 out[i, _SUB_INDEX[sub]] = 1.0
-        return out[inverse]
+                by_reviewer[i] = True
+        return out[inverse], by_reviewer[inverse]
 
     def predict(self, records: Sequence[IndicatorText], *, n_alternatives: int = 3, cost_tier: bool = False) -> list[Prediction]:
         """One :class:`Prediction` per record, in input order.
@@ -208,9 +214,8 @@ class TierModel:
         if len(records) == 0:
             return []
         kinds = [cost_kind(r) for r in records] if cost_tier else None
-        reviewed = [s is not None for s in self.reviewed_subs(records)]
-        return predictions_from_proba(self.sub_proba(records), n_alternatives=n_alternatives, cost_kinds=kinds,
-                                      reviewed=reviewed)
+        proba, reviewed = self._proba_reviewed(records)
+        return predictions_from_proba(proba, n_alternatives=n_alternatives, cost_kinds=kinds, reviewed=reviewed.tolist())
 
 
 def source_weights(rows: Sequence[LabelledIndicator]) -> np.ndarray:
@@ -479,14 +484,14 @@ def fit_tier_model(
     skip = {i for i in dropped if not flags[i]}
     dropped = [i for i in dropped if i in skip]
     kept = [r for i, r in enumerate(rows) if i not in skip]
-    kept_flags = np.array([f for i, f in enumerate(flags) if i not in skip], dtype=bool)
+    kept_flags = [f for i, f in enumerate(flags) if i not in skip]
     pipeline = make_pipeline(estimator, C=C, words=words)
     if isinstance(pipeline, RuleBlend):
         w = choose_rule_weight(kept, estimator=estimator, C=C, words=words) if rule_weight is None else rule_weight
         pipeline.set_params(rule_weight=w)
     distinct, weights, _ = _collapse(kept, source_weights(kept) if weigh_sources else None)
     pipeline = _fit(pipeline, distinct, weights)
-    memory = {r.text.key: r.sub for r, f in zip(kept, kept_flags) if f and r.sub is not None}
+    memory = {r.text.key: str(r.sub) for r, f in zip(kept, kept_flags) if f}
     return TierModel(pipeline, estimator=estimator, dropped=tuple(dropped), reviewed=memory)
 
 
