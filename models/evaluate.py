@@ -237,18 +237,13 @@ def _subset_scores(
     return tuple(out)
 
 
-def _levels(rows: Sequence[LabelledIndicator], tier_pred: Sequence[str], sub_pred: Sequence[str]) -> tuple[LevelReport, LevelReport]:
-    """Tier report over every row, sub-tier report over the rows with a sub-tier label."""
+def level_scores(rows: Sequence[LabelledIndicator], tier_pred: Sequence[str],
+                 sub_pred: Sequence[str]) -> tuple[LevelReport, LevelReport]:
+    """The ``tier`` report over every row and the ``sub`` report over the rows with a sub-tier label, for
+    predicted tiers and sub-tiers: the part of :func:`score_predictions` comparing two models needs."""
     labelled = [i for i, r in enumerate(rows) if r.sub is not None]
     return (_level("tier", TIER_LABELS, [r.tier for r in rows], tier_pred),
             _level("sub", tuple(SUB_TIERS), [str(rows[i].sub) for i in labelled], [sub_pred[i] for i in labelled]))
-
-
-def level_scores(rows: Sequence[LabelledIndicator], tier_pred: Sequence[str],
-                 sub_pred: Sequence[str]) -> tuple[LevelReport, LevelReport]:
-    """The ``tier`` and ``sub`` reports of :func:`score_predictions` alone (no per-subset scores, examples or
-    calibration) for predicted tiers and sub-tiers: what comparing two models on held-out rows needs."""
-    return _levels(rows, tier_pred, sub_pred)
 
 
 def score_predictions(
@@ -274,7 +269,7 @@ def score_predictions(
     wrong.sort(key=lambda d: (d.label_tier == d.tier, -d.confidence))
     unsure = np.array([p.uncertain for p in preds], dtype=bool)
     samples = _bundled_sample_groups()
-    tier, sub = _levels(rows, tier_pred, sub_pred)
+    tier, sub = level_scores(rows, tier_pred, sub_pred)
     return EstimatorResult(
         estimator=estimator,
         n_rows=len(rows),
