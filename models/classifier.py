@@ -198,11 +198,12 @@ class TierModel:
         for j, cls in enumerate(self.pipeline.classes_):
             out[:, _SUB_INDEX[str(cls)]] = proba[:, j]
         by_reviewer = np.zeros(len(unique), dtype=bool)
-        for i, sub in enumerate(self.reviewed_subs(unique)):
-            if sub is not None:
-                out[i] = 0.0
-                out[i, _SUB_INDEX[sub]] = 1.0
-                by_reviewer[i] = True
+        if self.reviewed:  # most models have no reviewer labels: no pass over the rows for them
+            for i, sub in enumerate(self.reviewed_subs(unique)):
+                if sub is not None:
+                    out[i] = 0.0
+                    out[i, _SUB_INDEX[sub]] = 1.0
+                    by_reviewer[i] = True
         return out[inverse], by_reviewer[inverse]
 
     def predict(self, records: Sequence[IndicatorText], *, n_alternatives: int = 3, cost_tier: bool = False) -> list[Prediction]:
